@@ -84,17 +84,26 @@ def _population_sources(raw: Path, ctx: dict) -> dict[str, pd.DataFrame]:
     bands["kwaliteit_kort"] = np.where(bands["kwaliteit"].str.startswith("exact"), "exact", "benadering")
     fac = bands.get("opmerking", pd.Series("", index=bands.index)).fillna("").str.extract(r"schaalfactor=([0-9.]+)")[0]
     bands["schaalfactor"] = pd.to_numeric(fac, errors="coerce").fillna(1.0)
-    # internal consistency of exact years: bands sum to total, men + women = total
-    for (code, jaar), g in bands[bands["kwaliteit_kort"] == "exact"].groupby(["gemeentecode", "jaar"]):
-        s = g.pivot_table(index="leeftijd_van", columns="geslacht", values="waarde", aggfunc="sum")
-        tot = tot5[(tot5["gemeentecode"] == code) & (tot5["jaar"] == jaar)]["waarde"]
-        if len(tot) and abs(s["totaal"].sum() - tot.iloc[0]) > 0.5:
-            row = int(g["_regel"].iloc[0])
-            raise InputError(f"klassen van {code} {int(jaar)} tellen op tot {s['totaal'].sum():.0f}, totaal is "
-                             f"{tot.iloc[0]:.0f}", file=f5, column="waarde", row=row)
-        if {"man", "vrouw"} <= set(s.columns) and (s["man"] + s["vrouw"] - s["totaal"]).abs().max() > 0.5:
-            row = int(g["_regel"].iloc[0])
-            raise InputError(f"man + vrouw ≠ totaal voor {code} {int(jaar)}", file=f5, column="waarde", row=row)
+    # internal consistency of exact years: bands sum to the total, men + women = total (vectorised)
+    ex = bands[bands["kwaliteit_kort"] == "exact"]
+    wide = ex.pivot_table(index=["gemeentecode", "jaar", "leeftijd_van"], columns="geslacht", values="waarde",
+                          aggfunc="sum")
+    if {"man", "vrouw", "totaal"} <= set(wide.columns):
+        off = (wide["man"] + wide["vrouw"] - wide["totaal"]).abs() > 0.5
+        if off.any():
+            code, jaar, van = off[off].index[0]
+            row = int(ex[(ex["gemeentecode"] == code) & (ex["jaar"] == jaar) & (ex["leeftijd_van"] == van)]["_regel"].min())
+            raise InputError(f"man + vrouw ≠ totaal voor {code} {int(jaar)}, leeftijd {van}", file=f5,
+                             column="waarde", row=row)
+    sums = ex[ex["geslacht"] == "totaal"].groupby(["gemeentecode", "jaar"])["waarde"].sum()
+    tt = tot5.set_index(["gemeentecode", "jaar"])["waarde"]
+    both = pd.concat([sums.rename("som"), tt.rename("tot")], axis=1, join="inner")
+    off = (both["som"] - both["tot"]).abs() > 0.5
+    if off.any():
+        code, jaar = off[off].index[0]
+        row = int(tot5[(tot5["gemeentecode"] == code) & (tot5["jaar"] == jaar)]["_regel"].iloc[0])
+        raise InputError(f"klassen van {code} {int(jaar)} tellen op tot {both.loc[(code, jaar), 'som']:.0f}, totaal is "
+                         f"{both.loc[(code, jaar), 'tot']:.0f}", file=f5, column="waarde", row=row)
     b5 = pd.DataFrame({
         "gemeentecode": bands["gemeentecode"], "jaar": bands["jaar"].astype("int64"), "geslacht": bands["geslacht"],
         "leeftijd_van": bands["leeftijd_van"].astype("int64"), "leeftijd_tot": bands["leeftijd_tot"].astype(float),
