@@ -1,0 +1,85 @@
+"""Indicators per gemeente from the processed data, for the verdeelsleutel and the report.
+
+All values are for 1 January of ``jaar`` (default: the base year 2024) and only use observations
+dated on or before it. Where an indicator is missing for a gemeente the error says which one:
+nothing is silently filled.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .dataset import load
+from .errors import DataMissingError
+
+NORM_SOCIALE_HUUR = 0.30  # national agreement: at least 30 % sociale huur per gemeente (Nationale Woon- en Bouwagenda)
+
+
+def _latest(df: pd.DataFrame, variabele: str, codes, jaar: int) -> pd.Series:
+    sel = df[(df["variabele"] == variabele) & df["gemeentecode"].isin(codes) & (df["jaar"] <= jaar)]
+    sel = sel.sort_values(["gemeentecode", "jaar"]).groupby("gemeentecode").tail(1)
+    return sel.set_index("gemeentecode")["waarde"]
+
+
+def _latest_year(df: pd.DataFrame, variabele: str, codes, jaar: int) -> pd.Series:
+    sel = df[(df["variabele"] == variabele) & df["gemeentecode"].isin(codes) & (df["jaar"] <= jaar)]
+    return sel.groupby("gemeentecode")["jaar"].max()
+
+
+def gemeente_indicators(codes, jaar: int = 2024) -> pd.DataFrame:
+    """One row per gemeente (index gemeentecode, sorted) with the raw indicators.
+
+    Columns: inwoners, woningvoorraad, sociale_huur (huurwoningen van woningcorporaties),
+    aandeel_sociale_huur, afstand_30pct_norm (max(0, 30 % − aandeel)), inwoners_in_zorginstellingen,
+    adreslozen (overig_adreslozen, gemeentefonds), uitwonende_studenten, and the reference year of
+    each source (``*_jaar``).
+    """
+    codes = sorted(set(codes))
+    tot = load.table("bevolking_totaal")
+    inw = tot[(tot["jaar"] == jaar) & tot["gemeentecode"].isin(codes)].set_index("gemeentecode")["waarde"]
+    w = load.table("woningvoorraad")
+    g = load.table("groepen")
+    h = load.table("huishoudens")
+    out = pd.DataFrame(index=pd.Index(codes, name="gemeentecode"))
+    out["inwoners"] = inw.astype(float)
+    out["woningvoorraad"] = _latest(w, "woningvoorraad_totaal", codes, jaar)
+    out["sociale_huur"] = _latest(w, "huurwoningen_woningcorporatie", codes, jaar)
+    out["sociale_huur_jaar"] = _latest_year(w, "huurwoningen_woningcorporatie", codes, jaar)
+    out["aandeel_sociale_huur"] = out["sociale_huur"] / out["woningvoorraad"]
+    out["afstand_30pct_norm"] = (NORM_SOCIALE_HUUR - out["aandeel_sociale_huur"]).clip(lower=0.0)
+    out["inwoners_in_zorginstellingen"] = _latest(h, "inwoners_in_zorginstellingen", codes, jaar)
+    out["inwoners_in_zorginstellingen_jaar"] = _latest_year(h, "inwoners_in_zorginstellingen", codes, jaar)
+    out["adreslozen"] = _latest(g, "overig_adreslozen", codes, jaar)
+    out["adreslozen_jaar"] = _latest_year(g, "overig_adreslozen", codes, jaar)
+    out["uitwonende_studenten"] = _latest(g, "uitwonende_studenten", codes, jaar)
+    out["uitwonende_studenten_jaar"] = _latest_year(g, "uitwonende_studenten", codes, jaar)
+    need = ["inwoners", "woningvoorraad", "sociale_huur"]
+    missing = out[need].isna()
+    if missing.any().any():
+        code = missing.any(axis=1).idxmax()
+        col = missing.loc[code].idxmax()
+        raise DataMissingError(f"indicator '{col}' ontbreekt voor {code} op of vóór {jaar} in data/processed")
+    return out
+
+
+EFFORT_COMPONENTS = ("inwoners_in_zorginstellingen", "adreslozen", "uitwonende_studenten")
+
+
+def current_effort_share(ind: pd.DataFrame, components=EFFORT_COMPONENTS) -> pd.Series:
+    """A gemeente's current share of the region's effort for aandachtsgroepen.
+
+    Rule (stated in the report): the persons of aandachtsgroepen a gemeente already houses, as far
+    as CBS publishes them per gemeente — inwoners in zorginstellingen + adreslozen (gemeentefonds
+    maatstaf) + uitwonende studenten — summed, as a share of the region's sum. Components not known
+    for every gemeente of the region are left out (and listed in ``attrs['components']``). When no
+    component is known, the result is empty (NaN) and the report says so.
+    """
+    used = [c for c in components if ind[c].notna().all()]
+    if not used:
+        s = pd.Series(float("nan"), index=ind.index, name="huidige_inspanning")
+        s.attrs["components"] = []
+        return s
+    persons = ind[used].sum(axis=1)
+    s = (persons / persons.sum()).rename("huidige_inspanning")
+    s.attrs["components"] = used
+    return s
