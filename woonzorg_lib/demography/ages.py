@@ -33,41 +33,67 @@ def to_bands(x: np.ndarray) -> np.ndarray:
     return x @ BAND_MATRIX.T
 
 
+def _pchip_slopes(d: np.ndarray) -> np.ndarray:
+    """Fritsch-Carlson slopes (as in scipy's PchipInterpolator) for equally spaced knots, given the
+    secants ``d`` (..., n-1); returns (..., n)."""
+    n = d.shape[-1] + 1
+    m = np.zeros(d.shape[:-1] + (n,))
+    d0, d1 = d[..., :-1], d[..., 1:]
+    same = (d0 * d1) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hm = np.where(same, 2.0 / (1.0 / np.where(same, d0, 1.0) + 1.0 / np.where(same, d1, 1.0)), 0.0)
+    m[..., 1:-1] = hm
+
+    def end(a, b):
+        e = (3.0 * a - b) / 2.0
+        e = np.where(np.sign(e) != np.sign(a), 0.0, e)
+        e = np.where((np.sign(a) != np.sign(b)) & (np.abs(e) > np.abs(3.0 * a)), 3.0 * a, e)
+        return e
+
+    if n > 2:
+        m[..., 0] = end(d[..., 0], d[..., 1])
+        m[..., -1] = end(d[..., -1], d[..., -2])
+    else:
+        m[..., 0] = m[..., -1] = d[..., 0]
+    return m
+
+
 def graduate(bands: np.ndarray, tail: np.ndarray | None = None) -> np.ndarray:
     """Split 5-year band counts (..., 20) into single ages (..., 101), keeping every band sum.
 
-    Below 95: monotone cubic (PCHIP) interpolation of the cumulative count at the band edges, then
-    differences; the cumulative curve is non-decreasing, so no single age is negative and each band
-    keeps its sum exactly. Open band 95+: split by ``tail`` (shares over ages 95..100+, e.g. from the
-    stationary life-table population); default a geometric decline.
+    Below 95: monotone cubic Hermite (PCHIP, Fritsch-Carlson) interpolation of the cumulative count
+    at the band edges 0, 5, ..., 95, then differences. The cumulative curve is non-decreasing, so
+    no single age is negative, and each band keeps its sum exactly. Open band 95+: split by
+    ``tail`` (shares over ages 95..100+, e.g. the stationary life-table population); default a
+    geometric decline.
     """
-    from scipy.interpolate import PchipInterpolator
-
     bands = np.asarray(bands, dtype=float)
     lead = bands.shape[:-1]
-    flat = bands.reshape(-1, NB)
-    out = np.zeros((flat.shape[0], NA))
-    edges = np.arange(0, 100, 5)  # 0..95
+    b = np.maximum(bands.reshape(-1, NB), 0.0)
+    cum = np.concatenate([np.zeros((b.shape[0], 1)), np.cumsum(b[:, :-1], axis=1)], axis=1)  # (n, 20) at 0..95
+    h = 5.0
+    d = b[:, :-1] / h                                        # secants (n, 19)
+    m = _pchip_slopes(d)                                     # (n, 20)
+    t = np.arange(6) / 5.0                                   # positions 0, .2, ..., 1 inside an interval
+    h00 = 2 * t**3 - 3 * t**2 + 1
+    h10 = t**3 - 2 * t**2 + t
+    h01 = -2 * t**3 + 3 * t**2
+    h11 = t**3 - t**2
+    y0, y1 = cum[:, :-1, None], cum[:, 1:, None]
+    m0, m1 = m[:, :-1, None], m[:, 1:, None]
+    val = h00 * y0 + h10 * h * m0 + h01 * y1 + h11 * h * m1  # (n, 19, 6)
+    single = np.maximum(np.diff(val, axis=2), 0.0)           # (n, 19, 5)
+    s = single.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fac = np.where(s > 0, b[:, :-1] / s, 0.0)
+    single = single * fac[:, :, None]
+    flat_fill = (s <= 0) & (b[:, :-1] > 0)
+    single = np.where(flat_fill[:, :, None], (b[:, :-1] / 5.0)[:, :, None], single)
     if tail is None:
         tail = 0.6 ** np.arange(NA - 95)
     tail = np.asarray(tail, float)
     tail = tail / tail.sum()
-    for i, b in enumerate(flat):
-        cum = np.r_[0.0, np.cumsum(b[:-1])]           # cumulative at 0, 5, ..., 95
-        f = PchipInterpolator(edges, cum)
-        c = f(np.arange(0, 96))
-        single = np.diff(c)
-        single = np.maximum(single, 0.0)
-        # restore exact band sums after clipping round-off
-        s = single.reshape(19, 5).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fac = np.where(s > 0, b[:-1] / s, 0.0)
-        single = (single.reshape(19, 5) * fac[:, None]).ravel()
-        zero = s <= 0
-        if zero.any():  # a band with positive count but zero shape: spread evenly
-            sr = single.reshape(19, 5)
-            sr[zero] = (b[:-1][zero] / 5.0)[:, None]
-            single = sr.ravel()
-        out[i, :95] = single
-        out[i, 95:] = b[-1] * tail
+    out = np.empty((b.shape[0], NA))
+    out[:, :95] = single.reshape(b.shape[0], 95)
+    out[:, 95:] = b[:, -1:] * tail[None, :]
     return out.reshape(*lead, NA)

@@ -23,16 +23,17 @@ DEFAULTS: dict[str, Any] = {
         "demping": 1.0,          # 1 = no damping of the trend increment per year
     },
     "migratie": {
-        "venster": 5,            # years of residual net migration averaged into the schedule
+        "intervallen": 2,        # most recent banded intervals (>= 5 years) averaged into the schedule
         "glad": 2,               # half-width (years of age) of the triangular age smoother
         "sleutel": "rogers_castro",   # how a gap to the total is spread: rogers_castro | proportioneel
         "intercensaal": True,    # spread the closure error at a new banded year back along cohorts
     },
     "sterfte": {
-        "verbetering": True,     # continue the visible log-linear decline of qx
+        "verbetering": "vast",   # yearly decline of qx after the last visible table: vast | trend | geen
+        "verbetering_jaarlijks": 0.015,  # the fixed rate (vast; and trend with too few years)
         "min_jaren_trend": 5,    # fewer visible life-table years: no improvement
         "max_verbetering": 0.03,  # cap on the yearly decline of qx
-        "basisjaren": 3,         # mean of log qx over the last N visible years as the base
+        "basisjaren": 1,         # mean of log qx over the last N visible years as the base
     },
     "vruchtbaarheid": {
         "tfr_jaren": 3,          # mean TFR of the last N visible years, held constant

@@ -1,7 +1,7 @@
 """Load, validate and resolve the parameter file (``config/parameters.yaml``) and scenario overrides.
 
 Safety: YAML is composed with ``yaml.SafeLoader``; any non-standard tag (``!!python/...``, custom
-``!tags``), anchors/aliases, merge keys and duplicate keys are refused before anything is
+``!tags``), aliases, merge keys and duplicate keys are refused before anything is
 constructed. Every error is an :class:`~woonzorg_lib.errors.InputError` that names the file, the
 key path (e.g. ``parameters.ouderen.intramuraal_per_1000_75_84.laag``) and the YAML line.
 
@@ -24,6 +24,7 @@ from typing import Any, Literal, Mapping
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .. import yamlio
 from ..errors import InputError
 from .catalogue import (CATALOGUE, EXTRA_SECTIONS, GESLACHTEN, GROUP_CODES, OVERLAP_PRIORITEIT,
                         VARIANTEN, all_parameter_keys)
@@ -199,29 +200,27 @@ def _read_text(path: Path) -> str:
                          file=path, column="<bestand>", row=line) from None
 
 
-def load_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
-    """Safely load a YAML file; return the data and ``{key path: 1-based line}``."""
-    path = Path(path)
-    text = _read_text(path)
+def _strict_key_lines(text: str, path: Path) -> dict[tuple, int]:
+    """Checks on top of :func:`woonzorg_lib.yamlio.load`: refuse non-standard tags (named with their
+    key path), aliases, merge keys, non-text keys and duplicate keys (plain YAML would
+    silently keep the last one). Returns ``{key path: line of the key}``."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(f"geen geldige YAML: {exc.problem or exc}", file=path, column="<bestand>",
-                         row=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"geen geldige YAML: {exc}", file=path, column="<bestand>", row=1) from None
+    except yaml.YAMLError:
+        return {}  # yamlio.load reports syntax errors with their line
+    lines: dict[tuple, int] = {}
     if root is None:
-        raise InputError("bestand is leeg", file=path, column="<bestand>", row=1)
-    lines: dict[tuple, int] = {(): root.start_mark.line + 1}
+        return lines
+    lines[()] = root.start_mark.line + 1
     seen: set[int] = set()
 
-    def walk(node: yaml.Node, path_: tuple) -> None:
+    def walk(node: yaml.Node, path_: tuple, where: int) -> None:
+        # ``where``: line of the key (or item) that holds this node; an alias node carries the
+        # position of its anchor, so errors about aliases use ``where``.
         line = node.start_mark.line + 1
-        if id(node) in seen or getattr(node, "anchor", None):
-            raise InputError("ankers en aliassen (&/*) worden niet ondersteund", file=path,
-                             column=_dotted(path_), row=line)
+        if id(node) in seen:
+            raise InputError("aliassen (*naam) worden niet ondersteund; schrijf de waarde uit", file=path,
+                             column=_dotted(path_), row=where)
         seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
             raise InputError(f"niet toegestane YAML-tag '{node.tag}' (alleen gewone waarden)",
@@ -232,25 +231,40 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
                 kline = knode.start_mark.line + 1
                 if not isinstance(knode, yaml.ScalarNode) or knode.tag != "tag:yaml.org,2002:str":
                     raise InputError("sleutels moeten tekst zijn", file=path,
-                                     column=_dotted(path_ + (getattr(knode, 'value', '?'),)), row=kline)
+                                     column=_dotted(path_ + (getattr(knode, "value", "?"),)), row=kline)
                 key = knode.value
                 if key in keys_here:
                     raise InputError(f"sleutel '{key}' komt twee keer voor (eerder op regel {keys_here[key]})",
                                      file=path, column=_dotted(path_ + (key,)), row=kline)
                 keys_here[key] = kline
                 lines[path_ + (key,)] = kline
-                walk(vnode, path_ + (key,))
+                walk(vnode, path_ + (key,), kline)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 lines[path_ + (i,)] = item.start_mark.line + 1
-                walk(item, path_ + (i,))
+                walk(item, path_ + (i,), line)
 
-    walk(root, ())
+    walk(root, (), lines[()])
+    return lines
+
+
+def load_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
+    """Safely load a YAML file (shared loader :func:`woonzorg_lib.yamlio.load` plus the stricter
+    checks above); return the data and ``{key path: 1-based line of the key}``."""
+    path = Path(path)
+    text = _read_text(path)
+    if not text.strip():
+        raise InputError("bestand is leeg", file=path, column="<bestand>", row=1)
+    lines = _strict_key_lines(text, path)
     try:
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader, tags checked above
-    except yaml.YAMLError as exc:  # pragma: no cover - compose already succeeded
-        raise InputError(f"geen geldige YAML: {exc}", file=path, column="<bestand>", row=1) from None
-    return data, lines
+        located = yamlio.load(path, text=text)
+    except InputError as exc:
+        if exc.column is not None:
+            raise
+        raise InputError(exc.detail, file=path, column="<bestand>", row=exc.row or 1) from None
+    if located.data is None:
+        raise InputError("bestand is leeg", file=path, column="<bestand>", row=1)
+    return located.data, {**located.lines, **lines}
 
 
 def _line(lines: Mapping[tuple, int], path: tuple) -> int | None:
@@ -438,7 +452,6 @@ def apply_overrides(params: ParameterSet, overrides: Mapping[str, Any], *, file:
             raw[pkey] = {**raw[pkey], **value}
         else:
             raw[pkey] = {**raw[pkey], "waarde": value}
-        raw[pkey].setdefault("toelichting", None)
         try:
             entry = ParamEntry.model_validate(raw[pkey])
         except ValidationError as exc:

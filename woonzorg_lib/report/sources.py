@@ -12,13 +12,19 @@ _ID_RE = re.compile(r"[0-9]{5}[A-Za-z]{0,3}")
 
 
 def _ids_from_values(values) -> list[str]:
+    """Ids from ``bron`` values such as 'CBS 85644NED', '85644NED; 86059NED', 'CBS gebiedsindelingen'."""
     ids: set[str] = set()
     for v in values:
         if v is None:
             continue
-        for part in re.split(r"[;,+/ ]+", str(v)):
+        for part in re.split(r"[;,+/]+", str(v)):
             part = part.strip()
-            if part:
+            if part.startswith("CBS "):
+                part = part[4:].strip()
+            found = [w for w in part.split() if _ID_RE.fullmatch(w)]
+            if found:
+                ids.update(found)
+            elif part and part != "CBS":
                 ids.add(part)
     return sorted(ids, key=lambda s: s.lower())
 
@@ -46,12 +52,12 @@ def bron(*, tables: list[str] | tuple[str, ...] = (), ids=(), extra: str = "") -
     """
     all_ids: set[str] = set(_ids_from_values(ids))
     for t in tables:
-        all_ids.update(_table_ids(t))
+        all_ids.update(_ids_from_values(_table_ids(t)))
     ordered = sorted((i for i in all_ids if _ID_RE.fullmatch(i)), key=lambda s: s.lower())
     other = sorted((i for i in all_ids if not _ID_RE.fullmatch(i)), key=lambda s: s.lower())
     word = "tabel" if len(ordered) == 1 else "tabellen"
     parts = [f"{word} {fmt.join(ordered)}"] if ordered else []
-    parts += [o[4:] if o.startswith("CBS ") else o for o in other]
+    parts += ["gebiedsindeling (gemeentegrenzen)" if o == "gebiedsindelingen" else o for o in other]
     head = "Bron: CBS, " + ", ".join(parts) if parts else "Bron: CBS"
     tail = "; bewerking woonzorg"
     if extra:

@@ -110,7 +110,10 @@ table.wz-table{border-collapse:collapse;margin:1rem 0;font-size:.88rem;font-vari
 table.wz-table caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.35rem;color:#102a43}
 table.wz-table th,table.wz-table td{padding:.3rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
 table.wz-table thead th{border-bottom:2px solid #8c959f;text-align:left;background:var(--bg-soft)}
-table.wz-table th.num,table.wz-table td.num{text-align:right;white-space:nowrap}
+table.wz-table th{text-align:left;font-weight:600}
+table.wz-table th.num,table.wz-table td.num{text-align:right}
+table.wz-table td.num{white-space:nowrap}
+table.wz-table td{overflow-wrap:break-word}
 table.wz-table tr.total td,table.wz-table tr.total th{font-weight:700;border-top:2px solid #8c959f}
 table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.78rem}
 .wz-table-wrap{overflow-x:auto;max-width:100%}

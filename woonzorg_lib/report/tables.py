@@ -98,13 +98,16 @@ class HTMLTable:
 
 
 def table(df, columns: list[Col], *, caption: str, note: str | None = None, total: str | None = None,
-          threshold: int = DEFAULT_THRESHOLD, source: str | None = None) -> HTMLTable:
+          threshold: int = DEFAULT_THRESHOLD, source: str | None = None,
+          total_values: dict | None = None) -> HTMLTable:
     """Render ``df`` (rows in the order given) as a publishable table.
 
     ``total``: a label ("Totaal regio") to add a totals row; numeric columns of kind count/int are
     summed from the full (unsuppressed) figures, other numeric columns are left empty in that row.
     ``threshold``: suppression threshold for columns of kind ``count`` (0 = no suppression).
     ``source``: a "Bron: …" line under the table.
+    ``total_values``: values for non-additive columns in the totals row (e.g. the region's growth
+    rate, computed by the library from the full figures).
     """
     if not caption:
         raise ValueError("every table needs a caption")
@@ -143,7 +146,10 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
             if i == 0:
                 cells.append(f"<th scope=\"row\">{_esc(total)}</th>")
                 continue
-            if c.kind in ("count", "int"):
+            if total_values and c.name in total_values:
+                text = _esc(format_value(total_values[c.name], c.kind))
+                cells.append(f'<td class="num">{text}</td>' if c.numeric else f"<td>{text}</td>")
+            elif c.kind in ("count", "int"):
                 vals = [float(r[c.name]) for r in records if not _missing(r[c.name])]
                 s = sum(vals) if vals else float("nan")
                 if c.kind == "count" and is_suppressed(s, threshold):
@@ -175,10 +181,8 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
     return HTMLTable(html, n_suppressed)
 
 
-def show(df, columns: list[Col], **kwargs) -> HTMLTable:
-    """Render and display in the notebook; returns the table (for tests)."""
+def show(df, columns: list[Col], **kwargs) -> None:
+    """Render and display in the notebook (see :func:`table`)."""
     from IPython.display import HTML, display
 
-    t = table(df, columns, **kwargs)
-    display(HTML(t.html))
-    return t
+    display(HTML(table(df, columns, **kwargs).html))

@@ -163,3 +163,13 @@ def parse_cli_params(pairs: list[str] | None) -> dict:
             raise InputError("geef de regio met --region, niet met -p", column="-p")
         out[key] = parse_cli_value(value)
     return out
+
+
+def report_title(naam: str, p: RunParams, scenario_name: str = "") -> str:
+    """The report's title (also the HTML ``<title>``)."""
+    t = f"Woonzorganalyse {naam} {p.base_year}–{p.horizon}"
+    if p.variant != "midden":
+        t += f", variant {p.variant}"
+    if scenario_name:
+        t += f" – scenario {scenario_name}"
+    return t

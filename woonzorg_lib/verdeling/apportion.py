@@ -47,6 +47,7 @@ the column/key and the gemeente.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,7 +102,7 @@ class _Problem:
     hi: list[int | None]       # None = no cap
     carry: list[int]
     total: int
-    index_name: Any
+    index: pd.Index            # the caller's index (order, dtype and name kept)
     source: str
 
 
@@ -211,7 +212,7 @@ def _prepare(weights: Any, total: Any, floors: Any, caps: Any, carry_over: Any,
         labels=labels, input_order=input_order, weights=w, n=_exact_scale(w),
         lo=[lo_map.get(lab, 0) for lab in labels], hi=[hi_map.get(lab) for lab in labels],
         carry=[co_map.get(lab, 0) for lab in labels], total=H,
-        index_name=weights.index.name, source=source)
+        index=weights.index, source=source)
     _check_feasible(prob)
     return prob
 
@@ -243,15 +244,15 @@ def _check_feasible(p: _Problem) -> None:
 # Cores (canonical order, exact arithmetic)
 # ----------------------------------------------------------------------------------------------
 
-def _bounded_quotas(n: list[int], lo: list[int], hi: list[int | None], T: int) -> list[Fraction]:
-    """Quotas ``clip(λ·n_i, lo_i, hi_i)`` summing exactly to ``T`` (all n_i > 0).
+def _bounded_lambda(n: list[int], lo: list[int], hi: list[int | None], T: int) -> Fraction:
+    """λ with ``Σ clip(λ·n_i, lo_i, hi_i) = T`` (all n_i > 0; caller guarantees Σlo ≤ T ≤ Σhi).
 
     ``f(λ) = Σ clip(λ n_i, lo_i, hi_i)`` is continuous and non-decreasing; sweep its breakpoints.
-    Caller guarantees ``Σ lo <= T <= Σ hi``.
+    Where f is flat at T any λ on the flat part gives the same clipped values.
     """
     C = Fraction(sum(lo))
     if C == T:
-        return [Fraction(x) for x in lo]
+        return Fraction(0)
     events: list[tuple[Fraction, int, int]] = []
     for i, (ni, l, h) in enumerate(zip(n, lo, hi)):
         events.append((Fraction(l, ni), 0, i))          # starts growing
@@ -259,30 +260,32 @@ def _bounded_quotas(n: list[int], lo: list[int], hi: list[int | None], T: int) -
             events.append((Fraction(h, ni), 1, i))      # stops growing
     events.sort()
     S = 0
-    lam: Fraction | None = None
     for at, kind, i in events:
         if S > 0 and C + at * S >= T:
-            lam = (T - C) / S
-            break
+            return (T - C) / S
         if kind == 0:
             C -= lo[i]
             S += n[i]
         else:
             C += hi[i]  # type: ignore[operator]
             S -= n[i]
-    if lam is None:
-        # past the last breakpoint: either someone still grows (S > 0), or every gemeente sits
-        # at its cap and the caps add up to T exactly
-        lam = (T - C) / S if S > 0 else events[-1][0]
-    out = []
-    for ni, l, h in zip(n, lo, hi):
-        q = lam * ni
-        if q < l:
-            q = Fraction(l)
-        elif h is not None and q > h:
-            q = Fraction(h)
-        out.append(q)
-    return out
+    # past the last breakpoint: either someone still grows (S > 0), or every gemeente sits at its
+    # cap and the caps add up to T exactly
+    return (T - C) / S if S > 0 else events[-1][0]
+
+
+def _clip(x: Fraction, lo: int, hi: int | None) -> Fraction:
+    if x < lo:
+        return Fraction(lo)
+    if hi is not None and x > hi:
+        return Fraction(hi)
+    return x
+
+
+def _bounded_quotas(n: list[int], lo: list[int], hi: list[int | None], T: int) -> list[Fraction]:
+    """Quotas ``clip(λ·n_i, lo_i, hi_i)`` summing exactly to ``T`` (all n_i > 0)."""
+    lam = _bounded_lambda(n, lo, hi, T)
+    return [_clip(lam * ni, l, h) for ni, l, h in zip(n, lo, hi)]
 
 
 def _split_zero(n: list[int], lo: list[int], hi: list[int | None], T: int, core) -> list[int]:
@@ -323,53 +326,84 @@ def _hamilton_core(n: list[int], lo: list[int], hi: list[int | None], T: int) ->
 
 
 def _divisor_core(delta: Fraction):
-    """Bounded divisor method with rounding threshold ``s - 1 + delta`` for the s-th unit."""
+    """Bounded divisor method: the s-th unit of gemeente i has priority ``n_i / (s − 1 + delta)``.
+
+    The result holds the ``T − Σlo`` best claims above the floors (priority, then larger weight,
+    then gemeentecode), never beyond a cap; that is ``clip(round_delta(n_i/d), lo_i, hi_i)`` for a
+    common divisor d. Computed by a jump start at the bounded-proportional divisor 1/λ plus a few
+    heap steps. The jump start holds exactly the claims with priority ≥ 1/λ (a prefix of the
+    total order, ties included), and adding the best unheld / dropping the worst held claim keeps
+    it a prefix, so the end result is the canonical one without any further swapping.
+    """
 
     def core(n: list[int], lo: list[int], hi: list[int | None], T: int) -> list[int]:
         k = len(n)
-        N = sum(n)
-        # jump start with divisor N/T: s_i = clip(floor(n_i*T/N + 1 - delta), lo, hi)
+        lam = _bounded_lambda(n, lo, hi, T)
         seats = []
         for i in range(k):
-            if T == 0:
-                s = 0
-            else:
-                x = Fraction(n[i] * T, N) + 1 - delta
-                s = math.floor(x)
+            s = math.floor(lam * n[i] + 1 - delta) if T > 0 else 0
             s = max(s, lo[i])
             if hi[i] is not None:
                 s = min(s, hi[i])
             seats.append(s)
 
-        # claim (i, s): the s-th unit of gemeente i; better = larger key
+        # claim (i, s) = the s-th unit of gemeente i; better = larger key
         def key(i: int, s: int) -> tuple[Fraction, int, int]:
             return (Fraction(n[i]) / (s - 1 + delta), n[i], -i)
 
-        def best_addable():
-            cands = [key(i, seats[i] + 1) for i in range(k) if hi[i] is None or seats[i] < hi[i]]
-            return max(cands) if cands else None
+        def addable(i: int) -> bool:
+            return hi[i] is None or seats[i] < hi[i]  # type: ignore[operator]
 
-        def worst_held():
-            cands = [key(i, seats[i]) for i in range(k) if seats[i] > lo[i]]
-            return min(cands) if cands else None
+        def removable(i: int) -> bool:
+            return seats[i] > lo[i]
 
+        # max-heap of the next claim per gemeente, min-heap of the last held claim; lazy entries
+        add_heap = []
+        del_heap = []
+
+        def push_add(i: int) -> None:
+            if addable(i):
+                p, w, j = key(i, seats[i] + 1)
+                heapq.heappush(add_heap, (-p, -w, -j, seats[i]))
+
+        def push_del(i: int) -> None:
+            if removable(i):
+                heapq.heappush(del_heap, (key(i, seats[i]), seats[i]))
+
+        def top_add():
+            while add_heap:
+                negp, negw, i, s = add_heap[0]
+                if seats[i] == s and addable(i):
+                    return (-negp, -negw, -i)
+                heapq.heappop(add_heap)
+            return None
+
+        def top_del():
+            while del_heap:
+                kk, s = del_heap[0]
+                i = -kk[2]
+                if seats[i] == s and removable(i):
+                    return kk
+                heapq.heappop(del_heap)
+            return None
+
+        for i in range(k):
+            push_add(i)
+            push_del(i)
         total = sum(seats)
-        while total < T:
-            kb = best_addable()
-            seats[-kb[2]] += 1  # type: ignore[index]
-            total += 1
-        while total > T:
-            kw = worst_held()
-            seats[-kw[2]] -= 1  # type: ignore[index]
-            total -= 1
-        # make the result the canonical one under the tie-break order (only moves on exact ties
-        # at the jump-start divisor)
-        while True:
-            kb, kw = best_addable(), worst_held()
-            if kb is None or kw is None or not kb > kw:
-                break
-            seats[-kb[2]] += 1
-            seats[-kw[2]] -= 1
+        while total != T:
+            if total < T:
+                kk = top_add()
+                i = -kk[2]  # type: ignore[index]
+                seats[i] += 1
+                total += 1
+            else:
+                kk = top_del()
+                i = -kk[2]  # type: ignore[index]
+                seats[i] -= 1
+                total -= 1
+            push_add(i)
+            push_del(i)
         return seats
 
     return core
@@ -405,6 +439,31 @@ def _split_zero_quota(p: _Problem) -> list[Fraction]:
 # Public API
 # ----------------------------------------------------------------------------------------------
 
+def _run(weights: Any, total: Any, method: str, floors: Any, caps: Any, carry_over: Any,
+         source: str | None) -> tuple[_Problem, dict[str, list]]:
+    """Solve and return the columns of the working table, in the caller's gemeente order."""
+    p = _prepare(weights, total, floors, caps, carry_over, source)
+    seats, quotas = _solve(p, method)
+    pos = {lab: i for i, lab in enumerate(p.labels)}
+    idx = [pos[lab] for lab in p.input_order]
+    final = [seats[i] + p.carry[i] for i in idx]
+    cols = {
+        "gewicht": [p.weights[i] for i in idx],
+        "quotum": [float(quotas[i]) for i in idx],
+        "ondergrens": [p.lo[i] for i in idx],
+        "bovengrens": [math.nan if p.hi[i] is None else float(p.hi[i]) for i in idx],
+        "basis": [seats[i] for i in idx],
+        "carry_over": [p.carry[i] for i in idx],
+        "toewijzing": [max(f, 0) for f in final],
+        "rest_carry_over": [min(f, 0) for f in final],
+        "binnen_quotum": [math.floor(quotas[i]) <= seats[i] <= math.ceil(quotas[i]) for i in idx],
+    }
+    return p, cols
+
+
+_INT_COLUMNS = ("ondergrens", "basis", "carry_over", "toewijzing", "rest_carry_over")
+
+
 def apportion_table(weights: pd.Series | Mapping[Any, float], total: int, *,
                     method: Method = "hamilton", floors: Any = None, caps: Any = None,
                     carry_over: Any = None, source: str | None = None) -> pd.DataFrame:
@@ -416,41 +475,20 @@ def apportion_table(weights: pd.Series | Mapping[Any, float], total: int, *,
     ``rest_carry_over`` (surplus not yet used, ≤ 0) and ``binnen_quotum`` (basis is the floor or
     ceiling of the quota). See the module docstring for the rules.
     """
-    p = _prepare(weights, total, floors, caps, carry_over, source)
-    seats, quotas = _solve(p, method)
-    pos = {lab: i for i, lab in enumerate(p.labels)}
-    rows = []
-    for lab in p.input_order:
-        i = pos[lab]
-        final = seats[i] + p.carry[i]
-        q = quotas[i]
-        rows.append({
-            "gewicht": p.weights[i],
-            "quotum": float(q),
-            "ondergrens": p.lo[i],
-            "bovengrens": np.nan if p.hi[i] is None else float(p.hi[i]),
-            "basis": seats[i],
-            "carry_over": p.carry[i],
-            "toewijzing": max(final, 0),
-            "rest_carry_over": min(final, 0),
-            "binnen_quotum": math.floor(q) <= seats[i] <= math.ceil(q),
-        })
-    cols = ["gewicht", "quotum", "ondergrens", "bovengrens", "basis", "carry_over", "toewijzing",
-            "rest_carry_over", "binnen_quotum"]
-    out = pd.DataFrame(rows, columns=cols, index=pd.Index(p.input_order, name=p.index_name))
-    for c in ("ondergrens", "basis", "carry_over", "toewijzing", "rest_carry_over"):
-        out[c] = out[c].astype("int64")
-    out["binnen_quotum"] = out["binnen_quotum"].astype(bool)
-    return out
+    p, cols = _run(weights, total, method, floors, caps, carry_over, source)
+    data = {}
+    for name, values in cols.items():
+        dtype = "int64" if name in _INT_COLUMNS else bool if name == "binnen_quotum" else "float64"
+        data[name] = np.array(values, dtype=dtype)
+    return pd.DataFrame(data, index=p.index)
 
 
 def apportion(weights: pd.Series | Mapping[Any, float], total: int, *,
               method: Method = "hamilton", floors: Any = None, caps: Any = None,
               carry_over: Any = None, source: str | None = None) -> pd.Series:
     """``toewijzing`` per gemeente (int64 Series, index in the order given) by ``method``."""
-    table = apportion_table(weights, total, method=method, floors=floors, caps=caps,
-                            carry_over=carry_over, source=source)
-    return table["toewijzing"].rename("toewijzing")
+    p, cols = _run(weights, total, method, floors, caps, carry_over, source)
+    return pd.Series(np.array(cols["toewijzing"], dtype="int64"), index=p.index, name="toewijzing")
 
 
 def hamilton(weights: pd.Series | Mapping[Any, float], total: int, *, floors: Any = None,

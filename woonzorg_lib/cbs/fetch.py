@@ -1,0 +1,551 @@
+"""`woonzorg data fetch`: download the tables the pipeline uses for a region's gemeenten from CBS OData v3
+(through ``cbsodata``), validate them, and swap them into ``data/raw/fetched/`` all at once.
+
+Order of work (nothing under data/raw changes until the last step):
+
+1. per table: ``TableInfos``, ``DataProperties``, the dimension endpoints (categories are chosen from
+   these by verified key or title, never hard-coded unverified keys), then ``TypedDataSet`` filtered on
+   region and period (and the categories), split in chunks so no URL gets too long; ``cbsodata``
+   follows ``odata.nextLink``; every request is retried with backoff by the transport;
+2. the replies are parsed (padded keys stripped; a title where a key was expected is mapped back),
+   checked (columns present, replies complete, men + women = total, bands sum to the total) and turned
+   into rows of the fetched files;
+3. the rows are merged with what an earlier fetch left in data/raw/fetched/ (same key: the new row wins);
+4. everything is written to a staging folder next to data/raw with a provenance sidecar per file
+   (URL, query, retrieval date, sha256), checked with the real data build (raw + staged files), and only
+   then swapped in place of data/raw/fetched/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import requests
+
+from .. import paths, provenance, regions
+from ..errors import InputError, WoonzorgError
+from . import transport
+from .odata import Dimension, DimensionError, chunk_filters, period
+from .tables import FILE_KEYS, FILE_TITLES, GROUPS, FetchError, SchemaChanged, TableSpec, resolve_measures, specs
+
+FETCHED = "fetched"
+LICENCE = "CC BY 4.0 (CBS open data)"
+ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), StatLine; bewerking woonzorg"
+HISTORY_KEEP = 20
+DEFAULT_FIRST_YEAR = 2014
+
+
+@dataclass
+class Settings:
+    """Transport settings; every field can be set from the environment (see docs/downloader.md)."""
+
+    replay: str | None = None
+    record: str | None = None
+    retries: int = 4
+    backoff: float = 1.0
+    timeout: float = 120.0
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def from_env(cls, **over) -> "Settings":
+        env = os.environ
+        s = cls(replay=env.get("WOONZORG_CBS_REPLAY") or None, record=env.get("WOONZORG_CBS_RECORD") or None,
+                retries=int(env.get("WOONZORG_CBS_RETRIES", 4)), backoff=float(env.get("WOONZORG_CBS_BACKOFF", 1.0)),
+                timeout=float(env.get("WOONZORG_CBS_TIMEOUT", 120)))
+        for k, v in over.items():
+            if v is not None:
+                setattr(s, k, v)
+        return s
+
+
+@dataclass
+class Context:
+    codes: list[str]
+    names: dict[str, str]
+    first: int
+    last: int | None
+    replay: transport.ReplayDir | None
+    replay_label: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def synthetic(self, table: str, code: str | None = None) -> bool:
+        """True when replayed values of ``table`` (for region ``code``; None = any region) are synthetic."""
+        if not self.replay:
+            return False
+        if code is None:
+            codes = self.codes + ["NL01"]
+            return any(self.synthetic(table, c) for c in codes)
+        return not str(self.replay.values_note(table, code)).lower().startswith("real")
+
+    def bron(self, table: str, code: str | None = None) -> str:
+        """The ``bron`` of a row: 'CBS <table>', or for a replay a label that never claims CBS for synthetic values."""
+        if not self.replay:
+            return f"CBS {table}"
+        if self.synthetic(table, code or "default"):
+            return f"SYNTHETISCH (replay {self.replay_label}), vorm van CBS {table}"
+        return f"CBS {table} (replay {self.replay_label})"
+
+
+@dataclass
+class TableResult:
+    spec: TableSpec
+    title: str
+    modified: str
+    rows: int
+    requests: list[dict]
+    files: dict[str, pd.DataFrame]
+    notes: list[str]
+    periods: list[str]
+
+
+class Client:
+    """cbsodata calls with one place for error mapping (every message names the table)."""
+
+    def __init__(self, settings: Settings, log: Callable[[str], None]):
+        self.settings = settings
+        self.log = log
+        self.urls: list[str] = []
+        inner = transport.ReplayAdapter(settings.replay) if settings.replay else transport.live_adapter()
+        if settings.record:
+            inner = transport.RecordingAdapter(inner, settings.record)
+        self.adapter = transport.RetryAdapter(inner, retries=settings.retries,
+                                              backoff=transport.Backoff(base=settings.backoff),
+                                              sleep=settings.sleep, on_event=self._event)
+        self.table = ("", "")
+
+    def _event(self, kind: str, info: dict) -> None:
+        if kind == "request":
+            self.urls.append(info["url"])
+        elif kind == "retry":
+            self.log(f"    ! {self.table[0]}: poging {info['attempt']} mislukt ({info['reason']}); "
+                     f"opnieuw over {info['delay']:.0f} s")
+
+    def _call(self, what: str, fn):
+        table, title = self.table
+        try:
+            return fn()
+        except transport.TransportFailure as exc:
+            raise FetchError(table, title, f"{what} ophalen mislukt: {exc}") from exc
+        except transport.ReplayMiss as exc:
+            raise FetchError(table, title, f"{what}: {exc}") from exc
+        except requests.HTTPError as exc:
+            raise FetchError(table, title, f"{what} ophalen mislukt: {exc}") from exc
+        except requests.RequestException as exc:
+            raise FetchError(table, title, f"{what} ophalen mislukt: {type(exc).__name__}: {exc}") from exc
+        except (ValueError, KeyError) as exc:
+            raise FetchError(table, title, f"{what}: onleesbaar antwoord ({type(exc).__name__}: {exc})") from exc
+
+    def info(self, table: str) -> dict:
+        import cbsodata
+
+        return self._call("TableInfos", lambda: cbsodata.get_info(table, timeout=self.settings.timeout)) or {}
+
+    def meta(self, table: str, name: str) -> list[dict]:
+        import cbsodata
+
+        return self._call(name, lambda: cbsodata.get_meta(table, name, timeout=self.settings.timeout))
+
+    def data(self, table: str, filters: str, select: list[str]) -> list[dict]:
+        import cbsodata
+
+        return self._call("TypedDataSet", lambda: cbsodata.get_meta(table, "TypedDataSet", filters=filters,
+                                                                    select=select, timeout=self.settings.timeout))
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def parse_years(text: str | None) -> tuple[int, int | None]:
+    """'2014-2024' | '2019-' | '2024' | None -> (first, last or None = latest available)."""
+    if not text:
+        return DEFAULT_FIRST_YEAR, None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})?\s*)?", text)
+    if not m:
+        raise InputError(f"'{text}' is geen jaarbereik (vorm 2014-2024, 2019- of 2024)", column="--years")
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else (None if "-" in text else first)
+    if last is not None and last < first:
+        raise InputError(f"jaarbereik {text}: het eerste jaar ligt na het laatste", column="--years")
+    if first < 1988 or (last or first) > 2100:
+        raise InputError(f"jaarbereik {text} valt buiten 1988-2100", column="--years")
+    return first, last
+
+
+def _select_periods(spec: TableSpec, dim: Dimension, ctx: Context) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for k in dim.by_key:
+        p = period(dim.padded[k], dim.title(k))
+        if p is None:
+            continue
+        year, kind, peil = p
+        if spec.periods == "jan_dec":
+            if kind not in ("januari", "december"):
+                continue
+        elif kind != "jaar":
+            continue
+        if spec.periods != "all" and (year < ctx.first or (ctx.last is not None and year > ctx.last)):
+            continue
+        out[k] = (year, peil)
+    return out
+
+
+def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[str], None]) -> TableResult:
+    client.table = (spec.id, spec.title)
+    start = len(client.urls)
+    info = client.info(spec.id)
+    title = str(info.get("Title") or spec.title)
+    client.table = (spec.id, title)
+    if str(info.get("OutputStatus", "")).lower().startswith("gediscontinueerd"):
+        ctx.warnings.append(f"{spec.id}: CBS meldt de tabel als gediscontinueerd")
+    props = client.meta(spec.id, "DataProperties")
+    dim_names = [str(p.get("Key")) for p in props if "Dimension" in str(p.get("Type", ""))]
+    need = [d for d in [spec.region_dim, *spec.dims, spec.period_dim] if d]
+    missing = [d for d in need if d not in dim_names]
+    if missing:
+        raise SchemaChanged(spec.id, title, f"dimensie '{missing[0]}' ontbreekt — heeft CBS de tabel gewijzigd? "
+                            f"Dimensies: {', '.join(dim_names)}")
+    measures, notes = resolve_measures(spec, props)
+    # --- dimensions and selections --------------------------------------------------------------
+    dims: dict[str, Dimension] = {}
+    for d in need:
+        dims[d] = Dimension(d, client.meta(spec.id, d))
+    labels: dict[str, dict[str, str]] = {d: sel(dims[d], spec) for d, sel in spec.dims.items()}
+    periods = _select_periods(spec, dims[spec.period_dim], ctx)
+    if not periods:
+        raise FetchError(spec.id, title, f"geen perioden in {ctx.first}-{ctx.last or 'nu'} in deze tabel "
+                         f"(perioden: {', '.join(list(dims[spec.period_dim].by_key)[:6])} …)")
+    region_keys: list[str] = []
+    if spec.region_dim:
+        rdim = dims[spec.region_dim]
+        wanted = (ctx.codes if spec.gemeenten else []) + (["NL01"] if spec.national else [])
+        absent = [c for c in wanted if not rdim.has(c)]
+        absent_gm = [c for c in absent if c.startswith("GM")]
+        if absent_gm and spec.required:
+            raise FetchError(spec.id, title, f"gemeente(n) {', '.join(absent_gm)} niet in de regio-indeling van "
+                             "deze tabel (nieuwe gemeentecode of gewijzigde indeling?)")
+        for c in absent:
+            ctx.warnings.append(f"{spec.id}: {c} ({ctx.names.get(c, c)}) staat niet in deze tabel; overgeslagen")
+        region_keys = [rdim.padded[c] for c in wanted if rdim.has(c)]
+        if not region_keys:
+            ctx.warnings.append(f"{spec.id}: geen van de gemeenten staat in deze tabel; tabel overgeslagen")
+            return TableResult(spec, title, str(info.get("Modified", "")), 0, [], {}, notes, [])
+    fixed: dict[str, list[str]] = {}
+    for d, lab in labels.items():
+        if len(lab) < len(dims[d].by_key):
+            fixed[d] = [dims[d].padded[k] for k in lab]
+    fixed[spec.period_dim] = [dims[spec.period_dim].padded[k] for k in periods]
+    select = [*(d for d in need), *measures.values()]
+    if spec.region_dim:
+        filters = chunk_filters(fixed, spec.region_dim, region_keys)
+    else:
+        from .odata import build_filter
+
+        filters = [build_filter(fixed)]
+    # --- data -----------------------------------------------------------------------------------
+    raw_rows: list[dict] = []
+    for f in filters:
+        raw_rows.extend(client.data(spec.id, f, select))
+    records = []
+    for i, r in enumerate(raw_rows):
+        absent_cols = [c for c in select if c not in r]
+        if absent_cols:
+            raise SchemaChanged(spec.id, title, f"kolom '{absent_cols[0]}' ontbreekt in TypedDataSet (rij {i + 1}) — "
+                                "heeft CBS de tabel gewijzigd?")
+        rec: dict = {}
+        try:
+            for d in need:
+                rec[d] = dims[d].key_of(r[d])
+        except DimensionError as exc:
+            raise FetchError(spec.id, title, f"onbekende categorie in het antwoord: {exc}") from exc
+        pk = rec[spec.period_dim]
+        if pk not in periods:
+            continue
+        ok = True
+        for d, lab in labels.items():
+            if rec[d] not in lab:
+                ok = False
+                break
+            rec[d] = lab[rec[d]]
+        if not ok:
+            continue
+        rec["regio"] = rec.pop(spec.region_dim) if spec.region_dim else "NL01"
+        if spec.region_dim and rec["regio"] not in ctx.codes + ["NL01"]:
+            continue
+        rec["jaar"], rec["peildatum"] = periods[pk]
+        for var, key in measures.items():
+            v = r[key]
+            if v is not None and not isinstance(v, (int, float)):
+                try:
+                    v = float(str(v).strip())
+                except ValueError:
+                    raise FetchError(spec.id, title, f"kolom {key}: geen getal ({v!r})") from None
+            rec[var] = v
+        records.append(rec)
+    cols = ["regio", "jaar", "peildatum", *(d for d in need if d not in (spec.region_dim, spec.period_dim)),
+            *measures]
+    df = pd.DataFrame.from_records(records, columns=cols)
+    for var in measures:
+        df[var] = pd.to_numeric(df[var], errors="coerce")
+    if df.empty:
+        raise FetchError(spec.id, title, "leeg antwoord: geen rijen voor de gevraagde gemeenten en perioden")
+    if spec.region_dim and spec.gemeenten and spec.required:
+        got = set(df["regio"])
+        lost = [c for c in ctx.codes if c not in got]
+        if lost:
+            raise FetchError(spec.id, title, f"geen rijen voor {', '.join(lost)} (onvolledig antwoord?)")
+    files = spec.build(df, ctx, spec)
+    reqs = [u for u in client.urls[start:]]
+    log(f"  {spec.id:<9} {title[:60]:<60} {len(raw_rows):>6} rijen, {len(reqs)} verzoeken")
+    return TableResult(spec, title, str(info.get("Modified", "")), len(raw_rows),
+                       _request_log(spec.id, reqs), files, notes, sorted({str(v[0]) for v in periods.values()}))
+
+
+def _request_log(table: str, urls: list[str]) -> list[dict]:
+    """The queries sent (first pages only; pages that follow odata.nextLink are counted)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    out: list[dict] = []
+    for u in urls:
+        parts = urlsplit(u)
+        q = dict(parse_qsl(parts.query))
+        endpoint = parts.path.rstrip("/").split("/")[-1]
+        if "$skip" in q or "$skiptoken" in q:
+            if out:
+                out[-1]["paginas"] = out[-1].get("paginas", 1) + 1
+            continue
+        entry = {"tabel": table, "endpoint": endpoint, "url": f"{parts.scheme}://{parts.netloc}{parts.path}"}
+        if "$filter" in q:
+            entry["filter"] = q["$filter"]
+        if "$select" in q:
+            entry["select"] = q["$select"]
+        out.append(entry)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# merging, staging, provenance, swap
+
+
+def _read_fetched(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if pd.api.types.is_float_dtype(s):
+            out[c] = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
+        else:
+            out[c] = s.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    return out
+
+
+def merge_rows(old: pd.DataFrame | None, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    new = _as_text(new)
+    if old is not None and len(old):
+        missing = [c for c in new.columns if c not in old.columns]
+        for c in missing:
+            old[c] = ""
+        old = old[new.columns]
+        k_new = set(map(tuple, new[key].to_numpy()))
+        keep = [tuple(r) not in k_new for r in old[key].to_numpy()]
+        merged = pd.concat([old[keep], new], ignore_index=True)
+    else:
+        merged = new
+    dup = merged.duplicated(subset=key, keep="last")
+    merged = merged[~dup]
+    return merged.sort_values(key, kind="mergesort").reset_index(drop=True)
+
+
+def _sidecar(fname: str, df: pd.DataFrame, results: list[TableResult], ctx: Context, region, settings: Settings,
+             when: str, old_meta: dict | None) -> dict:
+    src = [r for r in results if fname in r.files]
+    replay = bool(settings.replay)
+    synthetic = any(ctx.synthetic(r.spec.id) for r in src)
+    if replay:
+        how = (f"replay of recorded fixture {ctx.replay_label} — geen download van CBS; waarden: "
+               + "; ".join(f"{r.spec.id}: {ctx.replay.values_note(r.spec.id)}" for r in src))
+    else:
+        import cbsodata
+
+        how = (f"woonzorg data fetch via cbsodata {getattr(cbsodata, '__version__', '?')} "
+               f"(CBS OData v3, opendata.cbs.nl/ODataFeed) op {when}")
+    queries = [q for r in src for q in r.requests]
+    codes = sorted(set(df["gemeentecode"]) if "gemeentecode" in df else set(df.get("gebied", [])))
+    years = sorted(set(df["jaar"].astype(str)))
+    action = {"opgehaald": when, "regio": region.slug, "gemeenten": list(ctx.codes),
+              "tabellen": [r.spec.id for r in src], "verkregen": how}
+    history = list((old_meta or {}).get("ophaalacties", []))[-(HISTORY_KEEP - 1):] + [action]
+    notes = sorted({n for r in src for n in r.notes} | {w for w in ctx.warnings
+                                                       if any(w.startswith(r.spec.id + ":") for r in src)})
+    meta = {
+        "bestand": f"{FETCHED}/{fname}",
+        "titel": FILE_TITLES.get(fname, fname) + (" — SYNTHETISCHE TESTWAARDEN (replay)" if synthetic else ""),
+        "bron": ("replay van opgenomen OData-antwoorden (geen CBS-download)" if replay
+                 else "CBS StatLine, OData v3 (opendata.cbs.nl)"),
+        "cbs_tabellen": [{"id": r.spec.id, "titel": r.title, **({"gewijzigd_bij_cbs": r.modified} if r.modified else {})}
+                         for r in src],
+        "peildata": [f"{r.spec.id}: {', '.join(r.periods)}" for r in src],
+        "licentie": "n.v.t.: synthetische testwaarden, geen CBS-cijfers" if synthetic else LICENCE,
+        "attributie": "n.v.t. (synthetische testwaarden)" if synthetic else ATTRIBUTION,
+        "verkregen": how,
+        "opmerking": "; ".join(notes + [s for r in src for s in r.spec.notes]),
+        "opgehaald": when,
+        "url": queries[0]["url"] if queries else "",
+        "query": queries,
+        "gemeenten": codes,
+        "jaren": years,
+        "ophaalacties": history,
+    }
+    return meta
+
+
+def _rel(p: str | Path) -> str:
+    p = Path(p).resolve()
+    try:
+        return str(p.relative_to(paths.root()))
+    except ValueError:
+        return str(p)
+
+
+def _overlay_check(raw: Path, stage: Path) -> None:
+    """Run the real data build on data/raw with the staged fetched/ folder (writes nothing)."""
+    from ..dataset.build import build_tables
+
+    tmp = Path(tempfile.mkdtemp(prefix=".fetch-check-", dir=raw.parent))
+    try:
+        for p in raw.iterdir():
+            if p.name == FETCHED:
+                continue
+            try:
+                os.symlink(p, tmp / p.name)
+            except OSError:
+                (shutil.copytree if p.is_dir() else shutil.copy2)(p, tmp / p.name)
+        try:
+            os.symlink(stage, tmp / FETCHED, target_is_directory=True)
+        except OSError:
+            shutil.copytree(stage, tmp / FETCHED)
+        try:
+            build_tables(tmp)
+        except WoonzorgError as exc:
+            msg = str(exc).replace(str(tmp), "data/raw")
+            raise FetchError("(alle)", "", f"de opgehaalde bestanden passen niet in de dataset: {msg}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap(raw: Path, stage: Path) -> None:
+    target = raw / FETCHED
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=".fetched-old-", dir=raw.parent))
+        os.rmdir(old)
+        os.rename(target, old)
+    try:
+        os.rename(stage, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class FetchReport:
+    region: str
+    tables: list[str]
+    files: dict[str, int]
+    warnings: list[str]
+    fetched_dir: Path
+
+
+def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str] | None = None,
+          population_table: str = "03759ned", settings: Settings | None = None,
+          raw: Path | None = None, log: Callable[[str], None] = print) -> FetchReport:
+    settings = settings or Settings.from_env()
+    raw = Path(raw or paths.raw_dir())
+    region = regions.load_region(region_arg, require_data=False)
+    names = regions.known_gemeenten().set_index("gemeentecode")["gemeentenaam"].to_dict()
+    first, last = parse_years(years)
+    chosen = list(groups or GROUPS)
+    unknown = [g for g in chosen if g not in GROUPS]
+    if unknown:
+        raise InputError(f"onbekende tabelgroep '{unknown[0]}'; kies uit {', '.join(GROUPS)}", column="--tables")
+    replay = None
+    if settings.replay:
+        try:
+            replay = transport.ReplayDir(settings.replay)
+        except FileNotFoundError as exc:
+            raise InputError(str(exc), file=settings.replay) from exc
+    ctx = Context(codes=list(region.gemeenten), names=names, first=first, last=last, replay=replay,
+                  replay_label=_rel(settings.replay) if settings.replay else "")
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    log(f"CBS ophalen voor {region.naam} ({len(region.gemeenten)} gemeenten), jaren {first}-{last or 'laatste'}"
+        + (f" — REPLAY uit {ctx.replay_label}" if replay else ""))
+    client = Client(settings, log)
+    results: list[TableResult] = []
+    with transport.installed(client.adapter):
+        for spec in specs(population_table):
+            if spec.group in chosen:
+                results.append(fetch_table(client, spec, ctx, log))
+    # --- combine per file, merge with earlier fetches ----------------------------------------------
+    fdir = raw / FETCHED
+    new_files: dict[str, pd.DataFrame] = {}
+    for r in results:
+        for fname, df in r.files.items():
+            if df is None or df.empty:
+                continue
+            new_files[fname] = pd.concat([new_files[fname], df], ignore_index=True) if fname in new_files else df
+    if not new_files:
+        raise FetchError("(alle)", "", "geen enkele tabel leverde rijen op")
+    stage = Path(tempfile.mkdtemp(prefix=".fetch-stage-", dir=raw.parent))
+    try:
+        if fdir.exists():
+            shutil.copytree(fdir, stage, dirs_exist_ok=True)
+        counts = {}
+        for fname, df in sorted(new_files.items()):
+            key = FILE_KEYS[fname]
+            dup = _as_text(df).duplicated(subset=key)
+            if dup.any():
+                row = df[dup.to_numpy()].iloc[0]
+                raise FetchError("(alle)", "", f"{fname}: dubbele sleutel {tuple(row[key])} in de opgehaalde rijen")
+            merged = merge_rows(_read_fetched(fdir / fname), df, key)
+            target = stage / fname
+            merged.to_csv(target, index=False, lineterminator="\n", encoding="utf-8")
+            old_meta = None
+            sc = provenance.sidecar_path(fdir / fname)
+            if sc.exists():
+                import yaml
+
+                old_meta = yaml.safe_load(sc.read_text(encoding="utf-8"))
+            meta = _sidecar(fname, merged, results, ctx, region, settings, when, old_meta)
+            meta["sha256"] = provenance.sha256_of(target)
+            meta["bytes"] = target.stat().st_size
+            provenance.sidecar_path(target).write_text(
+                __import__("yaml").safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+            counts[fname] = len(merged)
+        _overlay_check(raw, stage)
+        _swap(raw, stage)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    try:
+        regions._snapshot_codes.cache_clear()
+    except AttributeError:  # pragma: no cover
+        pass
+    for w in ctx.warnings:
+        log(f"  let op: {w}")
+    return FetchReport(region.slug, [r.spec.id for r in results], counts, ctx.warnings, fdir)

@@ -1,0 +1,311 @@
+"""Back-test of the demography engine against what actually happened.
+
+Protocol (docs/backtest.md):
+* tuning runs (origins whose target year is 2019 or earlier) chose and tuned the method;
+* held-out runs (as of 2016 -> 2024, as of 2019 -> 2024, as of 2024 -> 2025 totals) are reported
+  with the frozen settings of ``config/demografie.yaml`` and were never used to choose anything.
+Per run and group (total, 65+, 75+ where the truth exists): MAPE, median APE, bias (mean signed
+percentage error), 90th percentile APE and the worst gemeenten, for the model and for the naive
+baselines (last value; linear and geometric trend over the 5 years up to the as-of year, both
+anchored on the last value, on the group's own visible observations).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import api
+from .config import Settings, load_settings
+
+TUNING_RUNS = ((2011, 2016), (2011, 2019), (2012, 2017), (2013, 2016), (2013, 2019), (2014, 2019))
+HELDOUT_RUNS = ((2016, 2024), (2019, 2024), (2024, 2025))
+GROUPS = (("totaal", 0), ("65+", 65), ("75+", 75))
+METHODS = ("model", "laatste", "lineair", "geometrisch")
+
+
+# ------------------------------------------------------------------------------------------------
+# truth
+# ------------------------------------------------------------------------------------------------
+
+def _chain(iv: list[tuple[int, int, float]], start: int) -> float | None:
+    by: dict[int, list[tuple[int, float]]] = {}
+    for lo, hi, v in iv:
+        by.setdefault(lo, []).append((hi, v))
+
+    def walk(lo: int, depth: int = 0):
+        if depth > 30:
+            return None
+        for hi, v in sorted(by.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
+            if hi < 0:
+                return v
+            rest = walk(hi + 1, depth + 1)
+            if rest is not None:
+                return v + rest
+        return None
+
+    return walk(start)
+
+
+def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
+    """Observed population aged ``lo``+ (both sexes) by gemeente (rows) and year (columns): the
+    totals for lo = 0, else any chain of published broad groups lo..open (e.g. 65-74 + 75-84 + 85+)."""
+    if lo == 0:
+        t = tables["bevolking_totaal"]
+        t = t[t["gemeentecode"].isin(codes)]
+        return t.pivot_table(index="gemeentecode", columns="jaar", values="waarde", aggfunc="first") \
+                .reindex(codes).astype(float)
+    m = tables["bevolking_marges"]
+    m = m[m["gemeentecode"].isin(codes) & (m["geslacht"] == "totaal")]
+    out: dict[tuple[str, int], float] = {}
+    for (c, j), g in m.groupby(["gemeentecode", "jaar"]):
+        iv = [(int(a), -1 if np.isnan(b) else int(b), float(v))
+              for a, b, v in zip(g["leeftijd_van"], g["leeftijd_tot"], g["waarde"])]
+        v = _chain(iv, lo)
+        if v is not None:
+            out[(c, int(j))] = v
+    s = pd.Series(out, dtype=float)
+    if s.empty:
+        return pd.DataFrame(index=codes)
+    s.index = pd.MultiIndex.from_tuples(s.index, names=["gemeentecode", "jaar"])
+    return s.unstack("jaar").reindex(codes)
+
+
+def baselines(series: pd.DataFrame, as_of: int, target: int) -> dict[str, np.ndarray]:
+    """Naive forecasts from the observations dated on or before 1 January ``as_of``."""
+    cols = sorted(c for c in series.columns if c <= as_of)
+    n = len(series)
+    out = {m: np.full(n, np.nan) for m in ("laatste", "lineair", "geometrisch")}
+    for i in range(n):
+        row = series.iloc[i][cols].dropna() if cols else pd.Series(dtype=float)
+        if row.empty:
+            continue
+        y1 = int(row.index.max())
+        v1 = float(row[y1])
+        prev = row[(row.index >= y1 - 5) & (row.index < y1)]
+        out["laatste"][i] = v1
+        if prev.empty:
+            out["lineair"][i] = out["geometrisch"][i] = v1
+            continue
+        y0 = int(prev.index.min())
+        v0 = float(prev[y0])
+        out["lineair"][i] = v1 + (v1 - v0) / (y1 - y0) * (target - y1)
+        out["geometrisch"][i] = v1 * (v1 / v0) ** ((target - y1) / (y1 - y0)) if v0 > 0 else v1
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# metrics
+# ------------------------------------------------------------------------------------------------
+
+def metrics(f: np.ndarray, a: np.ndarray, codes: list[str], names: dict[str, str] | None = None) -> dict:
+    ok = ~np.isnan(f) & ~np.isnan(a) & (a > 0)
+    if not ok.any():
+        return {}
+    e = (f[ok] - a[ok]) / a[ok] * 100
+    ape = np.abs(e)
+    cs = np.array(codes)[ok]
+    worst = np.argsort(-ape, kind="stable")[:3]
+    label = [f"{(names or {}).get(cs[k], cs[k])} {e[k]:+.1f}%" for k in worst]
+    return {"n": int(ok.sum()), "mape": float(ape.mean()), "medape": float(np.median(ape)),
+            "bias": float(e.mean()), "p90": float(np.percentile(ape, 90)), "slechtste": "; ".join(label)}
+
+
+def _names() -> dict[str, str]:
+    try:
+        from ..dataset import load
+
+        g = load.table("gemeenten")
+        return dict(zip(g["gemeentecode"], g["gemeentenaam"]))
+    except Exception:  # pragma: no cover - names are cosmetic
+        return {}
+
+
+def evaluate(as_of: int, target: int, *, settings: Settings | None = None, tables: dict | None = None,
+             fase: str = "", names: dict | None = None, with_errors: bool = False):
+    """Rows (one per group x method) for one run; optionally the per-gemeente errors of the model."""
+    settings = settings or load_settings()
+    _, src = api._source(tables)
+    r = api.run(as_of, target, settings=settings, tables=tables)
+    codes = r.codes
+    rows, errs = [], []
+    k = target - as_of
+    vi = {v: i for i, v in enumerate(r.proj.variants)}
+    for gname, lo in GROUPS:
+        ser = group_series(src, codes, lo)
+        if target not in ser.columns or ser[target].isna().all():
+            continue
+        actual = ser[target].to_numpy(float)
+        model = r.proj.P[vi["midden"], k][:, :, lo:].sum(axis=(1, 2))
+        fc = {"model": model, **baselines(ser, as_of, target)}
+        for meth in METHODS:
+            m = metrics(fc[meth], actual, codes, names)
+            if m:
+                rows.append({"fase": fase, "as_of": as_of, "doeljaar": target, "horizon": k, "groep": gname,
+                             "methode": meth, **m})
+        if lo == 0 and with_errors:
+            lo_f = r.proj.P[vi["laag"], k].sum(axis=(1, 2)) if "laag" in vi else model
+            hi_f = r.proj.P[vi["hoog"], k].sum(axis=(1, 2)) if "hoog" in vi else model
+            for i, c in enumerate(codes):
+                if not np.isnan(actual[i]):
+                    errs.append({"as_of": as_of, "doeljaar": target, "horizon": k, "gemeentecode": c,
+                                 "werkelijk": actual[i], "model": model[i], "laag": lo_f[i], "hoog": hi_f[i],
+                                 "fout": (model[i] - actual[i]) / actual[i]})
+    return (rows, errs) if with_errors else rows
+
+
+def run(phase: str = "alle", *, settings: Settings | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """The back-test table. ``phase``: tuning | heldout | alle."""
+    settings = settings or load_settings()
+    names = _names() if tables is None else {}
+    runs = []
+    if phase in ("tuning", "alle"):
+        runs += [("tuning", a, t) for a, t in TUNING_RUNS]
+    if phase in ("heldout", "alle"):
+        runs += [("held-out", a, t) for a, t in HELDOUT_RUNS]
+    rows = []
+    for fase, a, t in runs:
+        rows += evaluate(a, t, settings=settings, tables=tables, fase=fase, names=names)
+    return pd.DataFrame(rows)
+
+
+def score(df: pd.DataFrame) -> float:
+    """The pre-declared tuning metric: mean MAPE of the model over all (run, group) cells."""
+    d = df[df["methode"] == "model"]
+    return float(d["mape"].mean())
+
+
+def horizon_errors(runs=TUNING_RUNS, *, settings: Settings | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """Per-gemeente relative errors of the total for every horizon 1..h of the given runs."""
+    settings = settings or load_settings()
+    out = []
+    for a, t in runs:
+        for tt in range(a + 1, t + 1):
+            _, errs = evaluate(a, tt, settings=settings, tables=tables, with_errors=True)
+            out += errs
+    return pd.DataFrame(out).drop_duplicates(["as_of", "doeljaar", "gemeentecode"])
+
+
+def calibrate_variants(errs: pd.DataFrame, level: float = 0.67) -> tuple[float, float, pd.DataFrame]:
+    """Fit a(h) = c * h^b to the ``level`` quantile of the absolute relative error by horizon."""
+    q = errs.assign(ape=errs["fout"].abs()).groupby("horizon")["ape"].quantile(level)
+    h = q.index.to_numpy(float)
+    y = q.to_numpy(float)
+    ok = y > 0
+    b, logc = np.polyfit(np.log(h[ok]), np.log(y[ok]), 1)
+    return float(np.exp(logc)), float(b), q.rename("kwantiel").reset_index()
+
+
+def coverage(as_of: int, target: int, *, settings: Settings | None = None, tables: dict | None = None) -> float:
+    """Share of gemeenten whose actual total lies within [laag, hoog]."""
+    _, errs = evaluate(as_of, target, settings=settings, tables=tables, with_errors=True)
+    e = pd.DataFrame(errs)
+    if e.empty:
+        return float("nan")
+    inside = (e["werkelijk"] >= e["laag"]) & (e["werkelijk"] <= e["hoog"])
+    return float(inside.mean())
+
+
+# ------------------------------------------------------------------------------------------------
+# checks of the base and of natural change
+# ------------------------------------------------------------------------------------------------
+
+def base_validation(*, settings: Settings | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """(a) bands of 2009-2013 hidden: 2008 aged to 2013 and raked to the 2013 total and broad
+    groups x sex, compared with the true 2013 bands; (b) as of 2021 without the 2021 set: the
+    estimate for 2021 compared with the 2021 postcode approximation (itself rounded to 5)."""
+    from . import asof as asof_mod
+    from . import ages as A
+    from . import engine
+
+    settings = settings or load_settings()
+    _, src = api._source(tables)
+    out = []
+    cases = [("2008 -> 2013 (exacte klassen 2013)", 2013, 2008, settings, "exact"),
+             ("2013 -> 2021 (benadering 2021)", 2021, 2013,
+              settings.with_overrides({"basis": {"banden_2021": False}}), "benadering")]
+    for label, year, maxb, st, kw in cases:
+        inp = asof_mod.load_inputs(year, src)
+        hist, _, _ = engine.reconstruct(inp, year, st, fallback=api._fallback(src), band_years_max=maxb)
+        est = A.to_bands(hist.P[-1])                                        # (G, 2, 20)
+        b5 = src["bevolking_5j"]
+        b5 = b5[(b5["jaar"] == year) & b5["geslacht"].isin(["man", "vrouw"]) & (b5["kwaliteit"] == kw)]
+        gi = {c: i for i, c in enumerate(hist.codes)}
+        tru = np.full_like(est, np.nan)
+        tru[b5["gemeentecode"].map(gi).to_numpy(int), (b5["geslacht"] == "vrouw").to_numpy(int),
+            np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy(int))] = \
+            b5["waarde"].to_numpy(float) * b5["schaalfactor"].to_numpy(float)
+        ok = ~np.isnan(tru).any(axis=(1, 2))
+        e, t = est[ok], tru[ok]
+        ape = np.abs(e - t) / np.maximum(t, 1) * 100
+        di = 0.5 * np.abs(e / e.sum(axis=(1, 2), keepdims=True) - t / t.sum(axis=(1, 2), keepdims=True)).sum(axis=(1, 2)) * 100
+        b65 = (e[:, :, 13:].sum(axis=(1, 2)) - t[:, :, 13:].sum(axis=(1, 2))) / t[:, :, 13:].sum(axis=(1, 2)) * 100
+        b75 = (e[:, :, 15:].sum(axis=(1, 2)) - t[:, :, 15:].sum(axis=(1, 2))) / t[:, :, 15:].sum(axis=(1, 2)) * 100
+        worst_band = np.unravel_index(np.argmax(ape.mean(axis=0)), ape.shape[1:])
+        out.append({"toets": label, "gemeenten": int(ok.sum()),
+                    "mape_klasse_geslacht": float(ape.mean()), "mediaan_ape": float(np.median(ape)),
+                    "dissimilariteit_gem": float(di.mean()), "dissimilariteit_max": float(di.max()),
+                    "ape_65plus": float(np.abs(b65).mean()), "ape_75plus": float(np.abs(b75).mean()),
+                    "slechtste_klasse": f"{['man', 'vrouw'][worst_band[0]]} {A.BAND_LO[worst_band[1]]}"
+                                        f"{'+' if worst_band[1] == A.NB - 1 else '-' + str(A.BAND_HI[worst_band[1]])}"
+                                        f" ({ape.mean(axis=0)[worst_band]:.1f}%)"})
+    return pd.DataFrame(out)
+
+
+def natural_change_check(as_of: int = 2016, last_year: int = 2023, *, settings: Settings | None = None,
+                         tables: dict | None = None) -> pd.DataFrame:
+    """Projected births and deaths (midden) as of ``as_of`` against the local vital statistics of
+    the gemeenten that have them, per gemeente summed over as_of .. last_year."""
+    settings = settings or load_settings()
+    _, src = api._source(tables)
+    c = api.components(None, as_of=as_of, until=last_year + 1, variants=("midden",), settings=settings,
+                       tables=tables)
+    gb, st = src["geboorten"], src["sterfte"]
+    local = sorted((set(gb["gemeentecode"]) | set(st["gemeentecode"])) - {"NL01"})
+    local = [x for x in local if x in set(c["gemeentecode"])]
+    rows = []
+    for code in local:
+        yrs = range(as_of, last_year + 1)
+        b = gb[(gb["gemeentecode"] == code) & (gb["variabele"] == "levend_geborenen") & gb["jaar"].isin(yrs)]
+        d = st[(st["gemeentecode"] == code) & (st["geslacht"] == "totaal") & st["leeftijd_van"].isna()
+               & st["jaar"].isin(yrs)]
+        m = c[(c["gemeentecode"] == code) & c["jaar"].isin(yrs)]
+        ob, od = float(b["waarde"].sum()), float(d["waarde"].sum())
+        mb, md = float(m["geboorten"].sum()), float(m["sterfte"].sum())
+        pop = float(api.run(as_of, last_year + 1, variants=("midden",), settings=settings, tables=tables)
+                    .hist.totals[api.run(as_of, last_year + 1, variants=("midden",), settings=settings,
+                                         tables=tables).codes.index(code), -1])
+        n = len(list(yrs))
+        rows.append({"gemeentecode": code, "jaren": f"{as_of}-{last_year}", "geboorten_cbs": ob, "geboorten_model": mb,
+                     "sterfte_cbs": od, "sterfte_model": md, "natuurlijke_aanwas_cbs": ob - od,
+                     "natuurlijke_aanwas_model": mb - md,
+                     "verschil_per_jaar_promille": ((mb - md) - (ob - od)) / n / pop * 1000})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------------
+# report
+# ------------------------------------------------------------------------------------------------
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",")
+
+
+def report_table(df: pd.DataFrame) -> str:
+    """Markdown: one row per run and group; MAPE / median APE / bias of the model and MAPE of each
+    baseline side by side, plus the model's worst gemeenten."""
+    lines = ["| fase | as of → doel | groep | n | model MAPE | model MdAPE | model bias | model P90 | "
+             "laatste | lineair | geometrisch | slechtste gemeenten (model) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (fase, a, t, g), d in df.groupby(["fase", "as_of", "doeljaar", "groep"], sort=False):
+        m = d.set_index("methode")
+        if "model" not in m.index:
+            continue
+        mo = m.loc["model"]
+        base = {k: (_fmt(m.loc[k, "mape"]) if k in m.index else "–") for k in ("laatste", "lineair", "geometrisch")}
+        best = min((m.loc[k, "mape"] for k in base if k in m.index), default=np.inf)
+        flag = " ✓" if mo["mape"] < best else ""
+        lines.append(f"| {fase} | {a} → {t} | {g} | {int(mo['n'])} | **{_fmt(mo['mape'])}**{flag} | "
+                     f"{_fmt(mo['medape'])} | {_fmt(mo['bias'])} | {_fmt(mo['p90'])} | {base['laatste']} | "
+                     f"{base['lineair']} | {base['geometrisch']} | {mo['slechtste']} |")
+    return "\n".join(lines)

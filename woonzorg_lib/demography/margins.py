@@ -1,0 +1,141 @@
+"""Every known margin of a year as IPF constraints, made consistent with the official total.
+
+Sources per gemeente and year (all already filtered by the as-of rule):
+* the official total (bevolking_totaal), always;
+* 5-year bands (bevolking_5j) by sex, or without sex when only 'totaal' rows exist; the 2021
+  postcode approximation is used as a margin when ``basis.banden_2021`` is on;
+* broad groups (bevolking_marges), with or without sex, from every source (CBS table).
+
+Consistency: per gemeente, year and source, all values are scaled by official total / the
+source's own total (the sum of a partition of the ages in that source: without sex, or men +
+women), so no two margins contradict each other by more than rounding and IPF does not cycle.
+The scale factor is reported (``schaal``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SEX_CODE = {"man": 0, "vrouw": 1, "totaal": 2}
+
+
+def _chain_total(iv: list[tuple[int, int, float]]) -> float | None:
+    """Sum of a set of intervals that partitions 0..open (hi = -1), or None."""
+    by_lo: dict[int, list[tuple[int, float]]] = {}
+    for lo, hi, v in iv:
+        by_lo.setdefault(lo, []).append((hi, v))
+
+    def walk(lo: int, depth: int) -> float | None:
+        if depth > 40:
+            return None
+        for hi, v in sorted(by_lo.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
+            if hi < 0:
+                return v
+            rest = walk(hi + 1, depth + 1)
+            if rest is not None:
+                return v + rest
+        return None
+
+    return walk(0, 0)
+
+
+def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021: bool = True) -> pd.DataFrame:
+    """Long table of constraints: g, jaar, sex, lo, hi (-1 open), value, kind, bron, scale."""
+    gi = {c: i for i, c in enumerate(codes)}
+    parts = []
+    tot = inp["bevolking_totaal"]
+    tot = tot[tot["gemeentecode"].isin(gi)]
+    parts.append(pd.DataFrame({"g": tot["gemeentecode"].map(gi), "jaar": tot["jaar"].astype(int), "sex": 2,
+                               "lo": 0, "hi": -1, "value": tot["waarde"].astype(float), "kind": "totaal",
+                               "bron": "totaal"}))
+    b5 = inp["bevolking_5j"]
+    b5 = b5[b5["gemeentecode"].isin(gi)]
+    if not use_2021:
+        b5 = b5[b5["kwaliteit"] == "exact"]
+    if len(b5):
+        has_sex = b5[b5["geslacht"].isin(["man", "vrouw"])][["gemeentecode", "jaar"]].drop_duplicates()
+        key = set(map(tuple, has_sex.to_numpy()))
+        keep = np.array([(g in ("man", "vrouw")) == ((c, j) in key) for c, j, g in
+                         zip(b5["gemeentecode"], b5["jaar"], b5["geslacht"])], dtype=bool)
+        b5 = b5[keep]
+        parts.append(pd.DataFrame({"g": b5["gemeentecode"].map(gi), "jaar": b5["jaar"].astype(int),
+                                   "sex": b5["geslacht"].map(SEX_CODE), "lo": b5["leeftijd_van"].astype(int),
+                                   "hi": b5["leeftijd_tot"].fillna(-1).astype(int),
+                                   "value": b5["waarde"].astype(float),
+                                   "kind": np.where(b5["kwaliteit"] == "exact", "band_exact", "band_benadering"),
+                                   "bron": "bevolking_5j"}))
+    m = inp["bevolking_marges"]
+    m = m[m["gemeentecode"].isin(gi)]
+    if len(m):
+        parts.append(pd.DataFrame({"g": m["gemeentecode"].map(gi), "jaar": m["jaar"].astype(int),
+                                   "sex": m["geslacht"].map(SEX_CODE), "lo": m["leeftijd_van"].astype(int),
+                                   "hi": m["leeftijd_tot"].fillna(-1).astype(int), "value": m["waarde"].astype(float),
+                                   "kind": "marge", "bron": m["bron"].astype(str)}))
+    rows = pd.concat(parts, ignore_index=True)
+    rows["g"] = rows["g"].astype(int)
+    rows["sex"] = rows["sex"].astype(int)
+    rows["lo"] = rows["lo"].astype(int)
+    rows["hi"] = rows["hi"].astype(int)
+    # consistency with the official total
+    official = {(int(g), int(j)): v for g, j, v in
+                rows.loc[rows["kind"] == "totaal", ["g", "jaar", "value"]].itertuples(index=False)}
+    scale = np.ones(len(rows))
+    other = rows[rows["kind"] != "totaal"]
+    lo_a, hi_a = other["lo"].to_numpy(), other["hi"].to_numpy()
+    v_a, s_a = other["value"].to_numpy(), other["sex"].to_numpy()
+    idx_a = other.index.to_numpy()
+    for (g, j, _bron), pos in other.groupby(["g", "jaar", "bron"], sort=False).indices.items():
+        off = official.get((int(g), int(j)))
+        if off is None or np.isnan(off):
+            continue
+        iv = {s: [] for s in (0, 1, 2)}
+        for p in pos:
+            iv[int(s_a[p])].append((int(lo_a[p]), int(hi_a[p]), float(v_a[p])))
+        src = _chain_total(iv[2])
+        if src is None:
+            a, b = _chain_total(iv[0]), _chain_total(iv[1])
+            src = a + b if a is not None and b is not None else None
+        if src and src > 0:
+            scale[idx_a[pos]] = off / src
+    rows["scale"] = scale
+    rows["target"] = rows["value"] * rows["scale"]
+    return rows
+
+
+class YearConstraints:
+    """Constraints of every year, prepared once: ``get(jaar, exclude_bands)`` -> (types, (G, K))."""
+
+    def __init__(self, rows: pd.DataFrame, G: int):
+        self.G = G
+        self._by_year: dict = {}
+        rows = rows.assign(band=rows["kind"].astype(str).str.startswith("band"))
+        r = rows.groupby(["jaar", "sex", "lo", "hi", "g"], as_index=False).agg(
+            target=("target", "mean"), band=("band", "max"))
+        for jaar, grp in r.groupby("jaar"):
+            self._by_year[int(jaar)] = (grp["sex"].to_numpy(int), grp["lo"].to_numpy(int), grp["hi"].to_numpy(int),
+                                        grp["g"].to_numpy(int), grp["target"].to_numpy(float),
+                                        grp["band"].to_numpy(bool))
+        self._cache: dict = {}
+
+    def get(self, jaar: int, exclude_bands: bool = False):
+        k = (int(jaar), bool(exclude_bands))
+        if k in self._cache:
+            return self._cache[k]
+        if int(jaar) not in self._by_year:
+            out = ([], np.zeros((self.G, 0)))
+        else:
+            sx, lo, hi, g, tg, band = self._by_year[int(jaar)]
+            if exclude_bands:
+                keep = ~band
+                sx, lo, hi, g, tg = sx[keep], lo[keep], hi[keep], g[keep], tg[keep]
+            trip = list(zip(sx.tolist(), lo.tolist(), hi.tolist()))
+            # detailed margins first, the all-ages totals last (each sweep ends on the total)
+            types = sorted(set(trip), key=lambda t: ((t[1] == 0 and t[2] < 0), t[0] != 2, t[1], t[2]))
+            ti = {t: i for i, t in enumerate(types)}
+            T = np.full((self.G, len(types)), np.nan)
+            if trip:
+                T[g, np.array([ti[t] for t in trip])] = tg
+            out = (types, T)
+        self._cache[k] = out
+        return out

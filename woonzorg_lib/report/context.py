@@ -1,0 +1,407 @@
+"""The data behind one report run, computed once per kernel and shared by every chapter.
+
+Each accessor calls the library (dataset, demography, groups, verdeling via ``pipeline``) and caches
+the result on the context, so chapters never recompute and the Excel workbook (written at the end
+of the same kernel) reuses the same frames. Everything returned is a tidy, sorted DataFrame.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths, provenance
+from ..dataset import load
+from . import fmt, sources, version
+from .validate import DESCRIPTIONS, RunParams, report_title
+
+
+def _plain(v) -> str:
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, float):
+        return fmt.dec(v, 3).rstrip("0").rstrip(",") if v != int(v) else fmt.n(v)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_plain(x) for x in v)
+    return str(v)
+
+
+class Context:
+    def __init__(self, params: RunParams):
+        self.p = params
+        self.region = params.region_obj()
+        self.codes = list(self.region.gemeenten)
+
+    # -- identity ------------------------------------------------------------------------------
+    @property
+    def slug(self) -> str:
+        return self.region.slug
+
+    @property
+    def naam(self) -> str:
+        return self.region.naam
+
+    @cached_property
+    def gemeenten(self) -> pd.DataFrame:
+        """The region's gemeenten: code, naam, subregio, centrumgemeente BW/MO, inwoners."""
+        g = load.table("gemeenten")
+        g = g[g["gemeentecode"].isin(self.codes)].copy()
+        g["subregio"] = [self.region.subregio_of(c) or "" for c in g["gemeentecode"]]
+        return g.sort_values("gemeentenaam").reset_index(drop=True)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.gemeenten["gemeentecode"], self.gemeenten["gemeentenaam"]))
+
+    @cached_property
+    def scenario_name(self) -> str:
+        if not self.p.scenario:
+            return ""
+        import yaml
+
+        try:
+            data = yaml.safe_load(Path(self.p.scenario).read_text(encoding="utf-8")) or {}
+        except Exception:  # noqa: BLE001 - the groups loader reports bad files properly
+            data = {}
+        naam = data.get("naam") if isinstance(data, dict) else None
+        return str(naam) if naam else Path(self.p.scenario).stem
+
+    @property
+    def title(self) -> str:
+        return report_title(self.naam, self.p, self.scenario_name)
+
+    # -- observed population -------------------------------------------------------------------
+    @cached_property
+    def population_history(self) -> pd.DataFrame:
+        """Total population on 1 January per gemeente, every year in the snapshot up to as_of
+        (plus later published years, marked ``na_peiljaar``)."""
+        t = load.table("bevolking_totaal")
+        t = t[t["gemeentecode"].isin(self.codes)].copy()
+        t["na_peiljaar"] = t["jaar"] > self.p.as_of
+        return t.sort_values(["gemeentecode", "jaar"]).reset_index(drop=True)
+
+    @cached_property
+    def region_population_history(self) -> pd.DataFrame:
+        """Region total per year (only years where every gemeente has a figure)."""
+        t = self.population_history
+        counts = t.groupby("jaar")["gemeentecode"].nunique()
+        full = counts[counts == len(self.codes)].index
+        s = t[t["jaar"].isin(full)].groupby("jaar", as_index=False).agg(waarde=("waarde", "sum"),
+                                                                         na_peiljaar=("na_peiljaar", "max"))
+        s = s.sort_values("jaar").reset_index(drop=True)
+        s.attrs["bron"] = sources.bron(ids=t[t["jaar"].isin(full)]["bron"].unique())
+        return s
+
+    def population_ids(self, years) -> list[str]:
+        """The CBS table ids behind the observed population in ``years``."""
+        t = self.population_history
+        return sorted(set(t[t["jaar"].isin(list(years))]["bron"].dropna().astype(str)))
+
+    def population_in(self, year: int) -> pd.Series:
+        t = self.population_history
+        return t[t["jaar"] == year].set_index("gemeentecode")["waarde"]
+
+    @cached_property
+    def gemeenten_overview(self) -> pd.DataFrame:
+        """Per gemeente: inwoners on 1 January of the base year, ten years earlier, growth, latest."""
+        base = self.p.base_year
+        h = self.population_history
+        years = sorted(h["jaar"].unique())
+        earlier = base - 10 if (base - 10) in years else min(years)
+        latest = max(years)
+        g = self.gemeenten[["gemeentecode", "gemeentenaam", "subregio", "centrumgemeente_bw_mo"]].copy()
+        g["inwoners_basis"] = g["gemeentecode"].map(self.population_in(base))
+        g["inwoners_eerder"] = g["gemeentecode"].map(self.population_in(earlier))
+        g["groei"] = g["inwoners_basis"] / g["inwoners_eerder"] - 1.0
+        g["inwoners_laatst"] = g["gemeentecode"].map(self.population_in(latest))
+        g.attrs.update(basisjaar=base, eerder=earlier, laatst=latest,
+                       bron=sources.bron(ids=self.population_ids([base, earlier, latest]) + ["85755NED"]),
+                       bron_kaart=sources.bron(ids=self.population_ids([base, earlier]), tables=["centroiden"]),
+                       groei_totaal=float(g["inwoners_basis"].sum()) / float(g["inwoners_eerder"].sum()) - 1.0)
+        return g
+
+    def population_summary(self) -> dict:
+        """Numbers for the opening sentences: gemeenten, inwoners in the base year, growth, latest count."""
+        g = self.gemeenten_overview
+        basis, eerder, laatst = g.attrs["basisjaar"], g.attrs["eerder"], g.attrs["laatst"]
+        tot_b, tot_e = float(g["inwoners_basis"].sum()), float(g["inwoners_eerder"].sum())
+        big = g.sort_values("inwoners_basis", ascending=False).iloc[0]
+        fastest = g.sort_values("groei", ascending=False).iloc[0]
+        slowest = g.sort_values("groei").iloc[0]
+        return {"n_gemeenten": len(g), "basisjaar": basis, "eerder": eerder, "laatst": laatst,
+                "inwoners": tot_b, "inwoners_eerder": tot_e, "groei": tot_b / tot_e - 1.0,
+                "inwoners_laatst": float(g["inwoners_laatst"].sum()),
+                "grootste": big["gemeentenaam"], "grootste_aandeel": float(big["inwoners_basis"]) / tot_b,
+                "snelst": fastest["gemeentenaam"], "snelst_groei": float(fastest["groei"]),
+                "traagst": slowest["gemeentenaam"], "traagst_groei": float(slowest["groei"]),
+                "gemeenten_lijst": fmt.join(g["gemeentenaam"].tolist())}
+
+    def sources_overview(self) -> pd.DataFrame:
+        """One row per raw file: what it is, which CBS tables, which reference dates."""
+        rows = []
+        for m in self.manifest:
+            rows.append({"titel": m.get("titel", m["pad"]),
+                         "tabellen": ", ".join(str(t["id"]) for t in m.get("cbs_tabellen") or []),
+                         "peildata": "; ".join(str(x) for x in m.get("peildata") or []),
+                         "bestand": m["pad"], "sha256": str(m.get("sha256", "")),
+                         "licentie": m.get("licentie", ""), "bytes": m.get("bytes")})
+        return pd.DataFrame(rows)
+
+    # -- demography (woonzorg_lib.demography) ---------------------------------------------------
+    @cached_property
+    def forecast(self) -> pd.DataFrame:
+        """Population by gemeente, year (base..horizon), sex, band and variant (CONTRACTS columns)."""
+        from .. import demography
+
+        return demography.forecast(self.codes, as_of=self.p.as_of, until=self.p.horizon)
+
+    @property
+    def base_year(self) -> int:
+        return int(self.forecast["jaar"].min())
+
+    @cached_property
+    def households(self) -> pd.DataFrame:
+        from .. import demography
+
+        return demography.households(self.codes, as_of=self.p.as_of, until=self.p.horizon)
+
+    @cached_property
+    def components(self) -> pd.DataFrame:
+        from .. import demography
+
+        return demography.components(self.codes, as_of=self.p.as_of, until=self.p.horizon)
+
+    def pyramid_data(self) -> pd.DataFrame:
+        """Region population by sex and band in the base year and the horizon (the run's variant)."""
+        f = self.forecast
+        f = f[(f["geslacht"] != "totaal") & (f["variant"] == self.p.variant)
+              & f["jaar"].isin([self.base_year, self.p.horizon])]
+        keys = ["jaar", "geslacht", "leeftijd_van"]
+        out = f.groupby(keys, as_index=False).agg(waarde=("waarde", "sum"), leeftijd_tot=("leeftijd_tot", "first"))
+        return out.sort_values(keys).reset_index(drop=True)
+
+    def population_paths(self) -> pd.DataFrame:
+        """Region total population per year and variant."""
+        f = self.forecast
+        f = f[f["geslacht"] == "totaal"]
+        return f.groupby(["jaar", "variant"], as_index=False)["waarde"].sum().sort_values(["jaar", "variant"])
+
+    def households_paths(self) -> pd.DataFrame:
+        """Region private households per year and variant (gemeenten with a household count only)."""
+        h = self.households.rename(columns={"huishoudens": "waarde"})
+        return h.groupby(["jaar", "variant"], as_index=False)["waarde"].sum().sort_values(["jaar", "variant"])
+
+    @cached_property
+    def households_history(self) -> pd.DataFrame:
+        """Observed private households on 1 January, region total (years where every gemeente in the
+        projection has a count and that are visible at as_of)."""
+        from ..demography.households import observed
+
+        obs = observed(load.table("huishoudens"), self.codes)
+        codes = sorted(set(self.households["gemeentecode"]))
+        obs = obs.reindex(codes)
+        years = [int(y) for y in obs.columns if obs[y].notna().all() and int(y) <= self.p.as_of]
+        out = pd.DataFrame({"jaar": years, "waarde": [float(obs[y].sum()) for y in years]})
+        out.attrs["n_gemeenten"] = len(codes)
+        return out
+
+    def age_groups(self) -> pd.DataFrame:
+        """Region population in broad age groups: base year vs horizon (the run's variant and laag/hoog)."""
+        f = self.forecast
+        f = f[(f["geslacht"] == "totaal") & f["jaar"].isin([self.base_year, self.p.horizon])]
+        bins = [(0, 19, "0–19 jaar"), (20, 64, "20–64 jaar"), (65, 74, "65–74 jaar"), (75, 84, "75–84 jaar"),
+                (85, None, "85 jaar en ouder")]
+        rows = []
+        for lo, hi, label in bins:
+            sel = f[(f["leeftijd_van"] >= lo) & ((f["leeftijd_van"] <= hi) if hi is not None else True)]
+            piv = sel.groupby(["jaar", "variant"])["waarde"].sum()
+            b = float(piv.loc[(self.base_year, self.p.variant)])
+            rows.append({"leeftijd": label, "basis": b,
+                         "laag": float(piv.loc[(self.p.horizon, "laag")]),
+                         "horizon": float(piv.loc[(self.p.horizon, self.p.variant)]),
+                         "hoog": float(piv.loc[(self.p.horizon, "hoog")])})
+        out = pd.DataFrame(rows)
+        out["groei"] = out["horizon"] / out["basis"] - 1.0
+        return out
+
+    def forecast_by_gemeente(self) -> pd.DataFrame:
+        """Per gemeente: population base year, horizon (laag/variant/hoog), growth; households."""
+        f = self.forecast
+        f = f[f["geslacht"] == "totaal"].groupby(["gemeentecode", "jaar", "variant"])["waarde"].sum()
+        h = self.households.set_index(["gemeentecode", "jaar", "variant"])["huishoudens"]
+        b, hz, v = self.base_year, self.p.horizon, self.p.variant
+        rows = []
+        for code in self.codes:
+            r = {"gemeentecode": code, "gemeentenaam": self.names[code], "basis": float(f.loc[(code, b, v)]),
+                 "laag": float(f.loc[(code, hz, "laag")]), "horizon": float(f.loc[(code, hz, v)]),
+                 "hoog": float(f.loc[(code, hz, "hoog")])}
+            r["groei"] = r["horizon"] / r["basis"] - 1.0
+            r["hh_basis"] = float(h.get((code, b, v), float("nan")))
+            r["hh_horizon"] = float(h.get((code, hz, v), float("nan")))
+            rows.append(r)
+        out = pd.DataFrame(rows).sort_values("gemeentenaam").reset_index(drop=True)
+        tot = {k: float(out[k].sum()) for k in ("basis", "laag", "horizon", "hoog")}
+        out.attrs["totaal_groei"] = tot["horizon"] / tot["basis"] - 1.0
+        return out
+
+    def variant_band(self) -> dict:
+        """How wide the demographic laag–hoog band is (from the demography settings)."""
+        from ..demography.config import load_settings
+
+        v = load_settings()["varianten"]
+        h = self.p.horizon - self.base_year
+        return {"c": float(v["c"]), "b": float(v["b"]), "niveau": float(v["niveau"]), "jaren": h,
+                "marge_horizon": float(v["c"]) * h ** float(v["b"])}
+
+    def population_summary_forecast(self) -> dict:
+        pp = self.population_paths().set_index(["jaar", "variant"])["waarde"]
+        hp = self.households_paths().set_index(["jaar", "variant"])["waarde"]
+        b, hz, v = self.base_year, self.p.horizon, self.p.variant
+        ag = self.age_groups().set_index("leeftijd")
+        old = ag.loc[["75–84 jaar", "85 jaar en ouder"]]
+        return {"basis": b, "horizon": hz, "inwoners_basis": float(pp[(b, v)]), "inwoners": float(pp[(hz, v)]),
+                "inwoners_laag": float(pp[(hz, "laag")]), "inwoners_hoog": float(pp[(hz, "hoog")]),
+                "groei": float(pp[(hz, v)] / pp[(b, v)] - 1), "hh_basis": float(hp[(b, v)]),
+                "hh": float(hp[(hz, v)]), "hh_groei": float(hp[(hz, v)] / hp[(b, v)] - 1),
+                "hh_gemeenten": int(self.households["gemeentecode"].nunique()),
+                "ouderen75_basis": float(old["basis"].sum()), "ouderen75": float(old["horizon"].sum()),
+                "ouderen75_groei": float(old["horizon"].sum() / old["basis"].sum() - 1)}
+
+    def demography_source(self) -> str:
+        return sources.bron(tables=["bevolking_totaal", "bevolking_marges", "levenstafel", "geboorten", "sterfte"],
+                            extra="prognose woonzorg")
+
+    def official_forecast(self) -> pd.DataFrame | None:
+        """The official PBL/CBS regional prognosis for the region, when fetched into the data
+        (a processed table named ``prognose_pbl_cbs``); otherwise None."""
+        from ..dataset.schema import TABLES
+
+        for name in ("prognose_pbl_cbs", "pbl_cbs_prognose", "regionale_prognose"):
+            if name in TABLES:
+                try:
+                    t = load.table(name)
+                except Exception:  # noqa: BLE001 - absent file: not fetched
+                    return None
+                t = t[t["gemeentecode"].isin(self.codes)]
+                if "geslacht" in t.columns:
+                    t = t[t["geslacht"] == "totaal"]
+                if "leeftijd_van" in t.columns:
+                    t = t[t["leeftijd_van"].isna()] if t["leeftijd_van"].isna().any() else t
+                if t.empty or t["gemeentecode"].nunique() != len(self.codes):
+                    return None
+                keys = ["jaar"] + (["variant"] if "variant" in t.columns else [])
+                out = t.groupby(keys, as_index=False)["waarde"].sum()
+                out.attrs["bron"] = sources.bron(ids=t["bron"].unique() if "bron" in t.columns else ())
+                return out
+        return None
+
+    # -- provenance and versions ----------------------------------------------------------------
+    @cached_property
+    def manifest(self) -> list[dict]:
+        return provenance.snapshot_manifest()
+
+    @cached_property
+    def data_fingerprint(self) -> str:
+        return provenance.data_fingerprint()
+
+    @cached_property
+    def code_version(self) -> dict:
+        return version.code_version()
+
+    def run_parameters(self) -> pd.DataFrame:
+        """The run's parameters as a table (file paths reduced to their file name)."""
+        rows = []
+        for k, v in self.p.as_dict().items():
+            if k == "region":
+                v = f"{self.slug} ({self.naam})"
+            elif k == "scenario":
+                v = f"{Path(v).name} ({self.scenario_name})" if v else "geen (standaardparameters)"
+            elif k == "run_date":
+                v = v or "niet opgegeven"
+            rows.append({"parameter": k, "waarde": str(v), "betekenis": DESCRIPTIONS.get(k, "")})
+        return pd.DataFrame(rows)
+
+    def version_table(self) -> pd.DataFrame:
+        cv = self.code_version
+        rows = [("Programma", f"woonzorg {cv['woonzorg']}"),
+                ("Git-commit", cv["git_commit"]),
+                ("Controlegetal broncode", cv["bron_hash"]),
+                ("Vingerafdruk gegevens (SHA-256)", self.data_fingerprint),
+                ("Vastgelegde pakketversies", "constraints.txt (SHA-256 " + version.file_hash(paths.root() / "constraints.txt")[:12] + ")")]
+        return pd.DataFrame(rows, columns=["onderdeel", "waarde"])
+
+    @cached_property
+    def parameter_set(self):
+        """The groups' parameters (config/parameters.yaml), with the scenario applied if any."""
+        from ..groups import params as gp
+
+        return gp.load_parameters(scenario=self.p.scenario or None)
+
+    @cached_property
+    def default_parameter_set(self):
+        from ..groups import params as gp
+
+        return gp.load_parameters()
+
+    def parameter_table(self) -> pd.DataFrame:
+        t = self.parameter_set.table().copy()
+        t["aanname_tekst"] = t["aanname"].map(lambda a: "ja, aanname" if bool(a) else "")
+        t["datum"] = t["datum"].astype(str)
+        t["eenheid"] = t["eenheid"].str.replace("_", " ")
+        n_aanname = int(t["aanname"].astype(bool).sum())
+        t.attrs["note"] = (f"{n_aanname} van de {len(t)} parameters zijn een aanname zonder bron. "
+                           "Laag en hoog: de ondergrens en bovengrens van de bandbreedte; in de varianten laag en hoog "
+                           "staat elke parameter aan de kant van de minste respectievelijk meeste vraag.")
+        return t.sort_values("parameter").reset_index(drop=True)
+
+    def method_settings(self) -> list[dict]:
+        """Settings of the other models (demography, verdeelsleutel) as small tables, where present."""
+        out = []
+        try:
+            from ..demography import config as dcfg
+
+            st = dcfg.load_settings()
+            rows = []
+            for section, values in sorted(st.data.items() if hasattr(st, "data") else dict(st).items()):
+                if isinstance(values, dict):
+                    for k, v in sorted(values.items()):
+                        rows.append({"instelling": f"{section}.{k}", "waarde": _plain(v)})
+            if rows:
+                out.append({"df": pd.DataFrame(rows), "columns": {"instelling": "Instelling", "waarde": "Waarde"},
+                            "caption": "Instellingen van het demografisch model (config/demografie.yaml of standaard)"})
+        except Exception:  # noqa: BLE001 - the model reports its own errors in its chapter
+            pass
+        try:
+            from ..verdeling import keys as vk
+
+            key = vk.load_key(vk.default_key_path())
+            rows = [{"indicator": i.naam, "gewicht": fmt.pct(i.gewicht, 0),
+                     "richting": getattr(i, "richting", "") or "", "toelichting": ""}
+                    for i in key.indicatoren_voor(None)]
+            out.append({"df": pd.DataFrame(rows), "columns": {"indicator": "Indicator", "gewicht": "Gewicht",
+                                                              "richting": "Richting"},
+                        "caption": f"Verdeelsleutel ‘{key.naam}’ (config/verdeelsleutels/default.yaml)",
+                        "note": " ".join(str(getattr(key, "beschrijving", "") or "").split())})
+        except Exception:  # noqa: BLE001
+            pass
+        return out
+
+    def provenance_notes(self) -> str:
+        verkregen = sorted({" ".join(str(m.get("verkregen", "")).split()) for m in self.manifest} - {""})
+        lines = ["**Hoe de bestanden zijn verkregen.** " + " ".join(verkregen)] if verkregen else []
+        notes = [(m["pad"], " ".join(str(m.get("opmerking")).split())) for m in self.manifest if m.get("opmerking")]
+        if notes:
+            lines.append("**Opmerkingen bij bestanden.** " + " ".join(f"*{p}*: {n}" for p, n in notes))
+        changes = [(m["pad"], w) for m in self.manifest for w in (m.get("wijzigingen") or [])]
+        if changes:
+            lines.append("**Bewust aangepaste bestanden** (opnieuw verzegeld met een toelichting): " + "; ".join(
+                f"*{p}*: {w.get('notitie', '')}" + (f" ({w['datum']})" if w.get("datum") else "") for p, w in changes))
+        else:
+            lines.append("Geen van de bestanden is na het samenstellen van de momentopname aangepast.")
+        lines.append("Licentie van de CBS-cijfers: CC BY 4.0. Bij hergebruik: ‘Bron: CBS; bewerking woonzorg’.")
+        return "\n\n".join(lines)
+
+    def bron(self, *tables: str, ids=(), extra: str = "") -> str:
+        return sources.bron(tables=tables, ids=ids, extra=extra)

@@ -1,0 +1,71 @@
+"""What the chapter notebooks call. A notebook holds Dutch narrative and calls to these helpers and
+to the library; it computes nothing itself.
+
+``ctx = wz.start(region=region, …)`` validates the parameters (:class:`validate.RunParams`),
+applies the house style and returns the run's :class:`context.Context`. All chapters of a region
+run in one kernel, so the context (and everything it has computed) is shared between chapters.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import warnings
+
+from . import fmt, style  # noqa: F401  (re-exported for notebooks)
+from .validate import RunParams
+
+_CONTEXTS: dict = {}
+_current = None
+
+
+def start(**params):
+    """Validate the parameters and return the (cached) report context for this run."""
+    global _current
+    from .context import Context
+
+    p = RunParams.from_mapping(params)
+    warnings.filterwarnings("ignore")  # warnings never reach the report; the log keeps stderr
+    style.apply()
+    if p not in _CONTEXTS:
+        _CONTEXTS[p] = Context(p)
+    _current = _CONTEXTS[p]
+    return _current
+
+
+def current():
+    if _current is None:
+        raise RuntimeError("call wz.start(...) first")
+    return _current
+
+
+def _display_html(s: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(s))
+
+
+def md(text: str) -> None:
+    """Markdown text (e.g. a sentence with numbers from the library) as part of the report."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def callout(text: str, *, warn: bool = False) -> None:
+    """A highlighted remark (plain text; '**' for bold is allowed)."""
+    body = _html.escape(text).replace("\n", "<br>")
+    while "**" in body:
+        body = body.replace("**", "<strong>", 1).replace("**", "</strong>", 1)
+    _display_html(f'<div class="wz-callout{" warn" if warn else ""}">{body}</div>')
+
+
+def html(fragment: str) -> None:
+    """A prepared HTML fragment from the library (e.g. a glossary list)."""
+    _display_html(fragment)
+
+
+def write_excel(path: str) -> None:
+    """Write the workbook of the current run (called by the runner after the last chapter)."""
+    from . import excel
+
+    excel.write_workbook(current(), path)

@@ -1,0 +1,390 @@
+"""``woonzorg run``: build the reports of one or more regions.
+
+* One process per region (``python -m woonzorg_lib.report.worker``), at most ``jobs`` at a time;
+  in each, ONE kernel executes all chapters in order (papermill), then nbconvert renders one
+  self-contained ``index.html``; the last chapter's kernel also writes the Excel workbook.
+* Progress is shown per region and chapter; each region has its own log (``build/logs/``).
+* A failing region does not stop the others; at the end a summary lists region, notebook, cell and
+  error, and the exit code is 1.
+* Only what changed is rebuilt: a region is skipped when its cache key (library, lock file,
+  notebooks, config, region/scenario file, parameters, data fingerprint) equals the stamp in its
+  output folder and the outputs exist.
+* Outputs are written to a temporary folder and moved into place file by file (atomic), the stamp
+  last: the last good report stays published when a build fails or is interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import paths
+from ..errors import InputError, WoonzorgError
+from . import fmt, version
+from .validate import RunParams
+
+STAMP = ".woonzorg-build.json"
+WORKER = "woonzorg_lib.report.worker"
+
+
+@dataclass
+class Job:
+    label: str                    # region slug, or slug/scenario
+    slug: str
+    naam: str
+    params: dict
+    out_dir: Path
+    key: str
+    title: str
+    stamp: dict
+    chapters: list[Path]
+    excel_name: str | None
+    scenario: str = ""
+    header_html: str = ""
+    footer_html: str = ""
+    result: dict = field(default_factory=dict)
+
+
+def build_dir() -> Path:
+    return paths.root() / "build"
+
+
+def scenario_slug(path: Path) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return s or "scenario"
+
+
+def _header_html(naam: str, omschrijving: str, p: RunParams, scenario_name: str, codev: dict) -> str:
+    import html
+
+    bits = [f"<p>{html.escape(omschrijving)}</p>" if omschrijving else ""]
+    line = (f"Variant {html.escape(p.variant)} · basisjaar {p.base_year} (stand 1 januari) · horizon "
+            f"{p.horizon} · peiljaar data {p.as_of}")
+    if scenario_name:
+        line += f" · scenario {html.escape(scenario_name)}"
+    if p.run_date:
+        line += f" · rapportdatum {html.escape(p.run_date)}"
+    bits.append(f"<p>{line}</p>")
+    return "".join(bits)
+
+
+def _footer_html(codev: dict, fingerprint: str) -> str:
+    return (f"Gemaakt met woonzorg {codev['woonzorg']} (commit {codev['git_commit']}, broncode {codev['bron_hash']}); "
+            f"data-vingerafdruk {fingerprint[:12]}. Cijfers: CBS StatLine, CC BY 4.0; bewerking woonzorg. "
+            "Zie ‘Bronnen en aannames’ voor alle parameters en bronnen.")
+
+
+def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path | None = None,
+         chapters: list[Path] | None = None, excel: bool = True, title_prefix: str = "") -> tuple[list[Job], list[dict]]:
+    """Jobs for the given regions; regions that cannot even be loaded become failures."""
+    from ..regions import load_region
+    from . import render
+    from .validate import report_title
+    from .. import provenance
+
+    chapters = chapters if chapters is not None else render.chapter_paths()
+    if not chapters:
+        raise WoonzorgError(f"geen hoofdstukken (NN_naam.ipynb) gevonden in {paths.notebooks_dir()}")
+    fingerprint = provenance.data_fingerprint()
+    codev = version.code_version()
+    jobs, failures = [], []
+    for arg in region_args:
+        try:
+            region = load_region(arg)
+            src = Path(region.source).resolve()
+            shipped = src.parent == paths.regions_dir().resolve() and src.stem == region.slug
+            region_param = region.slug if shipped else str(src)
+            values = {**overrides, "region": region_param}
+            if scenario is not None:
+                values["scenario"] = str(Path(scenario).resolve())
+            p = RunParams.from_mapping(values)
+        except WoonzorgError as exc:
+            failures.append({"region": str(arg), "notebook": "-", "cell": "-", "error": str(exc)})
+            continue
+        scen_name = ""
+        out_dir = out / region.slug
+        label = region.slug
+        if p.scenario:
+            sp = Path(p.scenario)
+            out_dir = out_dir / scenario_slug(sp)
+            label = f"{region.slug}/{scenario_slug(sp)}"
+            scen_name = _scenario_name(sp)
+        key_params = {**p.as_dict(), "region": region.slug, "scenario": ""}
+        key = version.cache_key(params=key_params, region_file=src, scenario_file=Path(p.scenario) if p.scenario else None,
+                                notebooks=chapters, data_fingerprint=fingerprint,
+                                extra={"excel": excel, "title_prefix": title_prefix})
+        title = title_prefix + report_title(region.naam, p, scen_name)
+        stamp = {"key": key, "slug": region.slug, "naam": region.naam, "title": title, "scenario": scen_name,
+                 "params": {k: v for k, v in key_params.items() if k != "scenario"},
+                 "excel": f"{region.slug}.xlsx" if excel else None}
+        job = Job(label=label, slug=region.slug, naam=region.naam, params=p.as_dict(), out_dir=out_dir, key=key,
+                  title=title, stamp=stamp, chapters=chapters, excel_name=f"{region.slug}.xlsx" if excel else None,
+                  scenario=scen_name)
+        job.header_html = _header_html(region.naam, region.omschrijving, p, scen_name, codev)
+        job.footer_html = _footer_html(codev, fingerprint)
+        jobs.append(job)
+    return jobs, failures
+
+
+def _scenario_name(path: Path) -> str:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except Exception:  # noqa: BLE001
+        data = {}
+    return str(data.get("naam")) if isinstance(data, dict) and data.get("naam") else path.stem
+
+
+def is_current(job: Job) -> bool:
+    stamp = job.out_dir / STAMP
+    if not stamp.is_file() or not (job.out_dir / "index.html").is_file():
+        return False
+    if job.excel_name and not (job.out_dir / job.excel_name).is_file():
+        return False
+    try:
+        return json.loads(stamp.read_text(encoding="utf-8")).get("key") == job.key
+    except (OSError, ValueError):
+        return False
+
+
+def _sweep_tmp(out: Path) -> None:
+    """Remove temporary folders left by a killed run (never a published file)."""
+    if not out.is_dir():
+        return
+    for d in list(out.glob(".tmp-*")) + list(out.glob("*/.tmp-*")) + list(out.glob("*/*/.tmp-*")):
+        m = re.match(r"\.tmp-(\d+)-", d.name)
+        if m and _alive(int(m.group(1))):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+class _Console:
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.lock = threading.Lock()
+
+    def __call__(self, msg: str) -> None:
+        with self.lock:
+            print(msg, file=self.stream, flush=True)
+
+
+def _worker_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env["MPLBACKEND"] = "Agg"
+    env["WOONZORG_ROOT"] = str(paths.root())
+    env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env["TQDM_DISABLE"] = "1"
+    return env
+
+
+def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
+    logs = build_dir() / "logs"
+    executed = build_dir() / "executed"
+    logs.mkdir(parents=True, exist_ok=True)
+    executed.mkdir(parents=True, exist_ok=True)
+    safe = job.label.replace("/", "__")
+    tmp = job.out_dir / f".tmp-{os.getpid()}-{safe.replace('__', '-')}"
+    if job.out_dir.parent.exists() is False:
+        job.out_dir.parent.mkdir(parents=True, exist_ok=True)
+    jobfile = build_dir() / "jobs" / f"{safe}.json"
+    jobfile.parent.mkdir(parents=True, exist_ok=True)
+    result = build_dir() / "jobs" / f"{safe}.result.json"
+    if result.exists():
+        result.unlink()
+    spec = {"label": job.label, "params": job.params, "out_dir": str(job.out_dir), "tmp_dir": str(tmp),
+            "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{safe}.ipynb"),
+            "result": str(result), "title": job.title, "stamp": job.stamp,
+            "excel": bool(job.excel_name), "excel_name": job.excel_name,
+            "header_html": job.header_html, "footer_html": job.footer_html}
+    jobfile.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+    logf = open(logs / f"{safe}.log", "w", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", WORKER, str(jobfile)], stdout=subprocess.PIPE, stderr=logf,
+                            env=_worker_env(), cwd=str(paths.root()), text=True, bufsize=1,
+                            start_new_session=True)
+    info = {"log": logs / f"{safe}.log", "logf": logf, "result": result, "t0": time.perf_counter()}
+
+    def relay():
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            if line.startswith("@@"):
+                say(f"  {job.label}: {line[2:].strip()}")
+            else:
+                logf.write(line + "\n")
+                logf.flush()
+
+    t = threading.Thread(target=relay, daemon=True)
+    t.start()
+    info["thread"] = t
+    return proc, info
+
+
+def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
+    """Run the jobs (at most ``jobs_n`` at a time); returns one result dict per job."""
+    pending = list(jobs)
+    running: dict = {}
+    results: list[dict] = []
+    total = len(jobs)
+    done = 0
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs_n):
+                job = pending.pop(0)
+                say(f"[{done + len(running) + 1}/{total}] {job.label}: start")
+                proc, info = _start(job, say)
+                running[proc] = (job, info)
+            time.sleep(0.05)
+            for proc in [p for p in running if p.poll() is not None]:
+                job, info = running.pop(proc)
+                info["thread"].join(timeout=5)
+                info["logf"].close()
+                secs = time.perf_counter() - info["t0"]
+                try:
+                    res = json.loads(info["result"].read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    res = {"region": job.label, "ok": False, "notebook": "-", "cell": "-",
+                           "error": f"het bouwproces stopte onverwacht (code {proc.returncode})"}
+                res["log"] = str(info["log"])
+                res["seconds"] = round(secs, 2)
+                job.result = res
+                results.append(res)
+                done += 1
+                if res.get("ok"):
+                    size = (job.out_dir / "index.html").stat().st_size
+                    say(f"[{done}/{total}] {job.label}: klaar in {fmt.dec(secs, 1)} s "
+                        f"({fmt.dec(size / 1024, 0)} kB HTML)")
+                else:
+                    say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
+                        f"{res.get('error')}  (log: {info['log']})")
+    except KeyboardInterrupt:
+        for proc, (job, info) in running.items():
+            try:
+                os.killpg(proc.pid, signal.SIGINT)
+            except OSError:
+                pass
+        deadline = time.time() + 10
+        for proc, (job, info) in running.items():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                proc.wait()
+            info["logf"].close()
+            shutil.rmtree(Path(json.loads((build_dir() / "jobs" / f"{job.label.replace('/', '__')}.json")
+                                          .read_text(encoding="utf-8"))["tmp_dir"]), ignore_errors=True)
+        raise
+    return results
+
+
+def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = None, out: Path | None = None,
+        scenario: Path | None = None, force: bool = False, say=None) -> int:
+    """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed)."""
+    say = say or _Console()
+    out = Path(out or paths.reports_dir()).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    _sweep_tmp(out)
+    t0 = time.perf_counter()
+    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario)
+    for f in failures:
+        say(f"{f['region']}: MISLUKT: {f['error']}")
+    stale = [j for j in todo if force or not is_current(j)]
+    for j in todo:
+        if j not in stale:
+            say(f"{j.label}: ongewijzigd (overgeslagen)")
+    results = execute_jobs(stale, jobs_n=jobs_n, say=say) if stale else []
+    failures += [r for r in results if not r.get("ok")]
+    from . import index
+
+    index.write_index(out)
+    secs = time.perf_counter() - t0
+    built = sum(1 for r in results if r.get("ok"))
+    say(f"{built} gebouwd, {len(todo) - len(stale)} ongewijzigd, {len(failures)} mislukt in {fmt.dec(secs, 1)} s; "
+        f"overzicht: {out / 'index.html'}")
+    if failures:
+        say("\nSamenvatting van de fouten (cel: volgnummer in het notebook, van boven af geteld vanaf 1):")
+        say(f"{'regio':<28} {'notebook':<28} {'cel':>4}  fout")
+        for f in failures:
+            say(f"{f['region']:<28} {str(f.get('notebook', '-')):<28} {str(f.get('cell', '-')):>4}  {f.get('error', '')}")
+        return 1
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# The floor: the same number of chapters that only import the stack, executed and rendered the same way
+FLOOR_STACK = "import numpy, pandas, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, seaborn"
+
+
+def floor_notebooks(n: int, folder: Path) -> list[Path]:
+    """``n`` chapter notebooks that each only import the stack (with the same parameters cell)."""
+    import nbformat
+
+    from . import render
+
+    folder.mkdir(parents=True, exist_ok=True)
+    real = render.chapter_paths()
+    out = []
+    params_src = "\n".join(f"{k} = {v!r}" for k, v in {"region": "midden-limburg", **RunParams.defaults()}.items())
+    for i in range(n):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        pc = nbformat.v4.new_code_cell(params_src)
+        pc.metadata["tags"] = ["parameters"]
+        nb.cells = [pc, nbformat.v4.new_markdown_cell(f"# Hoofdstuk {i}"), nbformat.v4.new_code_cell(FLOOR_STACK)]
+        for j, c in enumerate(nb.cells):
+            c["id"] = f"f{i:02d}{j:02d}"
+        name = real[i].name if i < len(real) else f"{i:02d}_leeg.ipynb"
+        p = folder / name
+        nbformat.write(nb, p)
+        out.append(p)
+    return out
+
+
+def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
+    """Measure, in one run: the floor (stack-only chapters) and the real reports, both from scratch,
+    into temporary output folders. Returns seconds for each and the ratio."""
+    import tempfile
+
+    say = say or _Console()
+    quiet = lambda msg: None  # noqa: E731
+    with tempfile.TemporaryDirectory(prefix="woonzorg-bench-", dir=build_dir() if build_dir().exists() else None) as td:
+        td = Path(td)
+        n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
+        floor_chapters = floor_notebooks(n, td / "floor_nb")
+        t = time.perf_counter()
+        jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
+                           title_prefix="floor: ")
+        res_f = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
+        floor_s = time.perf_counter() - t
+        t = time.perf_counter()
+        jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
+        res_r = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
+        real_s = time.perf_counter() - t
+        sizes = {j.slug: (j.out_dir / "index.html").stat().st_size for j in jobs if (j.out_dir / "index.html").exists()}
+    ok = all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
+    out = {"regions": list(region_args), "jobs": jobs_n, "chapters": n, "floor_s": round(floor_s, 2),
+           "report_s": round(real_s, 2), "ratio": round(real_s / floor_s, 3) if floor_s else None, "ok": ok,
+           "html_bytes": sizes}
+    say(json.dumps(out, ensure_ascii=False))
+    return out

@@ -1,0 +1,57 @@
+"""Which sheets the region workbook has, from the report context (same data as the report)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .excel import Sheet
+
+
+def _meta_sheet(ctx) -> Sheet:
+    cv = ctx.code_version
+    rows = [("Rapport", ctx.title), ("Regio", f"{ctx.naam} ({ctx.slug})"),
+            ("Gemeenten", ", ".join(ctx.names[c] for c in ctx.codes))]
+    for _, r in ctx.run_parameters().iterrows():
+        rows.append((f"Parameter {r['parameter']}", r["waarde"]))
+    rows += [("Code", f"woonzorg {cv['woonzorg']}, commit {cv['git_commit']}, broncode {cv['bron_hash']}"),
+             ("Data-vingerafdruk", ctx.data_fingerprint),
+             ("Afscherming", f"aantallen kleiner dan {ctx.p.threshold} staan als '<{ctx.p.threshold}'; "
+                             "totalen zijn berekend uit de volledige cijfers" if ctx.p.threshold else "geen"),
+             ("Licentie", "Cijfers: CBS StatLine, CC BY 4.0; bewerking woonzorg")]
+    df = pd.DataFrame(rows, columns=["onderdeel", "waarde"])
+    return Sheet("Toelichting", df, {"onderdeel": ("Onderdeel", "text"), "waarde": ("Waarde", "text")},
+                 widths={"onderdeel": 28, "waarde": 110})
+
+
+def _sources_sheet(ctx) -> Sheet:
+    rows = []
+    for m in ctx.manifest:
+        rows.append({"bestand": m["pad"], "titel": m.get("titel", ""),
+                     "cbs_tabellen": ", ".join(str(t["id"]) for t in m.get("cbs_tabellen") or []),
+                     "peildata": "; ".join(str(x) for x in m.get("peildata") or []),
+                     "licentie": m.get("licentie", ""), "sha256": m.get("sha256", "")})
+    df = pd.DataFrame(rows)
+    return Sheet("Bronnen", df, {"bestand": ("Bestand", "text"), "titel": ("Titel", "text"),
+                                 "cbs_tabellen": ("CBS-tabellen", "text"), "peildata": ("Peildata", "text"),
+                                 "licentie": ("Licentie", "text"), "sha256": ("SHA-256", "text")},
+                 widths={"titel": 60, "peildata": 50, "sha256": 66, "bestand": 44}, suppress=False)
+
+
+def sheets_for(ctx) -> list[Sheet]:
+    sheets = [_meta_sheet(ctx)]
+    g = ctx.gemeenten_overview
+    sheets.append(Sheet("Gemeenten", g, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
+        "subregio": ("Subregio", "text"), "centrumgemeente_bw_mo": ("Centrumgemeente BW/MO", "text"),
+        "inwoners_eerder": (f"Inwoners 1-1-{g.attrs['eerder']} (personen)", "int"),
+        "inwoners_basis": (f"Inwoners 1-1-{g.attrs['basisjaar']} (personen)", "int"),
+        "groei": (f"Groei {g.attrs['eerder']}-{g.attrs['basisjaar']} (%)", "pct"),
+        "inwoners_laatst": (f"Inwoners 1-1-{g.attrs['laatst']} (personen)", "int")}, suppress=False))
+    h = ctx.population_history
+    sheets.append(Sheet("Bevolking_waargenomen", h, {
+        "gemeentecode": ("Gemeentecode", "text"), "jaar": ("Jaar (1 januari)", "year"),
+        "waarde": ("Inwoners (personen)", "int"), "bron": ("CBS-tabel", "text")}, suppress=False))
+    for extra in getattr(ctx, "extra_sheets", lambda: [])():
+        sheets.append(extra)
+    sheets.append(_sources_sheet(ctx))
+    return sheets

@@ -1,0 +1,538 @@
+"""Verdeelsleutels: which indicators decide a gemeente's share of a regional task, and how.
+
+A key file (YAML, read with ``yaml.safe_load`` rules only) looks like ``config/verdeelsleutels/
+voorbeeld.yaml``; the schema is in ``docs/verdeling.md``. In short::
+
+    naam: mix                       # the key's name, used in the `sleutel` column
+    beschrijving: ...               # optional
+    indicatoren:                    # for every groep without its own list
+      - naam: inwoners              # one of INDICATOREN
+        richting: meer_is_meer      # optional; default per indicator (DEFAULT_RICHTING)
+        gewicht: 0.4                # >= 0; the weights of one list sum to 1 (tolerance 1e-9)
+        transformatie: standaard    # standaard | rang
+        clip_min: null              # optional clipping of the raw value before transforming
+        clip_max: null
+        schaal: null                # optional column to multiply the transformed score by
+        nul_regel: inwoners         # when every score is 0: inwoners | gelijk | fout
+    groepen:                        # optional per-groep lists, same form
+      statushouders:
+        indicatoren:
+          - {naam: inwoners, gewicht: 1.0}
+
+Transformation of one indicator ``x`` (one value per gemeente) to shares that sum to 1:
+
+1. **clip**: ``x = min(max(x, clip_min), clip_max)`` (``afstand_30pct_norm`` and ``vraag`` clip at
+   0 unless the file says otherwise).
+2. **score** (``standaard``, the CONTRACTS rule): ``x`` for meer_is_meer (``x`` must then be ≥ 0),
+   ``max(x) − x`` for meer_is_minder (the gemeente with the highest value scores 0).
+   ``rang``: the rank of ``x`` in its direction (1 = worst, ties share the average rank).
+3. **scale** (optional ``schaal``): score × another column, e.g. ``afstand_30pct_norm`` ×
+   ``woningvoorraad`` = homes short of the norm; ``huidige_inspanning`` (an intensity) ×
+   ``inwoners``.
+4. **normalise**: ``share_i = score_i / Σ score``. A gemeente with score 0 (e.g. no
+   corporatiebezit under ``sociale_huur``) gets share 0 from this indicator; it can still get a
+   share from the key's other indicators. If **every** score is 0, ``nul_regel`` decides:
+   ``inwoners`` (shares of inwoners; the default), ``gelijk`` (equal shares) or ``fout`` (error).
+
+The key's share is ``Σ_k gewicht_k · share_k`` (sums to 1). Indicators with weight 0 are skipped
+(their column need not exist).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
+
+from woonzorg_lib.errors import InputError
+from woonzorg_lib.paths import config_dir
+
+__all__ = [
+    "DEFAULT_RICHTING",
+    "INDICATOREN",
+    "STANDAARD_SLEUTELS",
+    "Indicator",
+    "GroepSleutel",
+    "Verdeelsleutel",
+    "default_key_path",
+    "derive_indicators",
+    "indicator_shares",
+    "key_shares",
+    "load_key",
+    "parse_key",
+    "single_indicator_key",
+    "standard_keys",
+]
+
+IndicatorNaam = Literal["inwoners", "sociale_huur", "vraag", "afstand_30pct_norm",
+                        "huidige_inspanning", "verhuurcapaciteit", "draagkracht"]
+Richting = Literal["meer_is_meer", "meer_is_minder"]
+
+#: The indicators a key may use, with what each column holds (one value per gemeente).
+INDICATOREN: dict[str, str] = {
+    "inwoners": "inwoners op 1 januari",
+    "sociale_huur": "corporatiebezit: sociale huurwoningen van corporaties (aantal)",
+    "vraag": "de geprojecteerde vraag/opgave van de gemeente voor de groep (eenheden)",
+    "afstand_30pct_norm": "30%-norm sociale huur min het huidige aandeel sociale huur (fractie; "
+                          "afgekapt op 0: meer afstand = groter aandeel)",
+    "huidige_inspanning": "huidige inspanning voor aandachtsgroepen, als intensiteit (bv. "
+                          "gehuisveste aandachtsgroep-huishoudens per 1000 inwoners): meer "
+                          "huidige inspanning = kleiner aandeel",
+    "verhuurcapaciteit": "sociale huurvoorraad × mutatiegraad × aandeel verhuringen voor "
+                         "aandachtsgroepen (woningen per jaar)",
+    "draagkracht": "optionele demper uit een eigen indicatorbestand (bv. Leefbaarometer-score; "
+                   "hoger = meer draagkracht)",
+}
+
+#: Direction used when a key file does not state one.
+DEFAULT_RICHTING: dict[str, str] = {
+    "inwoners": "meer_is_meer",
+    "sociale_huur": "meer_is_meer",
+    "vraag": "meer_is_meer",
+    "afstand_30pct_norm": "meer_is_meer",
+    "huidige_inspanning": "meer_is_minder",
+    "verhuurcapaciteit": "meer_is_meer",
+    "draagkracht": "meer_is_meer",
+}
+
+#: Indicators whose direction is part of their definition; declaring the other one is an error.
+FIXED_RICHTING = {"afstand_30pct_norm": "meer_is_meer", "huidige_inspanning": "meer_is_minder"}
+
+#: Raw values are clipped at this minimum unless the key file sets ``clip_min`` itself.
+DEFAULT_CLIP_MIN: dict[str, float] = {"afstand_30pct_norm": 0.0, "vraag": 0.0}
+
+#: The standard keys for the sensitivity analysis, in report order (the last is the configured mix).
+STANDAARD_SLEUTELS: tuple[str, ...] = ("inwoners", "sociale_huur", "vraag", "mix")
+
+WEIGHT_TOLERANCE = 1e-9
+
+
+class Indicator(BaseModel):
+    """One indicator of a key and how its values become shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    naam: IndicatorNaam
+    gewicht: float = Field(ge=0, allow_inf_nan=False)
+    richting: Richting | None = None
+    transformatie: Literal["standaard", "rang"] = "standaard"
+    clip_min: float | None = Field(default=None, allow_inf_nan=False)
+    clip_max: float | None = Field(default=None, allow_inf_nan=False)
+    schaal: str | None = None
+    nul_regel: Literal["inwoners", "gelijk", "fout"] = "inwoners"
+    beschrijving: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            naam = data.get("naam")
+            if naam in DEFAULT_RICHTING and data.get("richting") is None:
+                data["richting"] = DEFAULT_RICHTING[naam]
+            if naam in DEFAULT_CLIP_MIN and "clip_min" not in data:
+                data["clip_min"] = DEFAULT_CLIP_MIN[naam]
+        return data
+
+    @field_validator("richting")
+    @classmethod
+    def _richting_fits(cls, v: str | None, info) -> str | None:
+        naam = info.data.get("naam")
+        if naam in FIXED_RICHTING and v != FIXED_RICHTING[naam]:
+            raise ValueError(f"'{naam}' heeft per definitie richting {FIXED_RICHTING[naam]}, "
+                             f"niet {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _clip_order(self) -> "Indicator":
+        if self.clip_min is not None and self.clip_max is not None and self.clip_min > self.clip_max:
+            raise ValueError(f"clip_min ({self.clip_min}) is groter dan clip_max ({self.clip_max})")
+        return self
+
+
+class GroepSleutel(BaseModel):
+    """The indicator list for one groep (overrides the key's default list)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicatoren: list[Indicator] = Field(min_length=1)
+    beschrijving: str | None = None
+
+
+class Verdeelsleutel(BaseModel):
+    """A verdeelsleutel: a default indicator list plus optional per-groep lists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    naam: str = Field(pattern=r"^[a-z][a-z0-9_\-]*$")
+    beschrijving: str | None = None
+    indicatoren: list[Indicator] = Field(min_length=1)
+    groepen: dict[str, GroepSleutel] = Field(default_factory=dict)
+    #: where the key came from (file path), for error messages; not part of the schema
+    _bestand: str | None = PrivateAttr(default=None)
+
+    @property
+    def bestand(self) -> str | None:
+        """The file the key was read from (None for keys built in code)."""
+        return self._bestand
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self, info) -> "Verdeelsleutel":
+        # parse_key checks this itself so that it can name the line; keys built in code land here
+        if not (info.context or {}).get("weights_checked_by_caller"):
+            _check_weights(self, {}, "<sleutel>")
+        return self
+
+    def indicatoren_voor(self, groep: str | None = None) -> list[Indicator]:
+        """The indicator list that applies to ``groep`` (its own list, else the default)."""
+        if groep is not None and groep in self.groepen:
+            return list(self.groepen[groep].indicatoren)
+        return list(self.indicatoren)
+
+    def uses(self, naam: str, groep: str | None = None) -> bool:
+        """Does the list for ``groep`` use indicator ``naam`` with a positive weight?"""
+        return any(i.naam == naam and i.gewicht > 0 for i in self.indicatoren_voor(groep))
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading with line numbers
+# ----------------------------------------------------------------------------------------------
+
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map every path in the YAML tree (dict keys and list positions) to its 1-based line."""
+    if out is None:
+        out = {(): node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for knode, vnode in node.value:
+            key = knode.value
+            p = path + (key,)
+            out.setdefault(p, knode.start_mark.line + 1)
+            _line_map(vnode, p, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            p = path + (i,)
+            out.setdefault(p, item.start_mark.line + 1)
+            _line_map(item, p, out)
+    return out
+
+
+def _find_duplicate_keys(node: yaml.Node, source: str, path: tuple = ()) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for knode, vnode in node.value:
+            line = knode.start_mark.line + 1
+            if knode.value in seen:
+                raise InputError(f"sleutel '{knode.value}' staat twee keer in hetzelfde blok "
+                                 f"(eerst op regel {seen[knode.value]})", file=source,
+                                 column=".".join(map(str, path + (knode.value,))), row=line)
+            seen[knode.value] = line
+            _find_duplicate_keys(vnode, source, path + (knode.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _find_duplicate_keys(item, source, path + (i,))
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def _check_weights(key: Verdeelsleutel, lines: dict[tuple, int], source: str) -> None:
+    scopes: list[tuple[tuple, list[Indicator]]] = [(("indicatoren",), key.indicatoren)]
+    for g, gs in key.groepen.items():
+        scopes.append((("groepen", g, "indicatoren"), gs.indicatoren))
+    for loc, inds in scopes:
+        names = [i.naam for i in inds]
+        for j, nm in enumerate(names):
+            if nm in names[:j]:
+                raise InputError(f"indicator '{nm}' staat twee keer in dezelfde lijst", file=source,
+                                 column=".".join(map(str, loc + (j, "naam"))),
+                                 row=_line_for(lines, loc + (j, "naam")))
+        total = math.fsum(i.gewicht for i in inds)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            detail = " + ".join(f"{i.naam} {i.gewicht:g}" for i in inds)
+            raise InputError(f"de gewichten tellen op tot {total:.12g} in plaats van 1 ({detail})",
+                             file=source, column=".".join(map(str, loc)),
+                             row=_line_for(lines, loc))
+
+
+def parse_key(text: str, *, source: str = "<verdeelsleutel>") -> Verdeelsleutel:
+    """Parse and validate a key file's text. Every error names ``source``, the key and the line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(f"geen geldige YAML: {exc.problem or exc}", file=source,
+                         column="(yaml)", row=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"geen geldige YAML: {exc}", file=source, column="(yaml)",
+                         row=1) from None
+    if node is None or data is None:
+        raise InputError("het bestand is leeg; verwacht o.a. 'naam' en 'indicatoren'", file=source,
+                         column="(bestand)", row=1)
+    if not isinstance(data, dict):
+        raise InputError("verwacht een blok met sleutels ('naam', 'indicatoren', ...), geen "
+                         f"{type(data).__name__}", file=source, column="(bestand)",
+                         row=node.start_mark.line + 1)
+    _find_duplicate_keys(node, source)
+    lines = _line_map(node)
+    try:
+        key = Verdeelsleutel.model_validate(data, context={"weights_checked_by_caller": True})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "onbekende sleutel (typfout?)"
+        elif err["type"] == "literal_error" and loc and loc[-1] == "naam":
+            msg = f"onbekende indicator {err.get('input')!r}; kies uit {', '.join(INDICATOREN)}"
+        elif err["type"] == "literal_error":
+            msg = (f"ongeldige waarde {err.get('input')!r}; toegestaan: "
+                   f"{err.get('ctx', {}).get('expected', '')}")
+        elif err["type"] in ("float_parsing", "float_type", "finite_number"):
+            msg = f"geen (eindig) getal: {err.get('input')!r}"
+        elif err["type"] in ("list_type", "too_short"):
+            msg = "verwacht een lijst met minstens één indicator"
+        elif err["type"] in ("dict_type", "model_type"):
+            msg = f"verwacht een blok met sleutels, niet {err.get('input')!r}"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = (f"ongeldige naam {err.get('input')!r}: kleine letters, cijfers, _ of -, "
+                   "beginnend met een letter")
+        elif err["type"] == "missing":
+            msg = "verplichte sleutel ontbreekt"
+        elif err["type"].startswith("greater_than_equal") and loc and loc[-1] == "gewicht":
+            msg = f"gewicht mag niet negatief zijn ({err.get('input')!r})"
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        raise InputError(msg, file=source, column=".".join(map(str, loc)) or "(bestand)",
+                         row=_line_for(lines, loc)) from None
+    _check_weights(key, lines, source)
+    key._bestand = source
+    return key
+
+
+def load_key(path: str | Path) -> Verdeelsleutel:
+    """Read a key file (UTF-8 YAML). Errors name the file, the key and the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("verdeelsleutelbestand niet gevonden", file=path, column="(bestand)",
+                         row=1) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"bestand is geen UTF-8 ({exc.reason})", file=path, column="(bestand)",
+                         row=1) from None
+    return parse_key(text, source=str(path))
+
+
+def default_key_path() -> Path:
+    """``config/verdeelsleutels/default.yaml``: the configured mix."""
+    return config_dir() / "verdeelsleutels" / "default.yaml"
+
+
+def single_indicator_key(naam: str, *, sleutel: str | None = None,
+                         richting: str | None = None) -> Verdeelsleutel:
+    """A key with one indicator at weight 1, named ``sleutel`` (default: the indicator's name)."""
+    ind: dict[str, Any] = {"naam": naam, "gewicht": 1.0}
+    if richting is not None:
+        ind["richting"] = richting
+    return Verdeelsleutel(naam=sleutel or naam, indicatoren=[Indicator(**ind)],
+                          beschrijving=f"standaardsleutel: alleen {naam}")
+
+
+def standard_keys(mix: Verdeelsleutel | str | Path | None = None) -> dict[str, Verdeelsleutel]:
+    """The four keys of the sensitivity analysis: ``inwoners``, ``sociale_huur``, ``vraag`` and the
+    configured mix (``mix``: a key, a key file, or None for ``config/verdeelsleutels/default.yaml``).
+
+    The mix keeps its own ``naam`` (``mix`` in the default file); it may not reuse the name of one of
+    the three single-indicator keys.
+    """
+    if mix is None:
+        mix = load_key(default_key_path())
+    elif not isinstance(mix, Verdeelsleutel):
+        mix = load_key(mix)
+    keys = {n: single_indicator_key(n) for n in ("inwoners", "sociale_huur", "vraag")}
+    if mix.naam in keys:
+        raise InputError(f"de naam '{mix.naam}' is gereserveerd voor een standaardsleutel; geef de "
+                         "eigen sleutel een andere naam (bv. 'mix')", file=mix.bestand or "<sleutel>",
+                         column="naam", row=1)
+    keys[mix.naam] = mix
+    return keys
+
+
+# ----------------------------------------------------------------------------------------------
+# From indicator values to shares
+# ----------------------------------------------------------------------------------------------
+
+def _numeric_column(table: pd.DataFrame, col: str, source: str, *,
+                    non_negative: bool = False) -> pd.Series:
+    if col not in table.columns:
+        raise InputError(f"kolom '{col}' ontbreekt in de indicatortabel (nodig voor de sleutel)",
+                         file=source, column=col, row=1)
+    s = pd.to_numeric(table[col], errors="coerce").astype("float64")
+    bad = s[~np.isfinite(s.to_numpy())]
+    if len(bad):
+        raise InputError(f"waarde ontbreekt of is geen getal ({table[col].loc[bad.index[0]]!r})",
+                         file=source, column=col, row=bad.index[0])
+    if non_negative and (s < 0).any():
+        lab = s.index[(s < 0).to_numpy()][0]
+        raise InputError(f"waarde mag niet negatief zijn ({s.loc[lab]:g})", file=source,
+                         column=col, row=lab)
+    return s
+
+
+def _normalise(score: pd.Series) -> pd.Series | None:
+    total = math.fsum(score.to_numpy().tolist())
+    if total <= 0:
+        return None
+    return score / total
+
+
+def _check_table(table: pd.DataFrame, source: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise InputError("de indicatoren moeten een tabel zijn (index gemeentecode)", file=source,
+                         column="gemeentecode")
+    if len(table) == 0:
+        raise InputError("de indicatortabel heeft geen gemeenten", file=source,
+                         column="gemeentecode", row=1)
+    if table.index.has_duplicates:
+        dup = table.index[table.index.duplicated()][0]
+        raise InputError("gemeente staat dubbel in de indicatortabel", file=source,
+                         column="gemeentecode", row=dup)
+
+
+def indicator_shares(indicator: Indicator, indicatoren: pd.DataFrame, *,
+                     source: str = "<indicatoren>") -> pd.Series:
+    """Shares (sum 1) per gemeente from one indicator; see the module docstring for the rule."""
+    _check_table(indicatoren, source)
+    x = _numeric_column(indicatoren, indicator.naam, source)
+    if indicator.clip_min is not None or indicator.clip_max is not None:
+        x = x.clip(lower=indicator.clip_min, upper=indicator.clip_max)
+    if indicator.transformatie == "rang":
+        score = x.rank(method="average", ascending=indicator.richting == "meer_is_meer")
+    elif indicator.richting == "meer_is_meer":
+        if (x < 0).any():
+            lab = x.index[(x < 0).to_numpy()][0]
+            raise InputError(f"negatieve waarde ({x.loc[lab]:g}) bij richting meer_is_meer; zet "
+                             "clip_min: 0 in de sleutel of corrigeer de invoer", file=source,
+                             column=indicator.naam, row=lab)
+        score = x
+    else:
+        score = x.max() - x
+    if indicator.schaal is not None:
+        score = score * _numeric_column(indicatoren, indicator.schaal, source, non_negative=True)
+    shares = _normalise(score)
+    if shares is None:
+        if indicator.nul_regel == "gelijk":
+            shares = pd.Series(1.0 / len(score), index=score.index)
+        elif indicator.nul_regel == "inwoners":
+            inw = _numeric_column(indicatoren, "inwoners", source, non_negative=True)
+            shares = _normalise(inw)
+            if shares is None:
+                raise InputError(f"alle scores van '{indicator.naam}' zijn 0 en de terugval op "
+                                 "inwoners kan niet: alle inwoners zijn 0", file=source,
+                                 column="inwoners", row="alle gemeenten")
+        else:
+            raise InputError(f"alle scores van '{indicator.naam}' zijn 0 (nul_regel: fout); geen "
+                             "enkele gemeente krijgt een aandeel", file=source,
+                             column=indicator.naam, row="alle gemeenten")
+    return shares.astype("float64").rename(indicator.naam)
+
+
+def key_shares(key: Verdeelsleutel, indicatoren: pd.DataFrame, *, groep: str | None = None,
+               source: str = "<indicatoren>") -> pd.Series:
+    """The key's share per gemeente (``aandeel``, sums to 1) for ``groep``.
+
+    ``indicatoren``: index gemeentecode, one column per indicator (plus any ``schaal`` columns).
+    Index of the result: as in ``indicatoren``.
+    """
+    _check_table(indicatoren, source)
+    mix = pd.Series(0.0, index=indicatoren.index)
+    for ind in key.indicatoren_voor(groep):
+        if ind.gewicht == 0:
+            continue
+        mix = mix + ind.gewicht * indicator_shares(ind, indicatoren, source=source)
+    out = _normalise(mix)
+    assert out is not None  # every indicator share sums to 1 and the weights sum to 1
+    return out.rename("aandeel")
+
+
+def derive_indicators(basis: pd.DataFrame, *, norm: float = 0.30, mutatiegraad: float = 0.065,
+                      aandeel_aandachtsgroepen: float = 0.30,
+                      source: str = "<indicatoren>") -> pd.DataFrame:
+    """Add the derived indicator columns that are missing; never overwrites a given column.
+
+    From ``sociale_huur`` and ``woningvoorraad``: ``afstand_30pct_norm = norm − sociale_huur /
+    woningvoorraad`` (raw; the key clips at 0). From ``sociale_huur``: ``verhuurcapaciteit =
+    sociale_huur × mutatiegraad × aandeel_aandachtsgroepen`` (per year; a ``mutatiegraad`` column
+    per gemeente wins over the argument). From ``aandachtsgroep_huishoudens`` and ``inwoners``:
+    ``huidige_inspanning`` = housed aandachtsgroep-huishoudens per 1000 inwoners.
+    Defaults (rates.md (e)): mutatiegraad 6.5 % re-lets, 30 % of lettings to aandachtsgroepen.
+    """
+    _check_table(basis, source)
+    out = basis.copy()
+    cols = set(out.columns)
+    if "afstand_30pct_norm" not in cols and {"sociale_huur", "woningvoorraad"} <= cols:
+        sh = _numeric_column(out, "sociale_huur", source, non_negative=True)
+        wv = _numeric_column(out, "woningvoorraad", source, non_negative=True)
+        if (wv <= 0).any():
+            lab = wv.index[(wv <= 0).to_numpy()][0]
+            raise InputError("woningvoorraad moet positief zijn om het aandeel sociale huur te "
+                             "berekenen", file=source, column="woningvoorraad", row=lab)
+        if (sh > wv).any():
+            lab = sh.index[(sh > wv).to_numpy()][0]
+            raise InputError("meer sociale huurwoningen dan woningen", file=source,
+                             column="sociale_huur", row=lab)
+        out["afstand_30pct_norm"] = norm - sh / wv
+    if "verhuurcapaciteit" not in cols and "sociale_huur" in cols:
+        sh = _numeric_column(out, "sociale_huur", source, non_negative=True)
+        if "mutatiegraad" in cols:
+            mg = _numeric_column(out, "mutatiegraad", source, non_negative=True)
+        else:
+            mg = pd.Series(float(mutatiegraad), index=out.index)
+        out["verhuurcapaciteit"] = sh * mg * float(aandeel_aandachtsgroepen)
+    if "huidige_inspanning" not in cols and {"aandachtsgroep_huishoudens", "inwoners"} <= cols:
+        hh = _numeric_column(out, "aandachtsgroep_huishoudens", source, non_negative=True)
+        inw = _numeric_column(out, "inwoners", source, non_negative=True)
+        if (inw <= 0).any():
+            lab = inw.index[(inw <= 0).to_numpy()][0]
+            raise InputError("inwoners moet positief zijn", file=source, column="inwoners",
+                             row=lab)
+        out["huidige_inspanning"] = hh / inw * 1000.0
+    return out
+
+
+def _as_key_dict(keys: Verdeelsleutel | Mapping[str, Verdeelsleutel] | Iterable[Verdeelsleutel]
+                 ) -> dict[str, Verdeelsleutel]:
+    """Normalise the ways a caller can pass keys to ``{sleutel: key}``."""
+    if isinstance(keys, Verdeelsleutel):
+        return {keys.naam: keys}
+    if isinstance(keys, Mapping):
+        out = dict(keys)
+    else:
+        out = {}
+        for k in keys:
+            if k.naam in out:
+                raise InputError(f"twee sleutels heten '{k.naam}'", file=k.bestand or "<sleutels>",
+                                 column="naam", row=1)
+            out[k.naam] = k
+    for name, k in out.items():
+        if not isinstance(k, Verdeelsleutel):
+            raise InputError(f"sleutel '{name}' is geen Verdeelsleutel", file="<sleutels>",
+                             column="naam", row=name)
+    if not out:
+        raise InputError("geen enkele verdeelsleutel gegeven", file="<sleutels>", column="sleutel")
+    return out
