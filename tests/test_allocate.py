@@ -24,7 +24,7 @@ from woonzorg_lib.verdeling.keys import (Indicator, Verdeelsleutel, derive_indic
                                          key_shares, load_key, default_key_path,
                                          single_indicator_key, standard_keys)
 
-PROPS = settings(max_examples=40, derandomize=True, deadline=None)
+PROPS = settings(max_examples=25, derandomize=True, deadline=None)
 
 #: SYNTHETIC region of five made-up gemeenten.
 SYNTHETIC_GEMEENTEN = derive_indicators(pd.DataFrame(

@@ -7,7 +7,6 @@ group's vraag and opgave by hand for one synthetic gemeente and year.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +219,16 @@ def test_demand_table_supply_apportioned_from_area(params):
     with pytest.raises(ValueError, match="niet in de projectie"):
         demand_table(proj, params, "midden", aanbod=aanbod, groepen=["ouderen"],
                      gebieden=pd.concat([gebieden, pd.DataFrame({"gemeentecode": ["GM9003"], "gebiedscode": ["CR99"]})]))
+    # another region's area (no member in the projection) is ignored; an unplaceable code is refused
+    other = pd.concat([aanbod, aanbod.assign(gebiedscode="CR98", waarde=999.0)])
+    wider = pd.concat([gebieden, pd.DataFrame({"gemeentecode": ["GM9003"], "gebiedscode": ["CR98"]})])
+    d2 = demand_table(proj, params, "midden", aanbod=other, gebieden=wider, groepen=["ouderen", "beperking"])
+    assert d2[d2["maat"] == "aanbod"]["waarde"].sum() == pytest.approx(600)
+    with pytest.raises(ValueError, match="CR97"):
+        demand_table(proj, params, "midden", aanbod=aanbod.assign(gebiedscode="CR97"), groepen=["ouderen"])
+    with pytest.raises(ValueError, match="woningtype"):
+        demand_table(proj, params, "midden", aanbod=aanbod.assign(woningtype="intramural"), gebieden=gebieden,
+                     groepen=["ouderen"])
 
 
 def test_demand_table_inputs_checked(params):
@@ -324,12 +333,11 @@ def test_golden_one_gemeente_2026(params):
     ggz = lambda y: inw[y] * r["ggz_bw.bw_per_1000_inwoners"] / 1000 * r["ggz_bw.uitstroom_aandeel_per_jaar"] \
         / r["ggz_bw.personen_per_woning"]
     expected[("ggz_bw", "zelfstandig_begeleid")] = stroom(ggz)
-    # mo_dakloos: 18–64 = 400 + 9 bands 20–64 (9,000) = 9,400 × 2.2/1000 × 0.5 / 1.05 (not G4)
-    mo = lambda y: 9_400 * r["mo_dakloos.dakloos_per_1000_18_64"] / 1000 \
-        * r["mo_dakloos.woningbehoefte_aandeel_per_jaar"] / r["mo_dakloos.personen_per_woning"]
+    # mo_dakloos: inwoners × 0.4 woningen per 1000 a year (not a G4 gemeente)
+    mo = lambda y: inw[y] * r["mo_dakloos.woningen_per_1000_inwoners"] / 1000
     expected[("mo_dakloos", "zelfstandig_begeleid")] = stroom(mo)
     # jeugdzorg: inwoners × 19/100,000 × 0.4 / 1.0, minus overlap 0.5 counted under mo_dakloos
-    # (mo_dakloos holds ≈9.8 a year, more than half of jeugdzorg, so the cap does not bind)
+    # (mo_dakloos holds 8.4 in 2026, more than half of jeugdzorg, so the cap does not bind)
     jeugd = lambda y: inw[y] * r["jeugdzorg.uitstroom_18_per_100000_inwoners"] / 100_000 \
         * r["jeugdzorg.aandeel_eigen_eenheid"] / r["jeugdzorg.personen_per_eenheid"] \
         * (1 - r["overlap.jeugdzorg_in_mo_dakloos"])
@@ -338,7 +346,8 @@ def test_golden_one_gemeente_2026(params):
     hg = lambda y: inw[y] * r["huiselijk_geweld.uitstroom_per_100000_inwoners"] / 100_000 \
         * r["huiselijk_geweld.aandeel_nieuwe_woning"]
     expected[("huiselijk_geweld", "sociale_huur")] = stroom(hg)
-    # ex_gedetineerden: inwoners × 1.2/1000 × 0.33 / 1.0 × (1 − 0.5 overlap with mo_dakloos)
+    # ex_gedetineerden: inwoners × 1.2/1000 × 0.33 / 1.0 × (1 − 0.5 overlap with mo_dakloos);
+    # 0.5 × 8.316 = 4.158 < 8.4 held by mo_dakloos, so again the cap does not bind
     exg = lambda y: inw[y] * r["ex_gedetineerden.uitstroom_per_1000_inwoners"] / 1000 \
         * r["ex_gedetineerden.aandeel_woningbehoefte"] / r["ex_gedetineerden.personen_per_woning"] \
         * (1 - r["overlap.ex_gedetineerden_in_mo_dakloos"])

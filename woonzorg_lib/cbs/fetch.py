@@ -323,6 +323,8 @@ def _request_log(table: str, urls: list[str]) -> list[dict]:
                 out[-1]["paginas"] = out[-1].get("paginas", 1) + 1
             continue
         entry = {"tabel": table, "endpoint": endpoint, "url": f"{parts.scheme}://{parts.netloc}{parts.path}"}
+        if endpoint in ("TypedDataSet", "UntypedDataSet"):
+            entry["verzoek"] = u
         if "$filter" in q:
             entry["filter"] = q["$filter"]
         if "$select" in q:
@@ -403,7 +405,7 @@ def _sidecar(fname: str, df: pd.DataFrame, results: list[TableResult], ctx: Cont
         "verkregen": how,
         "opmerking": "; ".join(notes + [s for r in src for s in r.spec.notes]),
         "opgehaald": when,
-        "url": queries[0]["url"] if queries else "",
+        "url": next((q["verzoek"] for q in queries if "verzoek" in q), queries[0]["url"] if queries else ""),
         "query": queries,
         "gemeenten": codes,
         "jaren": years,

@@ -32,24 +32,24 @@ def _known(fdir: Path) -> set[str]:
     return set(pd.read_csv(f, usecols=["gemeentecode"], dtype=str)["gemeentecode"])
 
 
+def _key_index(df: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
+    arrays = []
+    for k in key:
+        s = df[k]
+        if pd.api.types.is_numeric_dtype(s):
+            arrays.append(pd.to_numeric(s, errors="coerce").astype("float64").round(6).fillna(-1e18).to_numpy())
+        else:
+            arrays.append(s.astype(object).where(s.notna(), "\0").astype(str).to_numpy())
+    return pd.MultiIndex.from_arrays(arrays)
+
+
 def _replace(base: pd.DataFrame | None, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows of ``new`` replace rows of ``base`` with the same key; other base rows stay."""
     if base is None or len(base) == 0:
         return new.reset_index(drop=True)
     new = new[[c for c in base.columns if c in new.columns]]
-
-    def norm(df):
-        parts = []
-        for k in key:
-            s = df[k]
-            if pd.api.types.is_numeric_dtype(s):
-                s = pd.to_numeric(s, errors="coerce").astype(float).round(6)
-            parts.append(s.astype(object).where(s.notna(), None).astype(str))
-        return pd.Series(list(zip(*parts)), index=df.index)
-
-    drop = norm(base).isin(set(norm(new)))
-    out = pd.concat([base[~drop.to_numpy()], new], ignore_index=True)
-    return out
+    drop = _key_index(base, key).isin(_key_index(new, key))
+    return pd.concat([base[~drop], new], ignore_index=True)
 
 
 def _band(label: str) -> tuple[float, float]:
@@ -115,7 +115,7 @@ def _population(fdir: Path, tables: dict, known: set[str]) -> None:
                                    numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
                                    integer=["jaar"], notnull=["gemeentecode", "jaar", "leeftijdsgroep", "waarde"])
         rawio.check_codes(m, fm, "gemeentecode", known)
-        rawio.check_unique(m, fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep", "bron_tabel"])
+        rawio.check_unique(m, fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep"])
         m = m[m["leeftijdsgroep"] != "totaal"]
         # the data layer labels 85383NED margins 'CBS 85383NED' (status in the raw file's bron_tabel)
         bron = m["bron_tabel"].str.replace(r"\s*\(StatusCijfer=[^)]*\)", "", regex=True)

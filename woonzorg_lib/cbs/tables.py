@@ -568,7 +568,7 @@ GROUPS = ("bevolking", "huishoudens", "woningvoorraad", "maatstaven", "aandachts
 FILE_KEYS: dict[str, list[str]] = {
     "population_5y.csv": ["gemeentecode", "jaar", "geslacht", "leeftijd"],
     "population_totals.csv": ["gemeentecode", "jaar"],
-    "population_margins.csv": ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep", "bron_tabel"],
+    "population_margins.csv": ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep"],
     "households.csv": ["gemeentecode", "jaar", "variabele"],
     "housing_stock.csv": ["gemeentecode", "jaar", "variabele"],
     "groups.csv": ["gemeentecode", "jaar", "peildatum", "variabele"],

@@ -47,7 +47,15 @@ class TransportFailure(requests.RequestException):
         self.url = url
         self.reason = reason
         self.attempts = attempts
-        super().__init__(f"{reason} (na {attempts} poging{'en' if attempts != 1 else ''}; {url})")
+        super().__init__(f"{reason} (na {attempts} poging{'en' if attempts != 1 else ''}; {short_url(url)})")
+
+
+def short_url(url: str) -> str:
+    """The URL without its (long) query, plus the page offset when it is a follow-up page."""
+    parts = urlsplit(url)
+    q = dict(parse_qsl(parts.query))
+    skip = q.get("$skip") or q.get("$skiptoken")
+    return f"{parts.scheme}://{parts.netloc}{parts.path}" + (f", vervolgpagina {skip}" if skip else "")
 
 
 class ReplayMiss(requests.RequestException):
@@ -254,6 +262,7 @@ class ReplayAdapter(BaseAdapter):
         self.page_size = int(self.dir.setting("page_size", 10000))
         self._faults = [dict(f, _fired=0) for f in self.dir.faults()]
         self._lock = threading.Lock()
+        self._cache: dict[tuple, list] = {}
         self.log: list[str] = []
 
     # -- faults --------------------------------------------------------------------------------
@@ -307,21 +316,22 @@ class ReplayAdapter(BaseAdapter):
             if f is None:
                 raise ReplayMiss(f"geen opname voor tabel {table}, endpoint {endpoint or '(root)'} in "
                                  f"{self.dir.root} (verzoek {url})")
-            text = f.read_text(encoding="utf-8")
-            if fault and fault["kind"] == "rename_column":
-                text = text.replace(f'"{fault["from"]}"', f'"{fault["to"]}"')
-            doc = json.loads(text)
-            rows = doc.get("value", [])
-            if "$filter" in params:
-                try:
-                    pred = compile_filter(params["$filter"])
-                except FilterSyntaxError as exc:
-                    return _make_response(request, 400, json.dumps({"odata.error": {"code": "", "message": {
-                        "lang": "en-US", "value": str(exc)}}}).encode())
-                rows = [r for r in rows if pred(r)]
-            if "$select" in params:
-                cols = [c.strip() for c in params["$select"].split(",") if c.strip()]
-                rows = [{c: r[c] for c in cols if c in r} for r in rows]
+            doc = json.loads(f.read_text(encoding="utf-8"))
+            ck = (str(f), params.get("$filter"), params.get("$select"))
+            rows = self._cache.get(ck)
+            if rows is None:
+                rows = doc.get("value", [])
+                if "$filter" in params:
+                    try:
+                        pred = compile_filter(params["$filter"])
+                    except FilterSyntaxError as exc:
+                        return _make_response(request, 400, json.dumps({"odata.error": {"code": "", "message": {
+                            "lang": "en-US", "value": str(exc)}}}).encode())
+                    rows = [r for r in rows if pred(r)]
+                if "$select" in params:
+                    cols = [c.strip() for c in params["$select"].split(",") if c.strip()]
+                    rows = [{c: r[c] for c in cols if c in r} for r in rows]
+                self._cache[ck] = rows
             doc = {k: v for k, v in doc.items() if k not in ("value", "odata.nextLink")}
             if paged:
                 chunk = rows[skip: skip + self.page_size]
@@ -334,6 +344,9 @@ class ReplayAdapter(BaseAdapter):
             else:
                 doc["value"] = rows
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if fault and fault["kind"] == "rename_column":
+            # a changed table: the name (or value) differs in what the server sends
+            body = body.replace(json.dumps(fault["from"]).encode(), json.dumps(fault["to"]).encode())
         if fault and fault["kind"] == "truncate":
             keep = int(fault.get("bytes", len(body) // 2))
             return _make_response(request, 200, body[:keep], {"Content-Length": str(len(body))})

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "migratie": {
         "intervallen": 2,        # most recent banded intervals (>= 5 years) averaged into the schedule
         "glad": 2,               # half-width (years of age) of the triangular age smoother
+        "toewijzing": "pad",     # cohort residual over the ages passed (pad) or at the end band (eind)
         "sleutel": "rogers_castro",   # how a gap to the total is spread: rogers_castro | proportioneel
         "intercensaal": True,    # spread the closure error at a new banded year back along cohorts
     },
@@ -40,6 +41,11 @@ DEFAULTS: dict[str, Any] = {
         "patroon_jaren": 3,      # age pattern: mean of the last N visible years
         "lokale_factor": True,   # child-woman-ratio factor per gemeente
         "krimp_lokaal": 0.5,     # elasticity of births to the child-woman ratio (0..1)
+    },
+    "lokaal": {
+        "gebruik": True,         # own visible births/deaths set local fertility/mortality levels
+        "geloofwaardigheid": 200.0,   # k in (observed + k) / (model + k): shrinkage toward national
+        "jaren": 5,              # last N visible years
     },
     "basis": {
         "banden_2021": True,     # use the 2021 postcode approximation (benadering) as a margin

@@ -45,11 +45,50 @@ def rogers_castro(x: np.ndarray) -> np.ndarray:
 
 
 def survive(P: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Age (..., 2, NA) stocks one year with survival S (2, NA); age 0 is left empty."""
+    """Age (..., 2, NA) stocks one year with survival S (2, NA) or per gemeente (G, 2, NA);
+    age 0 is left empty."""
     out = np.zeros_like(P)
-    out[..., 1:NA - 1] = P[..., : NA - 2] * S[:, : NA - 2]
-    out[..., NA - 1] = (P[..., NA - 2] + P[..., NA - 1]) * S[:, NA - 2]
+    out[..., 1:NA - 1] = P[..., : NA - 2] * S[..., : NA - 2]
+    out[..., NA - 1] = (P[..., NA - 2] + P[..., NA - 1]) * S[..., NA - 2]
     return out
+
+
+def local_survival(mort: Mortality, year: int, mfac: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Survival (G, 2, NA) and of births (G, 2) with the national q scaled by a local factor."""
+    q2, S, Sb = mort.get(year)
+    if np.all(mfac == 1.0):
+        G = len(mfac)
+        return np.broadcast_to(S, (G,) + S.shape), np.broadcast_to(Sb, (G, 2))
+    from .lifetable import survival
+    q = np.minimum(q2[None] * mfac[:, None, None], 0.95)
+    Sg = np.empty_like(q)
+    Sbg = np.empty((len(mfac), 2))
+    for g in range(len(mfac)):
+        Sg[g], Sbg[g] = survival(q[g])
+    return Sg, Sbg
+
+
+def local_factors(inp, codes, years, births, deaths, as_of: int, k: float, n_years: int = 5):
+    """Credibility-weighted observed/model ratios of births and deaths for gemeenten whose own
+    vital statistics are visible: (O + k) / (E + k) over the last ``n_years`` visible years."""
+    G = len(codes)
+    fb, fd = np.ones(G), np.ones(G)
+    yl = [int(y) for y in years[:-1]]
+    gb, st = inp["geboorten"], inp["sterfte"]
+    for g, code in enumerate(codes):
+        b = gb[(gb["gemeentecode"] == code) & (gb["variabele"] == "levend_geborenen")]
+        b = b[b["jaar"].isin(yl)].sort_values("jaar").tail(n_years)
+        if len(b):
+            idx = [yl.index(int(y)) for y in b["jaar"]]
+            E = births[idx, g].sum()
+            fb[g] = (float(b["waarde"].sum()) + k) / (E + k)
+        d = st[(st["gemeentecode"] == code) & (st["geslacht"] == "totaal") & st["leeftijd_van"].isna()]
+        d = d[d["jaar"].isin(yl)].sort_values("jaar").tail(n_years)
+        if len(d):
+            idx = [yl.index(int(y)) for y in d["jaar"]]
+            E = deaths[idx, g].sum()
+            fd[g] = (float(d["waarde"].sum()) + k) / (E + k)
+    return fb, fd
 
 
 def smooth_ages(x: np.ndarray, half: int) -> np.ndarray:
@@ -83,6 +122,7 @@ class History:
     rows: pd.DataFrame                # constraints (for the fit report)
     schedule: np.ndarray              # (G, 2, NA) yearly net migration by age for the projection
     notes: list[str] = field(default_factory=list)
+    mort_factor: np.ndarray | None = None   # (G,) local mortality level (1 = national)
 
 
 @dataclass
@@ -144,6 +184,16 @@ def _total_matrix(inp, codes, years) -> np.ndarray:
 # reconstruction
 # --------------------------------------------------------------------------------------------
 
+def _end_weights(L: int) -> np.ndarray:
+    """(20, NA): the cohort residual as a yearly amount at the ages of its band at the end."""
+    Wm = np.zeros((A.NB, NA))
+    for k in range(A.NB):
+        lo = 5 * k
+        hi = lo + 4 if k < A.NB - 1 else NA - 1
+        Wm[k, lo: hi + 1] = 1.0 / (hi - lo + 1) / L
+    return Wm
+
+
 def _path_weights(L: int) -> np.ndarray:
     """(20, NA): how the net migration of the cohort that ends an L-year interval in band k is
     spread over single ages (age at the end of each year) as a yearly average."""
@@ -161,7 +211,8 @@ def _path_weights(L: int) -> np.ndarray:
     return Wm
 
 
-def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: int, half: int) -> np.ndarray:
+def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: int, half: int,
+                      attribution: str = "pad") -> np.ndarray:
     """Yearly net migration by single age and sex from the cohort residuals between banded years.
 
     For an interval a -> b (b - a >= 5 where possible) the banded state of year a is survived to b
@@ -192,7 +243,8 @@ def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: i
         for y in range(a, b):
             X, _ = aged_of(X, y)
         resid = A.to_bands(P[yl.index(b)]) - A.to_bands(X)          # (G, 2, 20)
-        sched = resid @ _path_weights(b - a)                          # (G, 2, NA)
+        W = _path_weights(b - a) if attribution == "pad" else _end_weights(b - a)
+        sched = resid @ W                                             # (G, 2, NA)
         acc[ok] += sched[ok]
         cnt[ok] += 1
         if (cnt >= n_intervals).all():
@@ -290,15 +342,21 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
     quality = np.full((Y, G), "geschat", dtype=object)
     boys = fert.boys
 
+    m_loc = np.ones(G)
+    surv_cache: dict = {}
+
     def births_of(Pt, year):
         b = f_loc * (exposure(Pt[:, 1]) * fert.rates(year)[None, :]).sum(axis=1)
         return np.stack([b * boys, b * (1 - boys)], axis=1)          # (G, 2)
 
     def aged_of(Pt, year):
-        _, S, Sb = mort.get(year)
+        key = (year, m_loc.tobytes())
+        if key not in surv_cache:
+            surv_cache[key] = local_survival(mort, year, m_loc)
+        S, Sb = surv_cache[key]
         nxt = survive(Pt, S)
         B = births_of(Pt, year)
-        nxt[:, :, 0] = B * Sb[None, :]
+        nxt[:, :, 0] = B * Sb
         return nxt, B
 
     # seed of the first year
@@ -349,23 +407,37 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
                     P[j], fit[j] = ipf.rake(adj, ty, Tj, max_iter=max_iter, tol=tol)
                 notes.append(f"sluitfout bij {t} teruggelegd langs cohorten over {int(t - a[gap].min())} jaar")
             last_band = np.where(hasb, t, last_band)
-            nm_sched = interval_schedule(P, years, banded, t, aged_of, int(sm["intervallen"]), int(sm["glad"]))
+            nm_sched = interval_schedule(P, years, banded, t, aged_of, int(sm["intervallen"]), int(sm["glad"]),
+                                         str(sm["toewijzing"]))
 
     # components of the reconstruction from the final states
-    births = np.zeros((max(Y - 1, 0), G, 2))
-    deaths = np.zeros((max(Y - 1, 0), G, 2))
-    nm = np.zeros((max(Y - 1, 0), G, 2, NA))
-    for i in range(Y - 1):
-        t = int(years[i])
-        q2, S, Sb = mort.get(t)
-        aged, B = aged_of(P[i], t)
-        births[i] = B
-        D = P[i].sum(axis=-1) - aged[:, :, 1:].sum(axis=-1) + B - aged[:, :, 0]
-        deaths[i] = D
-        nm[i] = P[i + 1] - aged
-    schedule = interval_schedule(P, years, banded, int(years[-1]), aged_of, int(sm["intervallen"]), int(sm["glad"]))
+    def components_of():
+        births = np.zeros((max(Y - 1, 0), G, 2))
+        deaths = np.zeros((max(Y - 1, 0), G, 2))
+        nm = np.zeros((max(Y - 1, 0), G, 2, NA))
+        for i in range(Y - 1):
+            t = int(years[i])
+            aged, B = aged_of(P[i], t)
+            births[i] = B
+            deaths[i] = P[i].sum(axis=-1) - aged[:, :, 1:].sum(axis=-1) + B - aged[:, :, 0]
+            nm[i] = P[i + 1] - aged
+        return births, deaths, nm
+
+    births, deaths, nm = components_of()
+    # gemeenten with their own visible vital statistics: local levels of fertility and mortality
+    lk = settings["lokaal"]
+    if lk["gebruik"]:
+        fb, fd = local_factors(inp, codes, years, births.sum(axis=2), deaths.sum(axis=2), as_of,
+                               float(lk["geloofwaardigheid"]), int(lk["jaren"]))
+        if not (np.all(fb == 1.0) and np.all(fd == 1.0)):
+            f_loc = f_loc * fb
+            m_loc = fd
+            births, deaths, nm = components_of()
+    schedule = interval_schedule(P, years, banded, int(years[-1]), aged_of, int(sm["intervallen"]), int(sm["glad"]),
+                                         str(sm["toewijzing"]))
     hist = History(codes=codes, years=years, P=P, births=births, deaths=deaths, nm=nm, fit=fit,
-                   quality=quality, totals=TOT, fert_factor=f_loc, rows=rows, schedule=schedule, notes=notes)
+                   quality=quality, totals=TOT, fert_factor=f_loc, rows=rows, schedule=schedule, notes=notes,
+                   mort_factor=m_loc)
     return hist, mort, fert
 
 
@@ -422,12 +494,14 @@ def project(hist: History, mort: Mortality, fert: Fertility, as_of: int, until: 
     boys = fert.boys
     P0 = hist.P[-1]
 
+    mfac = hist.mort_factor if hist.mort_factor is not None else np.ones(G)
+
     def step(Pt, t):
-        q2, S, Sb = mort.get(t)
+        S, Sb = local_survival(mort, t, mfac)
         B = f_loc[None, :] * (exposure(Pt[..., 1, :]) * fert.rates(t)).sum(axis=-1)     # (V, G)
         nxt = survive(Pt, S)
-        nxt[..., 0, 0] = B * boys * Sb[0]
-        nxt[..., 1, 0] = B * (1 - boys) * Sb[1]
+        nxt[..., 0, 0] = B * boys * Sb[:, 0]
+        nxt[..., 1, 0] = B * (1 - boys) * Sb[:, 1]
         D = Pt.sum(axis=(-2, -1)) + B - nxt.sum(axis=(-2, -1))
         nxt = np.maximum(nxt + sched, 0.0)
         return nxt, B, D

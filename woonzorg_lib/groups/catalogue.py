@@ -138,12 +138,13 @@ _GROUPS: tuple[Group, ...] = (
                   "de opvang te stromen (Housing First / begeleid zelfstandig)."),
        soort="stroom", methode="flow",
        woningtypen={"zelfstandig_begeleid": "woningen"},
-       parameters=("dakloos_per_1000_18_64", "dakloos_per_1000_18_64_g4",
-                   "woningbehoefte_aandeel_per_jaar", "personen_per_woning"),
-       bronnen=("CBS dakloosheidsschatting 1-1-2024 (33.000 personen 18–64)",
-                "CBS Monitor Dakloosheid 2023 (opvanggebruik per 1000 inwoners)"),
-       toelichting=("Dakloze personen per 1000 inwoners van 18–64 (G4 apart) × aandeel dat per jaar "
-                    "een eigen eenheid nodig heeft ÷ personen per woning."),
+       parameters=("woningen_per_1000_inwoners", "woningen_per_1000_inwoners_g4"),
+       bronnen=("CBS dakloosheidsschatting 1-1-2024 (33.000 personen 18–64, ≈39% in de G4)",
+                "CBS Monitor Dakloosheid 2023 (opvanggebruik per 1000 inwoners)",
+                "Traverse jaarbeeld 2019 (141 vertrekkers uit de opvang, 24 naar een woning)"),
+       toelichting=("Woningen per 1000 inwoners per jaar: 40–60% van de opvanggebruikers heeft binnen "
+                    "het jaar een eigen eenheid nodig; G4 apart. Centrumgemeenten buiten de G4 krijgen "
+                    "het gewone kental (vraag naar woonplaats)."),
        centrumgemeente=CENTRUMGEMEENTE_REGEL, invoer=("projection",)),
     _g(code="jeugdzorg", naam="Jongeren uit jeugdzorg met verblijf",
        definitie=("Jongeren die bij 18 jaar de jeugdhulp met verblijf (groep, gezinshuis, pleegzorg, "

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import (ARBEIDSMIGRANTEN_REGIOTYPEN, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, CATALOGUE,
-                        DEMAND_COLUMNS, DEMAND_KEYS, G4_GEMEENTEN, GROUP_CODES, VARIANTEN)
+                        DEMAND_COLUMNS, DEMAND_KEYS, G4_GEMEENTEN, GROUP_CODES, VARIANTEN, WONINGTYPEN)
 from .overlap import overlap_core
 from .params import ParamEntry, ParameterSet
 
@@ -51,6 +51,14 @@ def check_projection(projection: pd.DataFrame) -> None:
         raise ValueError("projectie: waarde bevat lege of negatieve getallen")
     if projection["leeftijd_van"].isna().any():
         raise ValueError("projectie: leeftijd_van mag niet leeg zijn")
+    b = _with_open(projection).sort_values(["gemeentecode", "jaar", "geslacht", "variant", "leeftijd_van"])
+    grp = ["gemeentecode", "jaar", "geslacht", "variant"]
+    prev_tot = b.groupby(grp, sort=False)["leeftijd_tot"].shift()
+    clash = b[prev_tot.notna() & (b["leeftijd_van"] <= prev_tot)]
+    if len(clash):
+        r = clash.iloc[0]
+        raise ValueError(f"projectie: leeftijdsbanden overlappen ({r['gemeentecode']} {r['jaar']} {r['geslacht']}, "
+                         f"band vanaf {r['leeftijd_van']}); een totaalrij over alle leeftijden hoort er niet in")
 
 
 def _with_open(df: pd.DataFrame) -> pd.DataFrame:
@@ -80,13 +88,6 @@ def population_by_band(projection: pd.DataFrame, geslacht: str = "totaal") -> pd
     sexes = sexes[sexes["_tot"].isna()].drop(columns="_tot")
     out = pd.concat([tot, sexes]).groupby(keys, as_index=False)["waarde"].sum()
     return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
-
-
-def total_population(projection: pd.DataFrame) -> pd.DataFrame:
-    """Inhabitants per ``gemeentecode, jaar, variant`` (sum over bands of the totaal population)."""
-    pop = population_by_band(projection, "totaal")
-    return (pop.groupby(["gemeentecode", "jaar", "variant"], as_index=False)["waarde"].sum()
-            .sort_values(["gemeentecode", "jaar", "variant"], kind="mergesort").reset_index(drop=True))
 
 
 def _overlap_fraction(van: int, tot: int, rvan: int, rtot: int) -> float:
@@ -149,10 +150,15 @@ def _band_pop(projection: pd.DataFrame, geslacht: str) -> _BandPop:
                     matrix=wide.to_numpy(dtype=float))
 
 
-def _prevalence(bandpop, rates: pd.DataFrame, per: float) -> pd.DataFrame:
+def _rate_sexes(rates: pd.DataFrame) -> list[str]:
     sexes = sorted(set(rates["geslacht"]))
     if "totaal" in sexes and len(sexes) > 1:
         raise ValueError("kentallen mengen 'totaal' met 'man'/'vrouw'")
+    return sexes
+
+
+def _prevalence(bandpop, rates: pd.DataFrame, per: float) -> pd.DataFrame:
+    sexes = _rate_sexes(rates)
     r = _with_open(rates)
     parts = []
     for sex in sexes:
@@ -189,22 +195,19 @@ def age_rates(params: ParameterSet | Mapping[str, ParamEntry], values: Mapping[s
     return pd.DataFrame(rows, columns=["geslacht", "leeftijd_van", "leeftijd_tot", "waarde"])
 
 
-def rate_per(base: pd.DataFrame, rate: float, *, per: float) -> pd.DataFrame:
-    """``base.waarde × rate / per`` (e.g. inhabitants × releases per 1000)."""
-    out = base.copy()
-    out["waarde"] = out["waarde"] * rate / per
-    return out
-
-
-def flow(yearly: pd.DataFrame, share: float = 1.0, *, persons_per_unit: float = 1.0) -> pd.DataFrame:
-    """Units needed per year: yearly in/outflow of persons × share needing a home ÷ persons per unit."""
+def flow_units(persons_per_year, share: float = 1.0, persons_per_unit: float = 1.0):
+    """Units needed per year: persons in/out per year × share needing a home ÷ persons per unit
+    (numbers or numpy arrays)."""
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"aandeel {share} ligt niet tussen 0 en 1")
     if persons_per_unit <= 0:
         raise ValueError("personen per eenheid moet groter dan 0 zijn")
-    out = yearly.copy()
-    out["waarde"] = out["waarde"] * share / persons_per_unit
-    return out
+    return persons_per_year * share / persons_per_unit
+
+
+def flow(yearly: pd.DataFrame, share: float = 1.0, *, persons_per_unit: float = 1.0) -> pd.DataFrame:
+    """:func:`flow_units` on the ``waarde`` column of a DataFrame (e.g. releases per gemeente × jaar)."""
+    return yearly.assign(waarde=flow_units(yearly["waarde"], share, persons_per_unit))
 
 
 def policy_task(inwoners: pd.DataFrame, nl_inwoners: float, task_per_halfyear: float,
@@ -411,12 +414,10 @@ class _Prepared:
         return self.cache[key]
 
     def prevalence(self, rates: pd.DataFrame, per: float = 1000.0) -> np.ndarray:
-        sexes = sorted(set(rates["geslacht"]))
-        if "totaal" in sexes and len(sexes) > 1:
-            raise ValueError("kentallen mengen 'totaal' met 'man'/'vrouw'")
+        """:func:`prevalence` on the grid (all bandpops share the grid's row order)."""
         r = _with_open(rates)
         total = np.zeros(len(self.inw))
-        for sex in sexes:
+        for sex in _rate_sexes(rates):
             bp = self.bandpop(sex)
             total += bp.matrix @ _rate_vector(r[r["geslacht"] == sex], bp.bands) / per
         return total
@@ -458,26 +459,24 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
         elif g == "beperking":
             out[(g, "intramuraal")] = prep.prevalence(rates("beperking.ghz_verblijf_per_1000_18_plus"))
         elif g == "ggz_bw":
-            out[(g, "zelfstandig_begeleid")] = (inw * v["ggz_bw.bw_per_1000_inwoners"] / 1000
-                                                * v["ggz_bw.uitstroom_aandeel_per_jaar"]
-                                                / v["ggz_bw.personen_per_woning"])
+            out[(g, "zelfstandig_begeleid")] = flow_units(inw * v["ggz_bw.bw_per_1000_inwoners"] / 1000,
+                                                          v["ggz_bw.uitstroom_aandeel_per_jaar"],
+                                                          v["ggz_bw.personen_per_woning"])
         elif g == "mo_dakloos":
-            rest = prep.prevalence(rates("mo_dakloos.dakloos_per_1000_18_64"))
-            g4 = prep.prevalence(rates("mo_dakloos.dakloos_per_1000_18_64_g4"))
-            persons = np.where(np.isin(prep.codes, list(G4_GEMEENTEN)), g4, rest)
-            out[(g, "zelfstandig_begeleid")] = (persons * v["mo_dakloos.woningbehoefte_aandeel_per_jaar"]
-                                                / v["mo_dakloos.personen_per_woning"])
+            g4 = np.isin(prep.codes, list(G4_GEMEENTEN))
+            rate = np.where(g4, v["mo_dakloos.woningen_per_1000_inwoners_g4"], v["mo_dakloos.woningen_per_1000_inwoners"])
+            out[(g, "zelfstandig_begeleid")] = inw * rate / 1000
         elif g == "jeugdzorg":
-            out[(g, "zelfstandig_begeleid")] = (inw * v["jeugdzorg.uitstroom_18_per_100000_inwoners"] / 100_000
-                                                * v["jeugdzorg.aandeel_eigen_eenheid"]
-                                                / v["jeugdzorg.personen_per_eenheid"])
+            out[(g, "zelfstandig_begeleid")] = flow_units(
+                inw * v["jeugdzorg.uitstroom_18_per_100000_inwoners"] / 100_000,
+                v["jeugdzorg.aandeel_eigen_eenheid"], v["jeugdzorg.personen_per_eenheid"])
         elif g == "huiselijk_geweld":
-            out[(g, "sociale_huur")] = (inw * v["huiselijk_geweld.uitstroom_per_100000_inwoners"] / 100_000
-                                        * v["huiselijk_geweld.aandeel_nieuwe_woning"])
+            out[(g, "sociale_huur")] = flow_units(inw * v["huiselijk_geweld.uitstroom_per_100000_inwoners"]
+                                                  / 100_000, v["huiselijk_geweld.aandeel_nieuwe_woning"])
         elif g == "ex_gedetineerden":
-            out[(g, "sociale_huur")] = (inw * v["ex_gedetineerden.uitstroom_per_1000_inwoners"] / 1000
-                                        * v["ex_gedetineerden.aandeel_woningbehoefte"]
-                                        / v["ex_gedetineerden.personen_per_woning"])
+            out[(g, "sociale_huur")] = flow_units(inw * v["ex_gedetineerden.uitstroom_per_1000_inwoners"] / 1000,
+                                                  v["ex_gedetineerden.aandeel_woningbehoefte"],
+                                                  v["ex_gedetineerden.personen_per_woning"])
         elif g == "statushouders":
             task = policy_task(pd.DataFrame({"gemeentecode": prep.gemeenten, "waarde": prep.base_inw}),
                                prep.nl_inwoners, v["statushouders.taakstelling_per_halfjaar"],
@@ -515,7 +514,8 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
 
 
 def _apply_local(prep: _Prepared, vraag: Series) -> dict[tuple[str, str], np.ndarray]:
-    """Local figures into ``vraag`` (in place); returns the lock masks per (groep, woningtype)."""
+    """Put local figures into ``vraag`` (replacing its arrays); returns the lock masks per (groep,
+    woningtype): cells whose value is the researcher's and is not reduced by the overlap rule."""
     locks = {k: np.zeros(len(prep.inw), bool) for k in vraag}
     if prep.local is None or prep.local.empty:
         return locks
@@ -531,7 +531,9 @@ def _apply_local(prep: _Prepared, vraag: Series) -> dict[tuple[str, str], np.nda
         if not any(y in given for y in prep.years):
             continue
         sl = slice(gpos[code] * n_years, (gpos[code] + 1) * n_years)
-        vraag[(groep, wt)][sl] = _local_series(vraag[(groep, wt)][sl], prep.years, given)
+        arr = vraag[(groep, wt)].copy()
+        arr[sl] = _local_series(arr[sl], prep.years, given)
+        vraag[(groep, wt)] = arr
         locks[(groep, wt)][sl] = True
     return locks
 
@@ -553,15 +555,6 @@ def _net_vraag(prep: _Prepared, v: Mapping[str, float]) -> tuple[Series, dict]:
     return vraag, removed
 
 
-def _long(prep: _Prepared, series: Series) -> pd.DataFrame:
-    """Grid arrays → ``gemeentecode, groep, woningtype, jaar, waarde``."""
-    n = len(prep.inw)
-    codes, jaar = prep.codes, prep.jaar.astype("int64")
-    parts = [pd.DataFrame({"gemeentecode": codes, "groep": [g] * n, "woningtype": [wt] * n,
-                           "jaar": jaar, "waarde": arr}) for (g, wt), arr in series.items()]
-    return pd.concat(parts, ignore_index=True)
-
-
 def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
     """Known supply per (groep, woningtype) as grid arrays (NaN where unknown), from gemeente or
     area (e.g. COROP) totals, split in proportion to ``weights`` (the midden need of that year)."""
@@ -571,16 +564,27 @@ def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
         raise ValueError(f"aanbod heeft kolommen {', '.join(sorted(need))} (en optioneel groep) nodig")
     if s["waarde"].isna().any() or (s["waarde"] < 0).any():
         raise ValueError("aanbod: lege of negatieve waarde")
+    bad = sorted(set(s["woningtype"]) - set(WONINGTYPEN))
+    if bad:
+        raise ValueError(f"aanbod: onbekend woningtype {bad} ({', '.join(WONINGTYPEN)})")
     s = s[s["jaar"].isin(prep.years)]
+    # Where each gebiedscode lies: a gemeente of the projection, or an area of ``gebieden``. Areas
+    # and gemeenten wholly outside the projection are ignored (not this region's supply); an area
+    # only partly inside cannot be split and is refused.
     members = {c: [c] for c in prep.gemeenten}
     if prep.gebieden is not None:
         for area, grp in prep.gebieden.groupby("gebiedscode"):
             codes = sorted(grp["gemeentecode"])
-            outside = [c for c in codes if c not in prep.gemeenten]
-            if area in set(s["gebiedscode"]) and outside:
+            inside = [c for c in codes if c in prep.gemeenten]
+            if inside and len(inside) < len(codes) and area in set(s["gebiedscode"]):
+                outside = [c for c in codes if c not in prep.gemeenten]
                 raise ValueError(f"aanbod voor gebied {area}: gemeenten {', '.join(outside)} zitten niet in de "
                                  "projectie; het aanbod kan dan niet over de gemeenten verdeeld worden")
-            members[area] = codes
+            members[area] = inside
+    unplaced = sorted(c for c in set(s["gebiedscode"]) if c not in members and not str(c).startswith("GM"))
+    if unplaced:
+        raise ValueError(f"aanbod: gebied {', '.join(unplaced)} is geen gemeente en staat niet in gebieden")
+    s = s[s["gebiedscode"].map(lambda c: bool(members.get(c)))]
     stand_groups = [g for g in prep.groepen if CATALOGUE[g].soort == "stand"]
     gpos = {c: i for i, c in enumerate(prep.gemeenten)}
     ypos = {y: i for i, y in enumerate(prep.years)}
@@ -588,8 +592,6 @@ def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
     out: Series = {}
     for rec in s.to_dict("records"):
         area, wt, jaar = rec["gebiedscode"], rec["woningtype"], int(rec["jaar"])
-        if area not in members:
-            raise ValueError(f"aanbod: gebied {area} is geen gemeente in de projectie en staat niet in gebieden")
         groups = [g for g in stand_groups if wt in CATALOGUE[g].woningtypen]
         if isinstance(rec.get("groep"), str):
             groups = [g for g in groups if g == rec["groep"]]
@@ -836,7 +838,6 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
     regio, (groep,) eenheid, bereik descending, parameter.
     """
     inputs.setdefault("tot_jaar", jaar)
-    inputs.pop("return_overlap", None)
     prep = _prepare(projection, params, "midden", **inputs)
     if jaar not in prep.years:
         raise ValueError(f"jaar {jaar} valt buiten de projectie ({prep.years[0]}–{prep.years[-1]})")
@@ -846,7 +847,8 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
 
     yi = prep.years.index(jaar)
     G, Y = prep.shape
-    regions = np.array([regio.get(c) for c in prep.gemeenten], dtype=object)
+    of_region = np.array([regio.get(c, "") for c in prep.gemeenten], dtype=object)
+    names = sorted({r for r in of_region if r})  # gemeenten without a region are left out
 
     def total(values: Mapping[str, float]) -> pd.Series:
         vraag, _ = _net_vraag(prep, values)
@@ -854,9 +856,9 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
         acc: dict[tuple, float] = {}
         for (g, wt), arr in opgave.items():
             col = arr.reshape(G, Y)[:, yi]
-            for r in sorted(set(regions[regions != None])):  # noqa: E711
+            for r in names:
                 k = (r,) + ((g,) if per_groep else ()) + (CATALOGUE[g].eenheid_voor(wt),)
-                acc[k] = acc.get(k, 0.0) + float(col[regions == r].sum())
+                acc[k] = acc.get(k, 0.0) + float(col[of_region == r].sum())
         return pd.Series(acc).sort_index()
 
     base = total(mid)

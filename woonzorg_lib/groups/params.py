@@ -326,7 +326,7 @@ def _check_prioriteit(value: Any, file: Path, path: tuple, lines) -> tuple[str, 
 
 
 def _check_overlap_order(entries: Mapping[str, ParamEntry], prioriteit: tuple[str, ...], file: Path,
-                         lines, prefix: tuple = ("parameters",)) -> None:
+                         lines) -> None:
     rank = {g: i for i, g in enumerate(prioriteit)}
     for key in entries:
         if not key.startswith("overlap."):
@@ -334,7 +334,7 @@ def _check_overlap_order(entries: Mapping[str, ParamEntry], prioriteit: tuple[st
         name = key.split(".", 1)[1]
         lower, higher = name.split("_in_")
         if rank[higher] >= rank[lower]:
-            path = prefix + ("overlap", name)
+            path = ("parameters", "overlap", name)
             raise InputError(f"'{higher}' moet in overlap_prioriteit vóór '{lower}' staan (de hogere groep "
                              "houdt de persoon)", file=file, column=_dotted(path), row=_line(lines, path))
 
@@ -463,15 +463,10 @@ def apply_overrides(params: ParameterSet, overrides: Mapping[str, Any], *, file:
                              file=file, column=key, row=row) from None
         raw[pkey] = entry.model_dump()
     entries = {k: ParamEntry.model_validate(v) for k, v in raw.items()}
-    _check_overlap_order(entries, prioriteit, file, {(): 1}, prefix=())
+    try:
+        _check_overlap_order(entries, prioriteit, file, {})
+    except InputError as exc:  # in a scenario it is the new priority list that is wrong
+        raise InputError(exc.detail, file=file, column="overlap_prioriteit",
+                         row=_line(lines, ("overlap_prioriteit",)) or 1) from None
     return ParameterSet(entries=MappingProxyType(entries), prioriteit=prioriteit, source=params.source,
                         lines=params.lines, scenario=str(file))
-
-
-def with_value(values: Mapping[str, float], key: str, value: float) -> dict[str, float]:
-    """A copy of resolved ``values`` with one key replaced (used by the sensitivity analysis)."""
-    if key not in values:
-        raise KeyError(key)
-    out = dict(values)
-    out[key] = value
-    return out

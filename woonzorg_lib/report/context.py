@@ -269,9 +269,38 @@ class Context:
                 "ouderen75_basis": float(old["basis"].sum()), "ouderen75": float(old["horizon"].sum()),
                 "ouderen75_groei": float(old["horizon"].sum() / old["basis"].sum() - 1)}
 
+    def demography_facts(self) -> dict:
+        """The demography settings in words, for the methods chapter."""
+        from ..demography.config import load_settings
+
+        st = load_settings()
+        t, mig, ste, vr, var = st["totalen"], st["migratie"], st["sterfte"], st["vruchtbaarheid"], st["varianten"]
+        names = {"lin": "een rechte lijn door de totalen", "geo": "een constant groeipercentage",
+                 "share": "het aandeel van de gemeente in het totaal van alle gemeenten",
+                 "last": "het laatste waargenomen totaal", "cc": "de cohort-componentenberekening zelf"}
+        if t["methode"] == "gemiddeld":
+            totals = "het gemiddelde van " + fmt.join([names.get(m, m) for m in t.get("gemiddeld_van", [])])
+        else:
+            totals = names.get(t["methode"], t["methode"])
+        verbetering = {"vast": f"met een vaste {fmt.pct(ste['verbetering_jaarlijks'])} per jaar",
+                       "trend": "volgens de trend van de afgelopen jaren",
+                       "geen": "niet"}.get(ste["verbetering"], str(ste["verbetering"]))
+        return {"totalen": totals, "venster": int(t["venster"]), "demping": float(t["demping"]),
+                "migratie_intervallen": int(mig["intervallen"]),
+                "migratie_sleutel": "het standaard-migratiepatroon naar leeftijd van Rogers en Castro"
+                if mig["sleutel"] == "rogers_castro" else "de bestaande leeftijdsopbouw",
+                "sterfte_verbetering": verbetering, "tfr_jaren": int(vr["tfr_jaren"]),
+                "c": float(var["c"]), "b": float(var["b"]), "niveau": float(var["niveau"])}
+
     def demography_source(self) -> str:
         return sources.bron(tables=["bevolking_totaal", "bevolking_marges", "levenstafel", "geboorten", "sterfte"],
                             extra="prognose woonzorg")
+
+    def official_forecast_note(self) -> str:
+        if self.official_forecast() is not None:
+            return ""
+        return ("De officiële regionale prognose van PBL en CBS zit niet in de meegeleverde gegevens. Wie haar "
+                "ophaalt (opdracht woonzorg data fetch) ziet haar in deze grafiek naast de prognose van woonzorg.")
 
     def official_forecast(self) -> pd.DataFrame | None:
         """The official PBL/CBS regional prognosis for the region, when fetched into the data

@@ -21,7 +21,6 @@ from . import fmt, style
 
 style.apply()
 
-import matplotlib.patheffects as patheffects  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
@@ -32,10 +31,15 @@ SOURCE_FONTSIZE = 7.5
 
 # ----------------------------------------------------------------------------------------------
 # Figure creation and embedding
-def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, **kw):
-    """A figure in the house style with room at the bottom for the source line."""
-    fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.DPI, layout="constrained", **kw)
-    fig.get_layout_engine().set(rect=(0, 0.055, 1, 0.945))
+def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, *, left: float = 0.1, right: float = 0.97,
+        top: float = 0.9, axis_room: float = 0.5, **kw):
+    """A figure in the house style. Layout is fixed (no layout engine: fast and identical every
+    run): ``left``/``right``/``top`` are fractions of the figure; ``axis_room`` is the space below
+    the axes for tick labels and the x label, in inches; the source line gets its own room in
+    :func:`show`."""
+    fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.DPI, **kw)
+    fig._wz_layout = {"left": left, "right": right, "top": top, "axis_room": axis_room}
+    fig.subplots_adjust(left=left, right=right, top=top)
     return fig, ax
 
 
@@ -80,10 +84,23 @@ def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = No
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     line = f"{source}. Peildatum: {peildatum}."
-    fig.text(0.01, 0.012, "\n".join(textwrap.wrap(line, 128)), fontsize=SOURCE_FONTSIZE, color=style.GREY,
-             ha="left", va="bottom")
+    wrapped = textwrap.wrap(line, 128)
+    fig_h = fig.get_size_inches()[1]
+    line_h = SOURCE_FONTSIZE * 1.3 / 72.0 / fig_h          # one text line as a fraction of the height
+    bottom = 0.012 + len(wrapped) * line_h + 0.012
+    lay = getattr(fig, "_wz_layout", None)
+    if lay is not None:
+        fig.subplots_adjust(bottom=bottom + lay["axis_room"] / fig_h, top=lay["top"] - (0.05 if title else 0))
+    fig.text(0.01, 0.012, "\n".join(wrapped), fontsize=SOURCE_FONTSIZE, color=style.GREY, ha="left", va="bottom")
     w, h = (int(round(v * style.DPI)) for v in fig.get_size_inches())
     return figure_html(to_png(fig), alt=alt.strip(), caption=line, width=w, height=h)
+
+
+def label_room(labels, fontsize: float = 9.0, width_in: float = 8.0) -> float:
+    """Left margin (fraction) that fits the longest tick label of a horizontal bar chart."""
+    longest = max((len(str(x)) for x in labels), default=8)
+    inches = longest * fontsize * 0.6 / 72.0 + 0.25
+    return min(0.45, max(0.1, inches / width_in))
 
 
 def _thousands(ax, axis: str = "y", digits: int = 0, percent: bool = False):
@@ -104,7 +121,7 @@ def age_label(van, tot) -> str:
 def pyramid(df, *, year_a: int, year_b: int, title: str = ""):
     """Population pyramid. ``df``: jaar, geslacht (man/vrouw), leeftijd_van, leeftijd_tot, waarde.
     ``year_a`` as bars, ``year_b`` as an outline."""
-    fig, ax = new(style.FIGSIZE_TALL)
+    fig, ax = new(style.FIGSIZE_TALL, left=0.1)
     d = df[df["geslacht"].isin(["man", "vrouw"])]
     ages = sorted(d["leeftijd_van"].unique())
     labels = {}
@@ -141,7 +158,7 @@ def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel
                base_year: int | None = None, official_label: str = "PBL/CBS-prognose"):
     """History (jaar, waarde) as a line; forecast (jaar, variant, waarde) as midden line + laag–hoog band;
     an official prognosis (jaar, waarde[, variant]) dashed beside it."""
-    fig, ax = new()
+    fig, ax = new(left=0.115)
     ax.plot(history["jaar"], history["waarde"], color=style.HISTORY_COLOUR, label="waargenomen")
     if forecast is not None and len(forecast):
         piv = forecast.pivot_table(index="jaar", columns="variant", values="waarde", aggfunc="sum").sort_index()
@@ -170,7 +187,7 @@ def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel
 
 def backtest(df, *, x: str, y: str, hue: str | None = None, title: str = "", ylabel: str = "", percent: bool = True):
     """Back-test errors, e.g. x = horizon (years ahead), y = error as a fraction, hue = method."""
-    fig, ax = new()
+    fig, ax = new(left=0.1)
     groups = [(None, df)] if hue is None else list(df.groupby(hue, sort=True))
     for i, (name, g) in enumerate(groups):
         g = g.sort_values(x)
@@ -196,7 +213,9 @@ def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: s
     """One small panel per ``facet`` value: a line (``y``) with an interval band (``lo``–``hi``)."""
     keys = list(dict.fromkeys(df[facet]))
     nrows = max(1, math.ceil(len(keys) / ncols))
-    fig, axes = new((8.0, 1.9 * nrows + 0.6), nrows=nrows, ncols=ncols, squeeze=False, sharex=True)
+    fig, axes = new((8.0, 1.9 * nrows + 0.9), nrows=nrows, ncols=ncols, squeeze=False, sharex=True, left=0.09,
+                    axis_room=0.3, top=1 - 0.55 / (1.9 * nrows + 0.9))
+    fig.subplots_adjust(wspace=0.38, hspace=0.55)
     for i, ax in enumerate(axes.flat):
         if i >= len(keys):
             ax.set_visible(False)
@@ -222,7 +241,7 @@ def stacked_bars(df, *, category: str, stack: str, value: str, title: str = "", 
     """Horizontal stacked bars: one bar per ``category`` (e.g. gemeente), stacked by ``stack``."""
     piv = df.pivot_table(index=category, columns=stack, values=value, aggfunc="sum", fill_value=0)
     piv = piv.loc[order] if order is not None else piv.loc[piv.sum(axis=1).sort_values().index]
-    fig, ax = new((8.0, max(3.2, 0.32 * len(piv) + 1.6)))
+    fig, ax = new((8.0, max(3.2, 0.32 * len(piv) + 1.6)), left=label_room(piv.index))
     left = np.zeros(len(piv))
     for i, col in enumerate(piv.columns):
         vals = piv[col].to_numpy(dtype=float)
@@ -245,7 +264,7 @@ def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: st
             low_label: str = "parameter laag", high_label: str = "parameter hoog", percent: bool = False):
     """Tornado: per row the outcome with the parameter at its low and high end, around ``base``."""
     d = df.assign(_span=(df[high] - df[low]).abs()).sort_values("_span")
-    fig, ax = new((8.0, max(3.2, 0.34 * len(d) + 1.6)))
+    fig, ax = new((8.0, max(3.2, 0.34 * len(d) + 1.6)), left=label_room(d[label]))
     y = np.arange(len(d))
     ax.barh(y, d[low] - base, left=base, color=style.SKY, label=low_label, height=0.7)
     ax.barh(y, d[high] - base, left=base, color=style.VERMILION, label=high_label, height=0.7)
@@ -267,7 +286,7 @@ def dumbbell(df, *, label: str, a: str, b: str, a_label: str, b_label: str, titl
              xlabel: str = "aandeel", percent: bool = True, extra: str | None = None, extra_label: str = ""):
     """Per row two (or three) values on one line: e.g. fair share vs current effort (vs lettings capacity)."""
     d = df.sort_values(a)
-    fig, ax = new((8.0, max(3.2, 0.34 * len(d) + 1.6)))
+    fig, ax = new((8.0, max(3.2, 0.34 * len(d) + 1.6)), left=label_room(d[label]))
     y = np.arange(len(d))
     ax.hlines(y, d[[a, b]].min(axis=1), d[[a, b]].max(axis=1), color="#bbbbbb", linewidth=2)
     ax.scatter(d[b], y, color=style.GREY, zorder=3, label=b_label, s=36)
@@ -290,7 +309,7 @@ def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel:
     """Per row one dot per ``series`` (e.g. the share of each gemeente under each verdeelsleutel)."""
     rows = order or sorted(df[label].unique(), key=str)
     pos = {r: i for i, r in enumerate(rows)}
-    fig, ax = new((8.0, max(3.2, 0.34 * len(rows) + 1.6)))
+    fig, ax = new((8.0, max(3.2, 0.34 * len(rows) + 1.6)), left=label_room(rows))
     keys = list(dict.fromkeys(df[series]))
     markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
     for i, k in enumerate(keys):
@@ -319,9 +338,14 @@ def _geojson(path: str) -> dict:
 
 def boundaries() -> dict:
     """The GeoJSON FeatureCollection of gemeente boundaries shipped with the snapshot."""
-    from ..dataset import load
-    out = load.ensure_built()
-    return _geojson(str(out / "gemeenten.geojson"))
+    from .. import paths
+
+    f = paths.processed_dir() / "gemeenten.geojson"
+    if not f.exists():
+        from ..dataset import load
+
+        f = load.ensure_built() / "gemeenten.geojson"
+    return _geojson(str(f))
 
 
 def _rings(geom: dict):
@@ -330,6 +354,29 @@ def _rings(geom: dict):
     elif geom["type"] == "MultiPolygon":
         for poly in geom["coordinates"]:
             yield poly[0]
+
+
+def _round_sig(x: float, sig: int = 2) -> float:
+    if x == 0 or not np.isfinite(x):
+        return 0.0
+    return float(round(x, -int(math.floor(math.log10(abs(x)))) + (sig - 1)))
+
+
+def quantile_bounds(values, k: int = 5) -> np.ndarray:
+    """Class bounds for a sequential choropleth: quantiles (equal numbers of gemeenten per class),
+    rounded to two significant digits, at most ``k`` classes; the ends enclose every value."""
+    v = np.sort(np.asarray(values, dtype=float))
+    if len(v) == 0:
+        return np.array([0.0, 1.0])
+    k = max(1, min(k, len(v) // 2 or 1))
+    inner = [_round_sig(q) for q in np.quantile(v, np.linspace(0, 1, k + 1)[1:-1])] if k > 1 else []
+    lo, hi = float(v[0]), float(v[-1])
+    step = abs(hi - lo) or abs(hi) or 1.0
+    lo_b = _round_sig(lo - 0.005 * step) if lo > 0 else lo - 0.005 * step
+    lo_b = min(lo_b, lo)
+    hi_b = max(_round_sig(hi + 0.005 * step), hi)
+    b = sorted(set([lo_b, *[x for x in inner if lo_b < x < hi_b], hi_b]))
+    return np.array(b if len(b) > 1 else [lo_b, lo_b + 1.0])
 
 
 def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | None = None,
@@ -343,26 +390,29 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     feats = [f for f in geo["features"] if f["properties"].get("gemeentecode") in values]
     codes = [f["properties"]["gemeentecode"] for f in feats]
     vals = np.array([float(values[c]) if values[c] is not None else np.nan for c in codes])
-    fig, ax = new(style.FIGSIZE_TALL)
+    fig, ax = new(style.FIGSIZE_TALL, left=0.02, right=0.98, axis_room=0.15)
+    finite = vals[np.isfinite(vals)]
     if diverging:
-        m = np.nanmax(np.abs(vals)) if len(vals) and np.isfinite(vals).any() else 1.0
-        norm = mpl.colors.TwoSlopeNorm(vcenter=0.0, vmin=-m or -1, vmax=m or 1)
+        m = float(np.max(np.abs(finite))) if len(finite) else 1.0
+        bounds = mticker.MaxNLocator(nbins=8, symmetric=True).tick_values(-(m or 1.0), m or 1.0)
         cm = mpl.colormaps[cmap or style.DIVERGING_CMAP]
     else:
-        lo = np.nanmin(vals) if np.isfinite(vals).any() else 0.0
-        hi = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
-        norm = mpl.colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+        bounds = quantile_bounds(finite)
         base = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
-        # start above white so the lowest value stays visible against the page
+        # start above white so the lowest class stays visible against the page
         cm = mpl.colors.ListedColormap(base(np.linspace(0.18, 1.0, 256)))
-    polys, colours, centres = [], [], []
+    # classified map: a few classes read better than a continuous scale and print the same
+    norm = mpl.colors.BoundaryNorm(bounds, ncolors=cm.N)
+    polys, colours, centres, fills = [], [], [], {}
     lats = []
     for f, v in zip(feats, vals):
         rings = list(_rings(f["geometry"]))
         best = max(rings, key=len)
+        colour = "#dddddd" if not np.isfinite(v) else cm(norm(v))
+        fills[f["properties"]["gemeentecode"]] = mpl.colors.to_rgb(colour)
         for ring in rings:
             polys.append(np.asarray(ring))
-            colours.append("#dddddd" if not np.isfinite(v) else cm(norm(v)))
+            colours.append(colour)
         arr = np.asarray(best)
         lats.append(arr[:, 1].mean())
         centres.append((f["properties"]["gemeentecode"], arr[:, 0].mean(), arr[:, 1].mean()))
@@ -373,17 +423,19 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     if annotate and names:
         fs = 8 if len(centres) <= 15 else 6.5
         for code, x, y in centres:
-            ax.annotate(names.get(code, code), (x, y), ha="center", va="center", fontsize=fs, color=style.DARK,
-                        path_effects=[patheffects.withStroke(
-                            linewidth=2.2, foreground="white")])
+            r, g_, b = fills.get(code, (1, 1, 1))
+            dark_fill = 0.2126 * r + 0.7152 * g_ + 0.0722 * b < 0.5
+            ax.text(x, y, names.get(code, code), ha="center", va="center", fontsize=fs,
+                    color="white" if dark_fill else style.DARK)
     sm = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
-    cb = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.02)
+    cb = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.02, spacing="proportional" if diverging else "uniform",
+                      ticks=bounds)
     cb.ax.yaxis.set_major_formatter(fmt.tick_formatter(digits, percent))
     cb.outline.set_visible(False)
     if label:
         cb.set_label(label)
     if title:
-        ax.set_title(title)
+        fig.text(0.02, 0.965, title, fontsize=12, fontweight="bold", ha="left", va="top")
     missing = sorted(set(values) - set(codes))
     if missing:
         ax.text(0, -0.02, "Geen grens in het bestand: " + ", ".join((names or {}).get(c, c) for c in missing),

@@ -52,11 +52,22 @@ def md(text: str) -> None:
 
 
 def callout(text: str, *, warn: bool = False) -> None:
-    """A highlighted remark (plain text; '**' for bold is allowed)."""
+    """A highlighted remark (plain text; '**' for bold is allowed). Empty text shows nothing."""
+    if not text:
+        return
     body = _html.escape(text).replace("\n", "<br>")
     while "**" in body:
         body = body.replace("**", "<strong>", 1).replace("**", "</strong>", 1)
     _display_html(f'<div class="wz-callout{" warn" if warn else ""}">{body}</div>')
+
+
+def show_tables(specs: list[dict], threshold: int = 0) -> None:
+    """Show a list of small tables prepared by the library: each {df, columns, caption[, note]}."""
+    from . import tables
+
+    for spec in specs:
+        tables.show(spec["df"], [tables.Col(c, label) for c, label in spec["columns"].items()],
+                    caption=spec["caption"], threshold=threshold, note=spec.get("note"))
 
 
 def html(fragment: str) -> None:

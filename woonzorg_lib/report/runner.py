@@ -55,7 +55,8 @@ class Job:
 
 
 def build_dir() -> Path:
-    return paths.root() / "build"
+    """Logs, job files and executed notebooks (``build/``; override with WOONZORG_BUILD)."""
+    return Path(os.environ.get("WOONZORG_BUILD", paths.root() / "build")).resolve()
 
 
 def scenario_slug(path: Path) -> str:
@@ -98,8 +99,18 @@ def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path |
     codev = version.code_version()
     jobs, failures = [], []
     for arg in region_args:
+        broken = None
         try:
             region = load_region(arg)
+        except WoonzorgError as exc:
+            # A region file that does not load still gets its own job: the first chapter's validation
+            # cell reports the error, so the summary names region, notebook and cell like any failure.
+            broken = exc
+            region = _unloadable_region(arg)
+            if region is None:
+                failures.append({"region": str(arg), "notebook": "-", "cell": "-", "error": str(exc)})
+                continue
+        try:
             src = Path(region.source).resolve()
             shipped = src.parent == paths.regions_dir().resolve() and src.stem == region.slug
             region_param = region.slug if shipped else str(src)
@@ -119,6 +130,8 @@ def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path |
             label = f"{region.slug}/{scenario_slug(sp)}"
             scen_name = _scenario_name(sp)
         key_params = {**p.as_dict(), "region": region.slug, "scenario": ""}
+        if broken is not None:
+            key_params["onleesbaar"] = str(broken)
         key = version.cache_key(params=key_params, region_file=src, scenario_file=Path(p.scenario) if p.scenario else None,
                                 notebooks=chapters, data_fingerprint=fingerprint,
                                 extra={"excel": excel, "title_prefix": title_prefix})
@@ -133,6 +146,20 @@ def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path |
         job.footer_html = _footer_html(codev, fingerprint)
         jobs.append(job)
     return jobs, failures
+
+
+def _unloadable_region(arg: str):
+    """A stand-in for a region file that exists but does not validate (slug = file name)."""
+    from ..regions import Region, resolve_region_path
+
+    try:
+        path = resolve_region_path(arg)
+    except WoonzorgError:
+        return None
+    if not Path(path).is_file():
+        return None
+    slug = re.sub(r"[^a-z0-9-]+", "-", Path(path).stem.lower()).strip("-") or "regio"
+    return Region(slug=slug, naam=slug, gemeenten=(), source=Path(path))
 
 
 def _scenario_name(path: Path) -> str:
@@ -299,14 +326,17 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
 
 
 def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = None, out: Path | None = None,
-        scenario: Path | None = None, force: bool = False, say=None) -> int:
+        scenario: Path | None = None, force: bool = False, say=None, chapters_dir: Path | None = None) -> int:
     """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed)."""
     say = say or _Console()
     out = Path(out or paths.reports_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)
     _sweep_tmp(out)
     t0 = time.perf_counter()
-    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario)
+    from . import render
+
+    chapters = render.chapter_paths(chapters_dir) if chapters_dir else None
+    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario, chapters=chapters)
     for f in failures:
         say(f"{f['region']}: MISLUKT: {f['error']}")
     stale = [j for j in todo if force or not is_current(j)]

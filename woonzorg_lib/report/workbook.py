@@ -37,6 +37,47 @@ def _sources_sheet(ctx) -> Sheet:
                  widths={"titel": 60, "peildata": 50, "sha256": 66, "bestand": 44}, suppress=False)
 
 
+def _demography_sheets(ctx) -> list[Sheet]:
+    f = ctx.forecast
+    tot = f[f["geslacht"] == "totaal"]
+    keys = ["gemeentecode", "jaar", "variant"]
+    wide = tot.groupby(keys, as_index=False)["waarde"].sum().rename(columns={"waarde": "inwoners"})
+    for lo, name in ((65, "inwoners_65plus"), (75, "inwoners_75plus"), (85, "inwoners_85plus")):
+        part = tot[tot["leeftijd_van"] >= lo].groupby(keys, as_index=False)["waarde"].sum()
+        wide = wide.merge(part.rename(columns={"waarde": name}), on=keys, how="left")
+    wide = wide.merge(ctx.households, on=keys, how="left")
+    wide.insert(1, "gemeentenaam", wide["gemeentecode"].map(ctx.names))
+    wide = wide.sort_values(keys).reset_index(drop=True)
+    demo = Sheet("Demografie", wide, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
+        "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"),
+        "inwoners": ("Inwoners (personen)", "int"), "inwoners_65plus": ("65 jaar en ouder (personen)", "int"),
+        "inwoners_75plus": ("75 jaar en ouder (personen)", "int"),
+        "inwoners_85plus": ("85 jaar en ouder (personen)", "int"),
+        "huishoudens": ("Particuliere huishoudens", "int")},
+        note=f"Prognose woonzorg, basisjaar {ctx.base_year}; standen op 1 januari. {ctx.demography_source()}.",
+        suppress=False)
+    bands = f[f["jaar"].isin([ctx.base_year, ctx.p.horizon])]
+    bands = bands.groupby(["jaar", "variant", "geslacht", "leeftijd_van"], as_index=False).agg(
+        leeftijd_tot=("leeftijd_tot", "first"), waarde=("waarde", "sum"))
+    bands["leeftijd"] = [f"{int(a)}+" if pd.isna(b) else f"{int(a)}-{int(b)}"
+                         for a, b in zip(bands["leeftijd_van"], bands["leeftijd_tot"])]
+    bands = bands.sort_values(["jaar", "variant", "geslacht", "leeftijd_van"]).reset_index(drop=True)
+    leeftijd = Sheet("Leeftijdsopbouw", bands, {
+        "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"), "geslacht": ("Geslacht", "text"),
+        "leeftijd": ("Leeftijd (jaren)", "text"), "waarde": (f"Inwoners {ctx.naam} (personen)", "int")},
+        note="Regio totaal naar leeftijdsklasse van vijf jaar en geslacht, basisjaar en horizonjaar.", suppress=False)
+    comp = ctx.components.copy()
+    comp.insert(1, "gemeentenaam", comp["gemeentecode"].map(ctx.names))
+    componenten = Sheet("Componenten", comp, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
+        "jaar": ("Kalenderjaar", "year"), "variant": ("Variant", "text"), "geboorten": ("Geboorten (personen)", "int"),
+        "sterfte": ("Sterfte (personen)", "int"), "migratiesaldo": ("Migratiesaldo (personen)", "int")},
+        note="Geboorten, sterfte en migratiesaldo in het kalenderjaar dat op 1 januari van 'jaar' begint.",
+        suppress=False)
+    return [demo, leeftijd, componenten]
+
+
 def sheets_for(ctx) -> list[Sheet]:
     sheets = [_meta_sheet(ctx)]
     g = ctx.gemeenten_overview
@@ -51,6 +92,7 @@ def sheets_for(ctx) -> list[Sheet]:
     sheets.append(Sheet("Bevolking_waargenomen", h, {
         "gemeentecode": ("Gemeentecode", "text"), "jaar": ("Jaar (1 januari)", "year"),
         "waarde": ("Inwoners (personen)", "int"), "bron": ("CBS-tabel", "text")}, suppress=False))
+    sheets += _demography_sheets(ctx)
     for extra in getattr(ctx, "extra_sheets", lambda: [])():
         sheets.append(extra)
     sheets.append(_sources_sheet(ctx))

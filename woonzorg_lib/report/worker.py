@@ -171,6 +171,10 @@ def main(argv: list[str]) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
+            out_dir.rmdir()  # only succeeds when empty (a first build that failed)
+        except OSError:
+            pass
+        try:
             result_path.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         except OSError:
             pass

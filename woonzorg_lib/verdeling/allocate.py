@@ -3,7 +3,8 @@
 :func:`allocate` turns a task table (region-level whole units per groep × woningtype × periode),
 an indicator table per gemeente and one or more verdeelsleutels into the CONTRACTS table::
 
-    gemeentecode, groep, woningtype, periode, sleutel, aandeel, toewijzing, huidige_inspanning, verschil
+    gemeentecode, groep, woningtype, periode, sleutel, aandeel, toewijzing,
+    huidige_inspanning, verschil
 
 sorted by the key columns, with ``toewijzing`` summing exactly to the task per
 (groep, woningtype, periode, sleutel). Three summaries read that table:
@@ -63,7 +64,7 @@ def _src(bronnen: Mapping[str, str] | None, what: str) -> str:
 
 
 def periode_jaren(periode: str) -> float:
-    """Length of a periode in years: ``2024-2030`` = 1 Jan 2024 → 1 Jan 2030 = 6; ``2025H1`` = 0.5."""
+    """Length of a periode in years: ``2024-2030`` (1 Jan 2024 → 1 Jan 2030) = 6, ``2025H1`` = 0.5."""
     m = _PERIODE_SPAN.match(str(periode))
     if m:
         start, end = int(m.group(1)), int(m.group(2))
@@ -164,8 +165,9 @@ def _effort_lookup(huidige_inspanning: Any, gemeenten: pd.Index, source: str):
         table = pd.DataFrame({"gemeentecode": huidige_inspanning.index.astype(str),
                               "huidige_inspanning": huidige_inspanning.to_numpy()})
     elif isinstance(huidige_inspanning, pd.DataFrame):
-        table = huidige_inspanning.reset_index() if "gemeentecode" not in huidige_inspanning.columns \
-            else huidige_inspanning.copy()
+        table = huidige_inspanning.copy()
+        if "gemeentecode" not in table.columns:
+            table = table.reset_index()
         if "huidige_inspanning" not in table.columns and "waarde" in table.columns:
             table = table.rename(columns={"waarde": "huidige_inspanning"})
         for col in ("gemeentecode", "huidige_inspanning"):
@@ -398,8 +400,8 @@ def write_allocation_csv(allocatie: pd.DataFrame, path: str | Path) -> None:
 # ----------------------------------------------------------------------------------------------
 
 def _positie(verschil: pd.Series) -> pd.Series:
-    out = np.where(verschil.isna(), "onbekend",
-                   np.where(verschil > _EPS, "boven", np.where(verschil < -_EPS, "onder", "gelijk")))
+    sign = np.where(verschil > _EPS, "boven", np.where(verschil < -_EPS, "onder", "gelijk"))
+    out = np.where(verschil.isna(), "onbekend", sign)
     return pd.Series(out, index=verschil.index, dtype="object")
 
 

@@ -296,7 +296,8 @@ def _split_zero(n: list[int], lo: list[int], hi: list[int | None], T: int, core)
     if not pos:  # all weights zero: equal split
         return core([1] * k, lo, hi, T)
     seats = [0] * k
-    cap_pos = None if any(hi[i] is None for i in pos) else sum(hi[i] for i in pos)  # type: ignore[misc]
+    uncapped = any(hi[i] is None for i in pos)
+    cap_pos = None if uncapped else sum(hi[i] for i in pos)  # type: ignore[misc]
     zero_lo = sum(lo[i] for i in zero)
     if cap_pos is not None and T > cap_pos + zero_lo:
         # every positive-weight gemeente is full: the rest goes to the zero-weight ones, equally

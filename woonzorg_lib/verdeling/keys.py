@@ -43,14 +43,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints,
+                      ValidationError, field_validator, model_validator)
 
+from woonzorg_lib import yamlio
 from woonzorg_lib.errors import InputError
 from woonzorg_lib.paths import config_dir
 
@@ -152,7 +153,8 @@ class Indicator(BaseModel):
 
     @model_validator(mode="after")
     def _clip_order(self) -> "Indicator":
-        if self.clip_min is not None and self.clip_max is not None and self.clip_min > self.clip_max:
+        lo, hi = self.clip_min, self.clip_max
+        if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"clip_min ({self.clip_min}) is groter dan clip_max ({self.clip_max})")
         return self
 
@@ -174,7 +176,8 @@ class Verdeelsleutel(BaseModel):
     naam: str = Field(pattern=r"^[a-z][a-z0-9_\-]*$")
     beschrijving: str | None = None
     indicatoren: list[Indicator] = Field(min_length=1)
-    groepen: dict[str, GroepSleutel] = Field(default_factory=dict)
+    groepen: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], GroepSleutel] = \
+        Field(default_factory=dict)
     #: where the key came from (file path), for error messages; not part of the schema
     _bestand: str | None = PrivateAttr(default=None)
 
@@ -187,7 +190,7 @@ class Verdeelsleutel(BaseModel):
     def _weights_sum_to_one(self, info) -> "Verdeelsleutel":
         # parse_key checks this itself so that it can name the line; keys built in code land here
         if not (info.context or {}).get("weights_checked_by_caller"):
-            _check_weights(self, {}, "<sleutel>")
+            _check_weights(self, None, "<sleutel>")
         return self
 
     def indicatoren_voor(self, groep: str | None = None) -> list[Indicator]:
@@ -205,24 +208,6 @@ class Verdeelsleutel(BaseModel):
 # Loading with line numbers
 # ----------------------------------------------------------------------------------------------
 
-def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """Map every path in the YAML tree (dict keys and list positions) to its 1-based line."""
-    if out is None:
-        out = {(): node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for knode, vnode in node.value:
-            key = knode.value
-            p = path + (key,)
-            out.setdefault(p, knode.start_mark.line + 1)
-            _line_map(vnode, p, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            p = path + (i,)
-            out.setdefault(p, item.start_mark.line + 1)
-            _line_map(item, p, out)
-    return out
-
-
 def _find_duplicate_keys(node: yaml.Node, source: str, path: tuple = ()) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -239,16 +224,10 @@ def _find_duplicate_keys(node: yaml.Node, source: str, path: tuple = ()) -> None
             _find_duplicate_keys(item, source, path + (i,))
 
 
-def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get(())
+def _check_weights(key: Verdeelsleutel, located: yamlio.LocatedYaml | None, source: str) -> None:
+    def line(loc: tuple) -> int | None:
+        return located.line(*loc) if located is not None else None
 
-
-def _check_weights(key: Verdeelsleutel, lines: dict[tuple, int], source: str) -> None:
     scopes: list[tuple[tuple, list[Indicator]]] = [(("indicatoren",), key.indicatoren)]
     for g, gs in key.groepen.items():
         scopes.append((("groepen", g, "indicatoren"), gs.indicatoren))
@@ -258,37 +237,26 @@ def _check_weights(key: Verdeelsleutel, lines: dict[tuple, int], source: str) ->
             if nm in names[:j]:
                 raise InputError(f"indicator '{nm}' staat twee keer in dezelfde lijst", file=source,
                                  column=".".join(map(str, loc + (j, "naam"))),
-                                 row=_line_for(lines, loc + (j, "naam")))
+                                 row=line(loc + (j, "naam")))
         total = math.fsum(i.gewicht for i in inds)
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
             detail = " + ".join(f"{i.naam} {i.gewicht:g}" for i in inds)
             raise InputError(f"de gewichten tellen op tot {total:.12g} in plaats van 1 ({detail})",
-                             file=source, column=".".join(map(str, loc)),
-                             row=_line_for(lines, loc))
+                             file=source, column=".".join(map(str, loc)), row=line(loc))
 
 
 def parse_key(text: str, *, source: str = "<verdeelsleutel>") -> Verdeelsleutel:
     """Parse and validate a key file's text. Every error names ``source``, the key and the line."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"geen geldige YAML: {exc.problem or exc}", file=source,
-                         column="(yaml)", row=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"geen geldige YAML: {exc}", file=source, column="(yaml)",
-                         row=1) from None
-    if node is None or data is None:
+    located = yamlio.load(source, text=text)  # safe loader; syntax errors name the line
+    data = located.data
+    if data is None:
         raise InputError("het bestand is leeg; verwacht o.a. 'naam' en 'indicatoren'", file=source,
                          column="(bestand)", row=1)
     if not isinstance(data, dict):
         raise InputError("verwacht een blok met sleutels ('naam', 'indicatoren', ...), geen "
                          f"{type(data).__name__}", file=source, column="(bestand)",
-                         row=node.start_mark.line + 1)
-    _find_duplicate_keys(node, source)
-    lines = _line_map(node)
+                         row=located.line())
+    _find_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), source)
     try:
         key = Verdeelsleutel.model_validate(data, context={"weights_checked_by_caller": True})
     except ValidationError as exc:
@@ -308,6 +276,10 @@ def parse_key(text: str, *, source: str = "<verdeelsleutel>") -> Verdeelsleutel:
             msg = "verwacht een lijst met minstens één indicator"
         elif err["type"] in ("dict_type", "model_type"):
             msg = f"verwacht een blok met sleutels, niet {err.get('input')!r}"
+        elif err["type"] == "string_pattern_mismatch" and loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+            msg = (f"groep {err.get('input')!r} is geen catalogus-code (kleine letters, cijfers "
+                   "en _)")
         elif err["type"] == "string_pattern_mismatch":
             msg = (f"ongeldige naam {err.get('input')!r}: kleine letters, cijfers, _ of -, "
                    "beginnend met een letter")
@@ -318,8 +290,8 @@ def parse_key(text: str, *, source: str = "<verdeelsleutel>") -> Verdeelsleutel:
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         raise InputError(msg, file=source, column=".".join(map(str, loc)) or "(bestand)",
-                         row=_line_for(lines, loc)) from None
-    _check_weights(key, lines, source)
+                         row=located.line(*loc)) from None
+    _check_weights(key, located, source)
     key._bestand = source
     return key
 
@@ -355,10 +327,11 @@ def single_indicator_key(naam: str, *, sleutel: str | None = None,
 
 def standard_keys(mix: Verdeelsleutel | str | Path | None = None) -> dict[str, Verdeelsleutel]:
     """The four keys of the sensitivity analysis: ``inwoners``, ``sociale_huur``, ``vraag`` and the
-    configured mix (``mix``: a key, a key file, or None for ``config/verdeelsleutels/default.yaml``).
+    configured mix (``mix``: a key, a key file, or None for
+    ``config/verdeelsleutels/default.yaml``).
 
-    The mix keeps its own ``naam`` (``mix`` in the default file); it may not reuse the name of one of
-    the three single-indicator keys.
+    The mix keeps its own ``naam`` (``mix`` in the default file); it may not reuse the name of one
+    of the three single-indicator keys.
     """
     if mix is None:
         mix = load_key(default_key_path())
@@ -367,8 +340,8 @@ def standard_keys(mix: Verdeelsleutel | str | Path | None = None) -> dict[str, V
     keys = {n: single_indicator_key(n) for n in ("inwoners", "sociale_huur", "vraag")}
     if mix.naam in keys:
         raise InputError(f"de naam '{mix.naam}' is gereserveerd voor een standaardsleutel; geef de "
-                         "eigen sleutel een andere naam (bv. 'mix')", file=mix.bestand or "<sleutel>",
-                         column="naam", row=1)
+                         "eigen sleutel een andere naam (bv. 'mix')",
+                         file=mix.bestand or "<sleutel>", column="naam", row=1)
     keys[mix.naam] = mix
     return keys
 

@@ -1,0 +1,87 @@
+"""A real papermill run of a real region through the runner, a failing chapter, and a no-op rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.report_build import REGION, build_once
+from woonzorg_lib.report import runner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_once(tmp_path_factory.mktemp("report"))
+
+
+def test_real_region_builds(built):
+    assert built["rc"] == 0, "\n".join(built["lines"])
+    assert built["html"].is_file() and built["xlsx"].is_file()
+    assert (built["out"] / "index.html").is_file()
+    stamp = json.loads((built["html"].parent / runner.STAMP).read_text(encoding="utf-8"))
+    assert stamp["slug"] == REGION and stamp["params"]["variant"] == "midden"
+    assert (built["build"] / "logs" / f"{REGION}.log").is_file()
+    assert any("hoofdstuk 01_demografie.ipynb" in line for line in built["lines"]), "voortgang per hoofdstuk"
+    assert not list(built["out"].rglob(".tmp-*")), "tijdelijke map achtergebleven"
+
+
+def test_noop_rebuild_is_fast_and_changes_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in built["out"].rglob("*") if p.is_file()}
+    lines: list[str] = []
+    t = time.perf_counter()
+    rc = runner.run([REGION], jobs_n=1, out=built["out"], say=lines.append)
+    secs = time.perf_counter() - t
+    assert rc == 0
+    assert any("ongewijzigd" in line for line in lines)
+    assert secs <= 2.0, f"no-op rebuild took {secs:.2f} s"
+    after = {p: p.stat().st_mtime_ns for p in built["out"].rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_a_failing_chapter_names_region_notebook_and_cell_and_others_still_build(tmp_path, built):
+    chapters = tmp_path / "notebooks"
+    chapters.mkdir()
+    shutil.copy(ROOT / "notebooks" / "00_data_en_bronnen.ipynb", chapters)
+    broken = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    broken["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
+                            "outputs": [], "source": "ctx.bestaat_niet()"})
+    (chapters / "05_kapot.ipynb").write_text(json.dumps(broken), encoding="utf-8")
+    bad_region = tmp_path / "kapot.yaml"
+    bad_region.write_text("slug: kapot\nnaam: Kapot\ngemeenten:\n- GM0946\n- GM9999\n", encoding="utf-8")
+    lines: list[str] = []
+    rc = runner.run([str(bad_region), REGION], jobs_n=2, out=tmp_path / "out", say=lines.append,
+                    chapters_dir=chapters)
+    text = "\n".join(lines)
+    assert rc == 1
+    # the good region got past the good chapter and failed in the broken one …
+    assert "05_kapot.ipynb" in text and "AttributeError" in text
+    n_cells = len(broken["cells"])
+    assert any(REGION in line and "05_kapot.ipynb" in line and f" {n_cells} " in f" {line} " for line in lines
+               if line.startswith(REGION)), text
+    # … the broken region file is reported with its notebook, cell and the file/line of the error
+    assert any(line.startswith("kapot") and "00_data_en_bronnen.ipynb" in line and "GM9999" in line
+               for line in lines), text
+    assert "Samenvatting van de fouten" in text
+    assert not (tmp_path / "out" / REGION / "index.html").exists()
+    assert not list((tmp_path / "out").rglob(".tmp-*"))
+
+
+def test_last_good_report_stays_published_when_a_rebuild_fails(tmp_path, built):
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    good = (out / REGION / "index.html").read_bytes()
+    chapters = tmp_path / "nb"
+    chapters.mkdir()
+    nb = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
+                        "outputs": [], "source": "raise RuntimeError('stuk')"})
+    (chapters / "00_kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    rc = runner.run([REGION], jobs_n=1, out=out, say=lambda m: None, chapters_dir=chapters)
+    assert rc == 1
+    assert (out / REGION / "index.html").read_bytes() == good

@@ -1,0 +1,125 @@
+"""Static checks of the chapter notebooks (no kernel needed).
+
+Every notebook: kernel python3; committed without outputs; exactly one cell tagged ``parameters``
+whose names equal the fields of ``RunParams``; the next code cell validates them with
+``wz.start(...)``; no logic of its own (no functions, loops, pandas, clock or randomness): only
+narrative and calls to the library.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from woonzorg_lib.report import render
+from woonzorg_lib.report.validate import RunParams
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = render.chapter_paths(ROOT / "notebooks")
+REQUIRED = ["00_data_en_bronnen", "07_methoden", "08_begrippenlijst", "09_bronnen_en_aannames"]
+ALLOWED_IMPORTS = {"woonzorg_lib.report", "woonzorg_lib.report.tables"}
+FORBIDDEN_NAMES = {"pd", "np", "pandas", "numpy", "random", "datetime", "time", "open", "eval", "exec",
+                   "print", "os", "sys", "subprocess"}
+FORBIDDEN_ATTRS = {"groupby", "merge", "pivot", "pivot_table", "apply", "now", "today", "read_csv", "to_csv",
+                   "sample", "seed", "agg", "sum", "mean"}
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _src(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_the_chapters_exist_and_are_numbered():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names == sorted(names)
+    for r in REQUIRED:
+        assert r in names, f"hoofdstuk {r} ontbreekt"
+    assert len({n[:2] for n in names}) == len(names), "twee hoofdstukken met hetzelfde nummer"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_and_no_outputs(path):
+    nb = _nb(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in nb["cells"]:
+        assert "id" in cell
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name}: uitvoer in een cel (commit zonder uitvoer)"
+            assert cell["execution_count"] is None
+            assert "papermill" not in cell["metadata"]
+    assert "papermill" not in nb["metadata"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exactly_one_parameters_cell_matching_runparams_and_validated_next(path):
+    render.fast_nbformat_import()
+    import papermill
+
+    nb = _nb(path)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    tagged = [i for i, c in enumerate(code) if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cellen met tag 'parameters'"
+    names = list(papermill.inspect_notebook(str(path)).keys())
+    assert names == RunParams.names(), f"{path.name}: parameters {names} ≠ RunParams {RunParams.names()}"
+    # every line of the parameters cell is an annotated default (papermill parses them all)
+    tree = ast.parse(_src(code[tagged[0]]))
+    assert all(isinstance(n, ast.AnnAssign) for n in tree.body)
+    defaults = {n.target.id: ast.literal_eval(n.value) for n in tree.body}
+    RunParams(**defaults)  # the defaults themselves are valid
+    nxt = _src(code[tagged[0] + 1])
+    assert "wz.start(" in nxt
+    call = next(n for n in ast.walk(ast.parse(nxt)) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "start")
+    assert sorted(k.arg for k in call.keywords) == sorted(RunParams.names())
+    assert all(isinstance(k.value, ast.Name) and k.value.id == k.arg for k in call.keywords)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_logic_of_their_own(path):
+    nb = _nb(path)
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse(_src(cell))
+        where = f"{path.name}, cel {i + 1}"
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For,
+                                         ast.While, ast.AsyncFor, ast.With, ast.Try, ast.Global)), \
+                f"{where}: {type(node).__name__} hoort in de bibliotheek, niet in het notebook"
+            if isinstance(node, ast.Import):
+                raise AssertionError(f"{where}: import {[a.name for a in node.names]}")
+            if isinstance(node, ast.ImportFrom):
+                assert node.module in ALLOWED_IMPORTS, f"{where}: from {node.module} import …"
+            if isinstance(node, ast.Name):
+                assert node.id not in FORBIDDEN_NAMES, f"{where}: {node.id}"
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in FORBIDDEN_ATTRS, f"{where}: .{node.attr}(…) is rekenwerk voor de bibliotheek"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_chapter_starts_with_one_title(path):
+    nb = _nb(path)
+    first = nb["cells"][0]
+    assert first["cell_type"] == "markdown" and _src(first).startswith("# ")
+    heads = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in _src(c).splitlines()
+             if line.startswith("# ")]
+    assert len(heads) == 1, f"{path.name}: één hoofdstuktitel (# …) per notebook"
+    for c in nb["cells"]:
+        if c["cell_type"] == "markdown":
+            assert "`" not in _src(c), f"{path.name}: geen code-opmaak in tekst voor lezers"
+            assert "$" not in _src(c), f"{path.name}: geen $ (wiskunde-opmaak) in tekst"
+
+
+def test_combined_notebook_keeps_one_parameters_cell_and_origin():
+    nb = render.combine(NOTEBOOKS)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert all("woonzorg" in c.metadata for c in nb.cells)
+    assert [c["id"] for c in nb.cells] == [f"c{j:04d}" for j in range(len(nb.cells))]
+    starts = sum(1 for c in nb.cells if "wz.start(" in "".join(c.source))
+    assert starts == len(NOTEBOOKS)

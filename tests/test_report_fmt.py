@@ -1,0 +1,85 @@
+"""Dutch number formatting, publishable tables (units, suppression, totals), source lines."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from woonzorg_lib.report import fmt, sources, tables
+from woonzorg_lib.report.tables import Col
+
+
+@pytest.mark.parametrize("value, text", [
+    (12345, "12.345"), (1234567.4, "1.234.567"), (0, "0"), (-1234, "−1.234"), (999, "999"), (None, "–"),
+    (float("nan"), "–"),
+])
+def test_whole_numbers(value, text):
+    assert fmt.n(value) == text
+
+
+def test_decimals_and_percentages():
+    assert fmt.dec(3.14159, 2) == "3,14"
+    assert fmt.dec(1234.56, 1) == "1.234,6"
+    assert fmt.pct(0.034) == "3,4%"
+    assert fmt.pct(0.034, sign=True) == "+3,4%"
+    assert fmt.pct(-0.0061) == "−0,6%"
+    assert fmt.pct(0.0) == "0,0%"
+    assert fmt.pct(-0.00001) == "0,0%"  # no "−0,0%"
+    assert fmt.pp(0.021) == "+2,1 %-punt"
+    assert fmt.peildatum(2024) == "1 januari 2024"
+    assert fmt.join(["a", "b", "c"]) == "a, b en c"
+
+
+def _df():
+    return pd.DataFrame({"gemeente": ["A", "B", "C"], "aantal": [3.0, 120.0, 4.4], "aandeel": [0.1, 0.5, 0.4],
+                         "bruto": [True, False, True]})
+
+
+def test_table_suppresses_small_counts_and_totals_use_full_figures():
+    t = tables.table(_df(), [Col("gemeente", "Gemeente"), Col("aantal", "Aantal", "personen", "count")],
+                     caption="Test", total="Totaal")
+    assert t.suppressed == 2
+    assert t.html.count("<td class=\"num\">&lt;5</td>") == 2
+    # 3 + 120 + 4.4 = 127.4 → 127: the total is computed before suppression
+    assert '<td class="num">127</td>' in t.html
+    assert "Totalen zijn berekend uit de volledige" in t.html
+    assert "120" in t.html
+
+
+def test_threshold_zero_disables_suppression():
+    t = tables.table(_df(), [Col("gemeente", "Gemeente"), Col("aantal", "Aantal", "personen", "count")],
+                     caption="Test", threshold=0)
+    assert t.suppressed == 0 and "&lt;" not in t.html
+
+
+def test_every_numeric_column_needs_a_unit_and_every_table_a_caption():
+    with pytest.raises(ValueError):
+        Col("aantal", "Aantal", kind="count")
+    with pytest.raises(ValueError):
+        tables.table(_df(), [Col("gemeente", "Gemeente")], caption="")
+
+
+def test_units_in_headers_and_bruto_marks():
+    t = tables.table(_df(), [Col("gemeente", "Gemeente"), Col("aantal", "Opgave", "woningen", "count", bruto="bruto"),
+                             Col("aandeel", "Aandeel", "%", "pct")], caption="Test", threshold=0,
+                     total="Totaal", total_values={"aandeel": 1.0})
+    assert t.html.count('<span class="unit">') == 2
+    assert t.html.count(">bruto<") == 3  # two rows and the total
+    assert "100,0%" in t.html
+    assert "‘bruto’" in t.html
+
+
+def test_is_suppressed_rules():
+    assert tables.is_suppressed(4.4, 5)
+    assert not tables.is_suppressed(0, 5)
+    assert not tables.is_suppressed(0.4, 5)  # rounds to 0: nothing to protect
+    assert not tables.is_suppressed(5, 5)
+    assert not tables.is_suppressed(math.nan, 5)
+
+
+def test_source_lines_name_the_cbs_tables():
+    line = sources.bron(ids=["CBS 85644NED", "85644NED; 86059NED"], extra="prognose woonzorg")
+    assert line == "Bron: CBS, tabellen 85644NED en 86059NED; bewerking woonzorg (prognose woonzorg)"
+    assert sources.bron(tables=["levenstafel"]).startswith("Bron: CBS, tabel 37360ned")
