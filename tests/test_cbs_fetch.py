@@ -161,10 +161,7 @@ def test_titles_instead_of_keys_are_mapped_back_and_long_region_lists_are_chunke
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM0983  ", "to": "Venlo"},
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM1507  ",
          "to": "Horst aan de Maas"}]}))
-    import woonzorg_lib.cbs.odata as od
-
-    real_chunk = od.chunk_filters
-    monkeypatch.setattr(fetchmod, "chunk_filters", lambda fixed, dim, keys: real_chunk(fixed, dim, keys, max_len=900))
+    monkeypatch.setattr(fetchmod, "MAX_FILTER_CHARS", 1170)   # fits one gemeente per request, not two
     rep = _fetch(raw_copy, over, groups=["bevolking"])
     assert rep.files["population_totals.csv"] == 15
     meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
@@ -215,3 +212,10 @@ def test_fetched_exact_bands_replace_snapshot_estimates_with_no_code_change(raw_
     assert len(new) == 60 and (new["kwaliteit"] == "exact").all() and (new["bron"] == "SYNTHETISCH test").all()
     assert len(tables["bevolking_5j"]) == len(base["bevolking_5j"])
     shutil.rmtree(fdir)
+
+
+def test_alternative_population_table_85644NED(raw_copy):
+    rep = _fetch(raw_copy, groups=["bevolking"], population_table="85644NED", years="2024")
+    assert rep.tables == ["85644NED"] and rep.files["population_totals.csv"] == 3
+    meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
+    assert meta["cbs_tabellen"][0]["id"] == "85644NED" and "Nationaliteit=Totaal" in meta["opmerking"]

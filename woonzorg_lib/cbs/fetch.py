@@ -34,7 +34,7 @@ import requests
 from .. import paths, provenance, regions
 from ..errors import InputError, WoonzorgError
 from . import transport
-from .odata import Dimension, DimensionError, chunk_filters, period
+from .odata import Dimension, DimensionError, build_filter, chunk_filters, encoded_len, period
 from .tables import FILE_KEYS, FILE_TITLES, GROUPS, FetchError, SchemaChanged, TableSpec, resolve_measures, specs
 
 FETCHED = "fetched"
@@ -42,6 +42,8 @@ LICENCE = "CC BY 4.0 (CBS open data)"
 ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), StatLine; bewerking woonzorg"
 HISTORY_KEEP = 20
 DEFAULT_FIRST_YEAR = 2014
+MAX_FILTER_CHARS = 1800        # URL-encoded $filter per request (CBS runs on IIS: keep query strings short)
+MAX_SERVER_CATEGORIES = 40     # longer category lists are filtered client-side
 
 
 @dataclass
@@ -238,18 +240,29 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
         if not region_keys:
             ctx.warnings.append(f"{spec.id}: geen van de gemeenten staat in deze tabel; tabel overgeslagen")
             return TableResult(spec, title, str(info.get("Modified", "")), 0, [], {}, notes, [])
+    # server-side filter on every selected dimension that is a real subset (long lists are filtered here
+    # instead, see below), on the periods (split when long) and on the regions (chunked by URL length)
     fixed: dict[str, list[str]] = {}
     for d, lab in labels.items():
-        if len(lab) < len(dims[d].by_key):
+        if len(lab) < len(dims[d].by_key) and len(lab) <= MAX_SERVER_CATEGORIES:
             fixed[d] = [dims[d].padded[k] for k in lab]
-    fixed[spec.period_dim] = [dims[spec.period_dim].padded[k] for k in periods]
-    select = [*(d for d in need), *measures.values()]
-    if spec.region_dim:
-        filters = chunk_filters(fixed, spec.region_dim, region_keys)
-    else:
-        from .odata import build_filter
+    period_keys = [dims[spec.period_dim].padded[k] for k in periods]
+    period_chunks = [period_keys]
+    one_region = {spec.region_dim: region_keys[:1]} if spec.region_dim else {}
 
-        filters = [build_filter(fixed)]
+    def too_long(chunk: list[str]) -> bool:
+        return encoded_len(build_filter({**one_region, **fixed, spec.period_dim: chunk})) > MAX_FILTER_CHARS
+
+    while any(too_long(c) for c in period_chunks) and max(len(c) for c in period_chunks) > 1:
+        period_chunks = [h for c in period_chunks for h in (c[: len(c) // 2], c[len(c) // 2:]) if h]
+    select = [*(d for d in need), *measures.values()]
+    filters: list[str] = []
+    for pc in period_chunks:
+        f = {**fixed, spec.period_dim: pc}
+        if spec.region_dim:
+            filters += chunk_filters(f, spec.region_dim, region_keys, MAX_FILTER_CHARS)
+        else:
+            filters.append(build_filter(f))
     # --- data -----------------------------------------------------------------------------------
     raw_rows: list[dict] = []
     for f in filters:
@@ -297,16 +310,28 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
         df[var] = pd.to_numeric(df[var], errors="coerce")
     if df.empty:
         raise FetchError(spec.id, title, "leeg antwoord: geen rijen voor de gevraagde gemeenten en perioden")
-    if spec.region_dim and spec.gemeenten and spec.required:
+    if spec.region_dim and spec.gemeenten:
         got = set(df["regio"])
-        lost = [c for c in ctx.codes if c not in got]
-        if lost:
+        lost = [c for c in ctx.codes if c not in got and rdim.has(c)]
+        if lost and spec.required:
             raise FetchError(spec.id, title, f"geen rijen voor {', '.join(lost)} (onvolledig antwoord?)")
+        years_asked = sorted({y for y, _ in periods.values()})
+        for c in ctx.codes:
+            have = set(df.loc[df["regio"] == c, "jaar"])
+            gap = [y for y in years_asked if y not in have]
+            if have and gap:
+                ctx.warnings.append(f"{spec.id}: geen cijfers voor {c} ({ctx.names.get(c, c)}) in "
+                                    f"{_span(gap)} (gemeente bestond toen nog niet onder deze code?)")
     files = spec.build(df, ctx, spec)
     reqs = [u for u in client.urls[start:]]
     log(f"  {spec.id:<9} {title[:60]:<60} {len(raw_rows):>6} rijen, {len(reqs)} verzoeken")
     return TableResult(spec, title, str(info.get("Modified", "")), len(raw_rows),
                        _request_log(spec.id, reqs), files, notes, sorted({str(v[0]) for v in periods.values()}))
+
+
+def _span(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else (f"{years[0]}-{years[-1]}" if years[-1] - years[0] == len(years) - 1
+                                                   else ", ".join(map(str, years)))
 
 
 def _request_log(table: str, urls: list[str]) -> list[dict]:
@@ -550,4 +575,8 @@ def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str]
         pass
     for w in ctx.warnings:
         log(f"  let op: {w}")
+    if replay and any(ctx.synthetic(r.spec.id) for r in results) and \
+            raw.resolve() == (paths.root() / "data" / "raw").resolve():
+        log("  LET OP: data/raw/fetched/ bevat nu SYNTHETISCHE testwaarden (replay). Verwijder ze met "
+            "`rm -r data/raw/fetched` en bouw opnieuw (`woonzorg data build`).")
     return FetchReport(region.slug, [r.spec.id for r in results], counts, ctx.warnings, fdir)

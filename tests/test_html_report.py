@@ -1,0 +1,90 @@
+"""The published HTML a staff member reads: static checks, deterministic rendering, and a headless
+Chromium check (console errors, external requests, broken images, alt text, visible code)."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+
+import pytest
+
+from tests.report_build import REGION, build_once
+from woonzorg_lib.report import check, render, runner
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    b = build_once(tmp_path_factory.mktemp("report"))
+    assert b["rc"] == 0, "\n".join(b["lines"])
+    return b
+
+
+@pytest.fixture(scope="module")
+def html(built):
+    return built["html"].read_text(encoding="utf-8")
+
+
+def test_static_checks_pass(html):
+    assert check.static_problems(html) == []
+
+
+def test_title_toc_sections_and_css_once(html):
+    assert "<title>Woonzorganalyse Midden-Limburg 2024–2030</title>" in html
+    assert html.count("<style>") == 1 and html.count('<nav class="wz-toc"') == 1
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "dubbele id's"
+    for target in re.findall(r'<a href="#([^"]+)"', html):
+        assert target in ids
+    for chapter in ("Data en bronnen", "Bevolking en huishoudens", "Methoden", "Begrippenlijst",
+                    "Bronnen en aannames"):
+        assert f">{chapter}</a>" in html
+    assert "@media print" in html
+
+
+def test_dutch_numbers_and_sources(html):
+    assert re.search(r"\b\d{1,3}(\.\d{3})+\b", html), "duizendtallen met een punt"
+    assert re.search(r"\d+,\d%", html), "percentages met een komma"
+    assert html.count("<figure") == html.count("<figcaption>Bron: CBS") > 0
+    assert "Peildatum" in html
+
+
+def test_bronnen_en_aannames_has_provenance_version_parameters(html):
+    body = html.split('id="h-09-bronnen-en-aannames"', 1)[1]
+    assert re.search(r"[0-9a-f]{64}", body), "sha256 van de bestanden"
+    assert "population_totals.csv" in body and "85644NED" in body
+    assert "Git-commit" in body and "Vingerafdruk gegevens" in body
+    assert "ouderen.intramuraal_per_1000_75_84" in body, "parameters met bron"
+    assert "threshold" in body and "variant" in body
+
+
+def test_size_budget(built):
+    assert built["html"].stat().st_size <= check.MAX_BYTES
+
+
+def test_rendering_is_deterministic(built):
+    job = json.loads((built["build"] / "jobs" / f"{REGION}.json").read_text(encoding="utf-8"))
+    executed = render._nbformat().read(job["executed"], as_version=4)
+    a = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])
+    b = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])
+    assert a == b == built["html"].read_text(encoding="utf-8")
+
+
+def test_index_page_links_the_report(built):
+    idx = (built["out"] / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REGION}/index.html"' in idx and f'href="{REGION}/{REGION}.xlsx"' in idx
+    assert check.static_problems(idx) == []
+
+
+def test_headless_browser(built, tmp_path):
+    if not check.browser_available():
+        msg = ("BROWSER CHECK SKIPPED: /usr/bin/chromium (Debian package 'chromium') or playwright is missing; "
+               "install it with `apt-get install -y chromium` to run this check")
+        warnings.warn(msg)
+        pytest.skip(msg)
+    for page in (built["html"], built["out"] / "index.html"):
+        r = check.browser_problems(page, screenshot=tmp_path / f"{page.parent.name}.png")
+        assert r["problems"] == [], r
+        assert r["title"].strip()
+    r = check.browser_problems(built["html"])
+    assert r["images"] >= 5 and r["toc_links"] >= 10
