@@ -74,12 +74,17 @@ def _corop_codes(codes: tuple[str, ...]) -> pd.DataFrame:
 
 def demand_inputs(region, *, as_of: int = BASE_YEAR) -> dict:
     """Everything demand_table needs besides the projection, from data/processed (dated ≤ as_of)."""
-    codes = _codes(region)
+    return dict(_demand_inputs(_codes(region), as_of))
+
+
+@lru_cache(maxsize=32)
+def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
+    region = list(codes)
     g = load.table("gemeenten")
     tot = load.table("bevolking_totaal")
     nl = tot[(tot["gemeentecode"] == "NL01") & (tot["jaar"] == as_of)]["waarde"]
     nl_inwoners = float(nl.iloc[0]) if len(nl) else float(g["inwoners_2024"].sum())
-    hh = region_households(region, as_of=as_of, until=as_of)
+    hh = _households(codes, as_of, as_of)
     hh = hh[(hh["jaar"] == as_of) & (hh["variant"] == "midden")]
     huishoudens = hh.rename(columns={"huishoudens": "waarde"})[["gemeentecode", "waarde"]]
     ind = indicators.gemeente_indicators(codes, jaar=as_of)

@@ -92,9 +92,10 @@ class Context:
         """The ``bron`` of a row: 'CBS <table>', or for a replay a label that never claims CBS for synthetic values."""
         if not self.replay:
             return f"CBS {table}"
+        name = Path(self.replay_label).name
         if self.synthetic(table, code or "default"):
-            return f"SYNTHETISCH (replay {self.replay_label}), vorm van CBS {table}"
-        return f"CBS {table} (replay {self.replay_label})"
+            return f"SYNTHETISCH (replay-opname {name}), vorm van CBS {table}"
+        return f"CBS {table} (replay-opname {name})"
 
 
 @dataclass

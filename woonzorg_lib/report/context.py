@@ -18,6 +18,23 @@ from . import fmt, sources, version
 from .validate import DESCRIPTIONS, RunParams, report_title
 
 
+WONINGTYPE_LABELS = {
+    "nultreden": "nultredenwoning", "geclusterd": "geclusterde woning", "zorggeschikt": "zorggeschikte woning",
+    "intramuraal": "intramurale plaats", "zelfstandig_begeleid": "zelfstandig met begeleiding",
+    "sociale_huur": "sociale huurwoning", "standplaats": "standplaats", "studenteneenheid": "studenteneenheid",
+    "flex": "flexwoning",
+}
+METHOD_LABELS = {"prevalence": "kental × bevolking", "flow": "stroom", "policy": "taakstelling", "trend": "trend",
+                 "local": "lokale cijfers"}
+KEY_LABELS = {"inwoners": "inwoners", "sociale_huur": "sociale huur", "vraag": "vraag", "mix": "mix (standaard)"}
+
+
+def parameter_label(key: str, group_names: dict | None = None) -> str:
+    """'ouderen.intramuraal_per_1000_75_84' → 'ouderen: intramuraal per 1000 75 84'."""
+    grp, _, name = key.partition(".")
+    return f"{grp.replace('_', ' ')}: {name.replace('_', ' ')}"
+
+
 def _plain(v) -> str:
     if isinstance(v, bool):
         return "ja" if v else "nee"
@@ -325,6 +342,289 @@ class Context:
                 out.attrs["bron"] = sources.bron(ids=t["bron"].unique() if "bron" in t.columns else ())
                 return out
         return None
+
+    # -- back-test of the demography (woonzorg_lib.demography.backtest) -------------------------
+    @cached_property
+    def backtest(self) -> dict:
+        """Held-out back-test runs: summary rows (every gemeente in the snapshot) and per-gemeente errors."""
+        from ..demography import backtest as bt
+        from . import cache
+
+        def compute():
+            rows, errs = [], []
+            for a, t in bt.HELDOUT_RUNS:
+                r, e = bt.evaluate(a, t, fase="held-out", with_errors=True)
+                rows += r
+                errs += e
+            return {"rows": pd.DataFrame(rows), "errors": pd.DataFrame(errs)}
+
+        return cache.shared("backtest-heldout", compute)
+
+    def backtest_table(self) -> pd.DataFrame:
+        """One row per held-out run and age group: the model's error next to the naive methods (%)."""
+        r = self.backtest["rows"]
+        if r.empty:
+            return r
+        piv = r.pivot_table(index=["as_of", "doeljaar", "horizon", "groep", "n"], columns="methode",
+                            values="mape").reset_index()
+        model = r[r["methode"] == "model"].set_index(["as_of", "doeljaar", "groep"])
+        piv["bias"] = [float(model.loc[(a, t, g), "bias"]) for a, t, g in zip(piv["as_of"], piv["doeljaar"], piv["groep"])]
+        piv["p90"] = [float(model.loc[(a, t, g), "p90"]) for a, t, g in zip(piv["as_of"], piv["doeljaar"], piv["groep"])]
+        piv["run"] = [f"{a} → {t}" for a, t in zip(piv["as_of"], piv["doeljaar"])]
+        for c in ("model", "laatste", "lineair", "geometrisch", "bias", "p90"):
+            if c in piv.columns:
+                piv[c] = piv[c] / 100.0  # percentages → fractions for the table's pct kind
+        order = {"totaal": 0, "65+": 1, "75+": 2}
+        piv["_o"] = piv["groep"].map(order)
+        return piv.sort_values(["horizon", "as_of", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+    def backtest_chart_data(self) -> pd.DataFrame:
+        r = self.backtest["rows"]
+        r = r[r["groep"] == "totaal"].copy()
+        labels = {"model": "woonzorg", "laatste": "laatste cijfer", "lineair": "rechte lijn",
+                  "geometrisch": "vast groeipercentage"}
+        r["methode_label"] = r["methode"].map(labels)
+        r["mape_frac"] = r["mape"] / 100.0
+        return r.sort_values(["methode", "horizon"]).reset_index(drop=True)
+
+    def backtest_region(self) -> pd.DataFrame:
+        """The region's gemeenten in the held-out runs: actual, model (midden), error, inside laag–hoog."""
+        e = self.backtest["errors"]
+        e = e[e["gemeentecode"].isin(self.codes)].copy()
+        e["gemeentenaam"] = e["gemeentecode"].map(self.names)
+        e["binnen"] = ["ja" if lo <= w <= hi else "nee" for w, lo, hi in zip(e["werkelijk"], e["laag"], e["hoog"])]
+        e["run"] = [f"{a} → {t}" for a, t in zip(e["as_of"], e["doeljaar"])]
+        return e.sort_values(["horizon", "as_of", "gemeentenaam"]).reset_index(drop=True)
+
+    def backtest_summary(self) -> dict:
+        t = self.backtest_table()
+        tot = t[t["groep"] == "totaal"]
+        longest = tot.sort_values("horizon").iloc[-1]
+        shortest = tot.sort_values("horizon").iloc[0]
+        reg = self.backtest_region()
+        return {"lang_run": longest["run"], "lang_horizon": int(longest["horizon"]), "lang_model": float(longest["model"]),
+                "lang_lineair": float(longest.get("lineair", float("nan"))),
+                "lang_laatste": float(longest.get("laatste", float("nan"))),
+                "kort_run": shortest["run"], "kort_model": float(shortest["model"]),
+                "regio_binnen": int((reg["binnen"] == "ja").sum()), "regio_n": int(len(reg)),
+                "n_gemeenten": int(longest["n"])}
+
+    # -- aandachtsgroepen and demand (woonzorg_lib.groups via pipeline) --------------------------
+    @cached_property
+    def catalogue(self) -> pd.DataFrame:
+        from ..groups.catalogue import CATALOGUE
+
+        rows = []
+        for code, g in CATALOGUE.items():
+            rows.append({"groep": code, "naam": g.naam, "definitie": g.definitie, "soort": g.soort,
+                         "methode": METHOD_LABELS.get(g.methode, g.methode),
+                         "woningtypen": ", ".join(WONINGTYPE_LABELS.get(w, w) for w in g.woningtypen),
+                         "eenheid": g.eenheid, "bronnen": "; ".join(g.bronnen), "toelichting": g.toelichting})
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def group_names(self) -> dict[str, str]:
+        return dict(zip(self.catalogue["groep"], self.catalogue["naam"]))
+
+    def _demand_for(self, params) -> pd.DataFrame:
+        from .. import pipeline
+
+        return pipeline.region_demand(self.region, until=self.p.horizon, params=params, as_of=self.base_year)
+
+    @cached_property
+    def demand(self) -> pd.DataFrame:
+        """CONTRACTS demand table (every variant) with the run's parameters (scenario applied)."""
+        return self._demand_for(self.parameter_set)
+
+    @cached_property
+    def default_demand(self) -> pd.DataFrame:
+        """The same with the default parameters (only computed for a scenario run)."""
+        if not self.p.scenario:
+            return self.demand
+        return self._demand_for(self.default_parameter_set)
+
+    @cached_property
+    def opgave_basis(self) -> pd.DataFrame:
+        from .. import pipeline
+
+        return pipeline.region_opgave_basis(self.demand)
+
+    def _bruto_keys(self) -> set:
+        b = self.opgave_basis
+        return set(map(tuple, b[b["basis"] == "bruto"][["gemeentecode", "groep", "woningtype"]].to_numpy()))
+
+    def demand_overview(self) -> pd.DataFrame:
+        """Per groep × woningtype, region totals: vraag in the base year and the horizon, opgave to the
+        horizon (variant of the run, with laag and hoog), unit, stand/stroom and whether bruto."""
+        d = self.demand
+        b, hz = self.base_year, self.p.horizon
+        bruto = self._bruto_keys()
+        rows = []
+        for (g, wt), part in d.groupby(["groep", "woningtype"], sort=False):
+            piv = part.groupby(["maat", "jaar", "variant"])["waarde"].sum()
+            get = lambda m, y, v: float(piv.get((m, y, v), float("nan")))  # noqa: E731
+            rows.append({"groep": g, "groep_naam": self.group_names.get(g, g),
+                         "woningtype": wt, "woningtype_naam": WONINGTYPE_LABELS.get(wt, wt),
+                         "soort": part["soort"].iloc[0], "eenheid": part["eenheid"].iloc[0],
+                         "vraag_basis": get("vraag", b, self.p.variant), "vraag_horizon": get("vraag", hz, self.p.variant),
+                         "opgave": get("opgave", hz, self.p.variant), "opgave_laag": get("opgave", hz, "laag"),
+                         "opgave_hoog": get("opgave", hz, "hoog"),
+                         "aanbod_basis": get("aanbod", b, self.p.variant),
+                         "bruto": any((c, g, wt) in bruto for c in self.codes)})
+        out = pd.DataFrame(rows)
+        order = {c: i for i, c in enumerate(self.catalogue["groep"])}
+        out["_o"] = out["groep"].map(order)
+        return out.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+    def demand_paths(self) -> pd.DataFrame:
+        """Region vraag per groep (main woningtype summed within one unit) per year: laag/midden/hoog
+        columns, for the small-multiples chart."""
+        d = self.demand[self.demand["maat"] == "vraag"]
+        d = d.assign(label=[f"{self.group_names.get(g, g)} ({e})" for g, e in zip(d["groep"], d["eenheid"])])
+        piv = d.pivot_table(index=["groep", "label", "jaar"], columns="variant", values="waarde", aggfunc="sum")
+        piv = piv.reset_index()
+        order = {c: i for i, c in enumerate(self.catalogue["groep"])}
+        piv["_o"] = piv["groep"].map(order)
+        return piv.sort_values(["_o", "label", "jaar"]).drop(columns="_o").reset_index(drop=True)
+
+    def need_by_type(self, eenheid: str | None = "woningen") -> pd.DataFrame:
+        """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag."""
+        d = self.demand
+        d = d[(d["maat"] == "opgave") & (d["jaar"] == self.p.horizon) & (d["variant"] == self.p.variant)]
+        if eenheid:
+            d = d[d["eenheid"] == eenheid]
+        bruto = self._bruto_keys()
+        d = d.assign(bruto=[(c, g, w) in bruto for c, g, w in zip(d["gemeentecode"], d["groep"], d["woningtype"])])
+        out = d.groupby(["gemeentecode", "woningtype", "eenheid"], as_index=False).agg(
+            waarde=("waarde", "sum"), bruto=("bruto", "any"))
+        out["gemeentenaam"] = out["gemeentecode"].map(self.names)
+        out["woningtype_naam"] = out["woningtype"].map(lambda w: WONINGTYPE_LABELS.get(w, w))
+        return out.sort_values(["gemeentenaam", "woningtype"]).reset_index(drop=True)
+
+    def need_wide(self, eenheid: str = "woningen") -> pd.DataFrame:
+        """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000 inwoners."""
+        n = self.need_by_type(eenheid)
+        wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="waarde",
+                             aggfunc="sum", fill_value=0.0)
+        br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="bruto", aggfunc="any",
+                           fill_value=False)
+        wide.columns = [str(c) for c in wide.columns]
+        types = list(wide.columns)
+        for c in types:
+            wide[f"{c}__bruto"] = br[c].astype(bool) if c in br.columns else False
+        wide["totaal"] = wide[types].sum(axis=1)
+        wide["totaal__bruto"] = wide[[f"{c}__bruto" for c in types]].any(axis=1)
+        wide = wide.reset_index()
+        inw = self.population_in(self.base_year)
+        wide["per_1000"] = wide["totaal"] / wide["gemeentecode"].map(inw) * 1000.0
+        wide = wide.sort_values("gemeentenaam").reset_index(drop=True)
+        wide.attrs["types"] = types
+        wide.attrs["per_1000_regio"] = float(wide["totaal"].sum() / inw.reindex(self.codes).sum() * 1000.0)
+        return wide
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame:
+        from .. import pipeline
+
+        return pipeline.region_sensitivity(self.region, params=self.parameter_set, jaar=self.p.horizon,
+                                           as_of=self.base_year)
+
+    def tornado_data(self, eenheid: str = "woningen", top: int = 12) -> pd.DataFrame:
+        s = self.sensitivity
+        s = s[s["eenheid"] == eenheid].sort_values(["bereik", "parameter"], ascending=[False, True]).head(top)
+        s = s.assign(label=[parameter_label(k, self.group_names) for k in s["parameter"]])
+        return s.reset_index(drop=True)
+
+    def sensitivity_units(self) -> list[str]:
+        order = ["woningen", "plaatsen", "eenheden", "bedden", "standplaatsen", "personen", "huishoudens"]
+        have = set(self.sensitivity["eenheid"])
+        return [u for u in order if u in have]
+
+    # -- verdeling (woonzorg_lib.verdeling via pipeline) ----------------------------------------
+    @property
+    def periode(self) -> str:
+        return f"{self.base_year}-{self.p.horizon}"
+
+    @cached_property
+    def allocation_inputs(self):
+        from .. import pipeline
+
+        return pipeline.allocation_inputs(self.region, params=self.parameter_set)
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        from .. import pipeline
+
+        return pipeline.region_tasks(self.demand, self.periode, variant=self.p.variant)
+
+    @cached_property
+    def allocation(self) -> pd.DataFrame:
+        from .. import pipeline
+
+        return pipeline.region_allocation(self.region, periode=self.periode, params=self.parameter_set,
+                                          demand=self.demand, taken=self.tasks)
+
+    def _woning_groups(self) -> pd.DataFrame:
+        """(groep, woningtype) pairs counted in woningen."""
+        d = self.demand
+        return d[d["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
+
+    def allocation_by_gemeente(self, sleutel: str = "mix") -> pd.DataFrame:
+        """Per gemeente, all tasks in woningen together: toewijzing, aandeel of the total, current effort
+        share, lettings capacity share and per year vs capacity."""
+        a = self.allocation
+        wg = self._woning_groups()
+        a = a.merge(wg, on=["groep", "woningtype"])
+        a = a[a["sleutel"] == sleutel]
+        tot = a.groupby("gemeentecode", as_index=False)["toewijzing"].sum()
+        total = float(tot["toewijzing"].sum())
+        ind, effort = self.allocation_inputs
+        tot["gemeentenaam"] = tot["gemeentecode"].map(self.names)
+        tot["aandeel"] = tot["toewijzing"] / total if total else float("nan")
+        tot["huidige_inspanning"] = tot["gemeentecode"].map(effort)
+        cap = ind["verhuurcapaciteit"] if "verhuurcapaciteit" in ind.columns else None
+        if cap is not None:
+            tot["verhuurcapaciteit"] = tot["gemeentecode"].map(cap)
+            tot["aandeel_capaciteit"] = tot["verhuurcapaciteit"] / float(cap.reindex(self.codes).sum())
+        years = self.p.horizon - self.base_year
+        tot["per_jaar"] = tot["toewijzing"] / years
+        if cap is not None:
+            tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
+        tot["verschil"] = tot["aandeel"] - tot["huidige_inspanning"]
+        tot.attrs.update(totaal=total, jaren=years, componenten=list(getattr(effort, "attrs", {}).get("components", [])))
+        return tot.sort_values("gemeentenaam").reset_index(drop=True)
+
+    def key_sensitivity(self) -> pd.DataFrame:
+        """Each gemeente's share of all woningen tasks under each standard key."""
+        a = self.allocation.merge(self._woning_groups(), on=["groep", "woningtype"])
+        g = a.groupby(["sleutel", "gemeentecode"], as_index=False)["toewijzing"].sum()
+        g["aandeel"] = g["toewijzing"] / g.groupby("sleutel")["toewijzing"].transform("sum")
+        g["gemeentenaam"] = g["gemeentecode"].map(self.names)
+        g["sleutel_naam"] = g["sleutel"].map(lambda k: KEY_LABELS.get(k, k))
+        order = {k: i for i, k in enumerate(["inwoners", "sociale_huur", "vraag", "mix"])}
+        g["_o"] = g["sleutel"].map(lambda k: order.get(k, 99))
+        return g.sort_values(["_o", "gemeentenaam"]).drop(columns="_o").reset_index(drop=True)
+
+    def key_sensitivity_wide(self) -> pd.DataFrame:
+        k = self.key_sensitivity()
+        w = k.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="sleutel", values="aandeel").reset_index()
+        keys = [c for c in ["inwoners", "sociale_huur", "vraag", "mix"] if c in w.columns]
+        w["spreiding"] = w[keys].max(axis=1) - w[keys].min(axis=1)
+        w.attrs["keys"] = keys
+        return w.sort_values("gemeentenaam").reset_index(drop=True)
+
+    def allocation_table(self, sleutel: str = "mix") -> pd.DataFrame:
+        """Toewijzing per groep × woningtype × gemeente (one key), wide by gemeente."""
+        a = self.allocation[self.allocation["sleutel"] == sleutel]
+        t = a.pivot_table(index=["groep", "woningtype"], columns="gemeentecode", values="toewijzing", aggfunc="sum")
+        t = t.reset_index()
+        eenheid = self.demand.drop_duplicates(["groep", "woningtype"]).set_index(["groep", "woningtype"])["eenheid"]
+        t["eenheid"] = [eenheid.get((g, w), "") for g, w in zip(t["groep"], t["woningtype"])]
+        t["groep_naam"] = [f"{self.group_names.get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}" for g, w in zip(t["groep"], t["woningtype"])]
+        t["taak"] = t[[c for c in self.codes if c in t.columns]].sum(axis=1)
+        order = {c: i for i, c in enumerate(self.catalogue["groep"])}
+        t["_o"] = t["groep"].map(order)
+        return t.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
 
     # -- provenance and versions ----------------------------------------------------------------
     @cached_property
