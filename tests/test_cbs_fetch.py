@@ -185,6 +185,9 @@ def test_years_option_and_bad_input(raw_copy):
         _fetch(raw_copy, groups=["bestaatniet"])
     with pytest.raises(FetchError, match="geen perioden"):
         _fetch(raw_copy, groups=["bevolking"], years="2030-2031")
+    rep = _fetch(raw_copy, groups=["bevolking", "sterfte"], years="2024")   # 03747 has no 2024 here: skipped
+    assert rep.files == {"population_5y.csv": 189, "population_totals.csv": 3}
+    assert any(w.startswith("03747: geen perioden") for w in rep.warnings)
 
 
 def test_fetched_exact_bands_replace_snapshot_estimates_with_no_code_change(raw_copy):

@@ -224,8 +224,12 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
     labels: dict[str, dict[str, str]] = {d: sel(dims[d], spec) for d, sel in spec.dims.items()}
     periods = _select_periods(spec, dims[spec.period_dim], ctx)
     if not periods:
-        raise FetchError(spec.id, title, f"geen perioden in {ctx.first}-{ctx.last or 'nu'} in deze tabel "
-                         f"(perioden: {', '.join(list(dims[spec.period_dim].by_key)[:6])} …)")
+        what = (f"geen perioden in {ctx.first}-{ctx.last or 'nu'} in deze tabel "
+                f"(perioden: {', '.join(list(dims[spec.period_dim].by_key)[:6])} …)")
+        if spec.group == "bevolking":
+            raise FetchError(spec.id, title, what)
+        ctx.warnings.append(f"{spec.id}: {what}; tabel overgeslagen")
+        return TableResult(spec, title, str(info.get("Modified", "")), 0, [], {}, notes, [])
     region_keys: list[str] = []
     if spec.region_dim:
         rdim = dims[spec.region_dim]

@@ -14,7 +14,9 @@ def _run(args) -> int:
     groups = [g.strip() for g in args.tables.split(",") if g.strip()] if args.tables else None
     rep = fetch(args.region, years=args.years, groups=groups, population_table=args.population_table,
                 settings=settings)
-    print(f"data/raw/{rep.fetched_dir.name}/ bijgewerkt:")
+    from .fetch import _rel
+
+    print(f"{_rel(rep.fetched_dir)}/ bijgewerkt:")
     for name, n in sorted(rep.files.items()):
         print(f"  {name:<28} {n:>7} rijen (met provenance {name}.meta.yml)")
     print("Volgende stap: `woonzorg data build` (daarna `woonzorg run --region …`).")

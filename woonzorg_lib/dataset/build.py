@@ -342,6 +342,7 @@ def build_tables(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     tables["geboorten"] = _long(raw, ctx, "births_by_mother_age.csv", extra=["variabele"],
                                 key=["gemeentecode", "jaar", "variabele"])
     tables["centroiden"] = _centroiden(raw, ctx)
+    tables["prognose_pbl"] = pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES["prognose_pbl"].column_names})
     _fetched_overrides(raw, tables)
     g["in_snapshot"] = g["gemeentecode"].isin(set(tables["bevolking_totaal"]["gemeentecode"]))
     tables["gemeenten"] = g

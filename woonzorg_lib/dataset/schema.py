@@ -154,3 +154,11 @@ _add(Table(
      C("centroid_lat", "float", "WGS84"), C("centroid_lon", "float", "WGS84"),
      C("area_km2", "float", "oppervlakte km² (uit vereenvoudigde geometrie)", nonneg=True)),
     ("gemeentecode",), ("municipality_centroids.csv",), code_prefixes=("GM",), year_column=None))
+
+_add(Table(
+    "prognose_pbl", "Officiële PBL/CBS regionale bevolkingsprognose (totalen, met 67%-interval), alleen na "
+    "`woonzorg data fetch` (85173NED); leeg in de meegeleverde snapshot.",
+    (GM, JAAR, C("interval", "str", "prognose | ondergrens_67 | bovengrens_67"),
+     C("waarde", "int", "personen", nonneg=True), BRON),
+    ("gemeentecode", "jaar", "interval"), ("fetched/85173NED (na ophalen)",),
+    code_prefixes=("GM", "NL"), year_column="jaar"))

@@ -245,27 +245,34 @@ def _bands_int(P: np.ndarray) -> np.ndarray:
     return integerize(flat).reshape(*lead, 2, A.NB)
 
 
+def _strings(values, index: np.ndarray) -> pd.Series:
+    """A str column from a small array of labels and integer positions (fast for large frames)."""
+    return pd.Series(pd.Categorical.from_codes(index, categories=list(values))).astype(str)
+
+
 def _population_frame(codes_sel: list[str], all_codes: list[str], years: np.ndarray, variants, P) -> pd.DataFrame:
-    """P (V, Y, G, 2, NA) -> CONTRACTS long frame."""
+    """P (V, Y, G, 2, NA) -> CONTRACTS long frame, built directly in key order
+    (gemeentecode, jaar, geslacht, leeftijd_van, variant)."""
     gi = np.array([all_codes.index(c) for c in codes_sel])
     B = _bands_int(P[:, :, gi])                              # (V, Y, g, 2, 20)
-    V, Y, g = B.shape[:3]
-    tot = B.sum(axis=3)                                      # (V, Y, g, 20) totaal = man + vrouw
-    vals = np.stack([B[:, :, :, 0], tot, B[:, :, :, 1]], axis=3)   # sexes: man, totaal, vrouw (sorted)
-    sexes = np.array(["man", "totaal", "vrouw"])
-    vv, yy, gg, ss, bb = np.meshgrid(np.arange(V), np.arange(Y), np.arange(g), np.arange(3), np.arange(A.NB),
-                                     indexing="ij")
+    vals = np.stack([B[:, :, :, 0], B.sum(axis=3), B[:, :, :, 1]], axis=3)   # man, totaal, vrouw
+    vorder = np.argsort(np.array(variants))                  # variants alphabetically
+    vals = vals[vorder]                                      # (V, Y, g, 3, 20)
+    arr = np.transpose(vals, (2, 1, 3, 4, 0))                # (g, Y, 3, 20, V)
+    g, Y, S3, NBx, V = arr.shape
+    gg, yy, ss, bb, vv = (a.ravel() for a in np.meshgrid(np.arange(g), np.arange(Y), np.arange(S3), np.arange(NBx),
+                                                         np.arange(V), indexing="ij"))
+    hi = A.BAND_HI[bb]
     df = pd.DataFrame({
-        "gemeentecode": np.array(codes_sel)[gg.ravel()],
-        "jaar": years[yy.ravel()].astype(np.int64),
-        "geslacht": sexes[ss.ravel()],
-        "leeftijd_van": A.BAND_LO[bb.ravel()].astype(np.int64),
-        "leeftijd_tot": pd.array(np.where(A.BAND_HI[bb.ravel()] < 0, pd.NA, A.BAND_HI[bb.ravel()]), dtype="Int64"),
-        "variant": np.array(variants)[vv.ravel()],
-        "waarde": vals.ravel(),
+        "gemeentecode": _strings(codes_sel, gg),
+        "jaar": years[yy].astype(np.int64),
+        "geslacht": _strings(["man", "totaal", "vrouw"], ss),
+        "leeftijd_van": A.BAND_LO[bb].astype(np.int64),
+        "leeftijd_tot": pd.arrays.IntegerArray(np.where(hi < 0, 0, hi).astype(np.int64), hi < 0),
+        "variant": _strings(np.array(variants)[vorder], vv),
+        "waarde": arr.ravel(),
     })
-    return df.sort_values(["gemeentecode", "jaar", "geslacht", "leeftijd_van", "variant"], kind="stable") \
-             .reset_index(drop=True)
+    return df
 
 
 # ------------------------------------------------------------------------------------------------

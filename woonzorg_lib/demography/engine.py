@@ -70,25 +70,28 @@ def local_survival(mort: Mortality, year: int, mfac: np.ndarray) -> tuple[np.nda
 
 def local_factors(inp, codes, years, births, deaths, as_of: int, k: float, n_years: int = 5):
     """Credibility-weighted observed/model ratios of births and deaths for gemeenten whose own
-    vital statistics are visible: (O + k) / (E + k) over the last ``n_years`` visible years."""
+    vital statistics are visible: (O + k) / (E + k) over their last ``n_years`` visible years
+    within the reconstruction. ``births``/``deaths``: (Y-1, G) model values per year."""
     G = len(codes)
-    fb, fd = np.ones(G), np.ones(G)
     yl = [int(y) for y in years[:-1]]
+    gi = {c: i for i, c in enumerate(codes)}
+    out = []
     gb, st = inp["geboorten"], inp["sterfte"]
-    for g, code in enumerate(codes):
-        b = gb[(gb["gemeentecode"] == code) & (gb["variabele"] == "levend_geborenen")]
-        b = b[b["jaar"].isin(yl)].sort_values("jaar").tail(n_years)
-        if len(b):
-            idx = [yl.index(int(y)) for y in b["jaar"]]
-            E = births[idx, g].sum()
-            fb[g] = (float(b["waarde"].sum()) + k) / (E + k)
-        d = st[(st["gemeentecode"] == code) & (st["geslacht"] == "totaal") & st["leeftijd_van"].isna()]
-        d = d[d["jaar"].isin(yl)].sort_values("jaar").tail(n_years)
-        if len(d):
-            idx = [yl.index(int(y)) for y in d["jaar"]]
-            E = deaths[idx, g].sum()
-            fd[g] = (float(d["waarde"].sum()) + k) / (E + k)
-    return fb, fd
+    obs_b = gb[(gb["variabele"] == "levend_geborenen")][["gemeentecode", "jaar", "waarde"]]
+    obs_d = st[(st["geslacht"] == "totaal") & st["leeftijd_van"].isna()][["gemeentecode", "jaar", "waarde"]]
+    for obs, model in ((obs_b, births), (obs_d, deaths)):
+        f = np.ones(G)
+        o = obs[obs["gemeentecode"].isin(gi) & obs["jaar"].isin(yl)]
+        if len(o):
+            o = o.sort_values(["gemeentecode", "jaar"]).groupby("gemeentecode").tail(n_years)
+            g_idx = o["gemeentecode"].map(gi).to_numpy(int)
+            y_idx = np.searchsorted(np.array(yl), o["jaar"].to_numpy(int))
+            O = np.bincount(g_idx, weights=o["waarde"].to_numpy(float), minlength=G)
+            E = np.bincount(g_idx, weights=model[y_idx, g_idx], minlength=G)
+            has = np.bincount(g_idx, minlength=G) > 0
+            f = np.where(has, (O + k) / (E + k), 1.0)
+        out.append(f)
+    return out[0], out[1]
 
 
 def smooth_ages(x: np.ndarray, half: int) -> np.ndarray:
@@ -323,7 +326,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
             women = single[:, 1]
             exp_b = (exposure(women) * fert.rates(y - 1)).sum(axis=1)       # expected births per year
             kids = single[:, :, 0:5].sum(axis=(1, 2))
-            ratio = np.where(hasb & (exp_b > 0), kids / np.maximum(exp_b, 1e-9), np.nan)
+            ratio = np.where(hasb & (exp_b > 0) & (kids > 0), kids / np.maximum(exp_b, 1e-9), np.nan)
             pooled = np.nansum(kids[hasb]) / np.nansum(exp_b[hasb])
             lr = np.log(ratio / pooled)
             ok = ~np.isnan(lr)
@@ -495,6 +498,9 @@ def project(hist: History, mort: Mortality, fert: Fertility, as_of: int, until: 
     P0 = hist.P[-1]
 
     mfac = hist.mort_factor if hist.mort_factor is not None else np.ones(G)
+    # negative net migration never exceeds the base-period rate: where an age group shrinks below
+    # its size on the as-of date, its out-migration shrinks with it (no emptied age groups)
+    neg_rate = np.where(sched < 0, sched / np.maximum(P0, 1.0), 0.0)
 
     def step(Pt, t):
         S, Sb = local_survival(mort, t, mfac)
@@ -503,7 +509,8 @@ def project(hist: History, mort: Mortality, fert: Fertility, as_of: int, until: 
         nxt[..., 0, 0] = B * boys * Sb[:, 0]
         nxt[..., 1, 0] = B * (1 - boys) * Sb[:, 1]
         D = Pt.sum(axis=(-2, -1)) + B - nxt.sum(axis=(-2, -1))
-        nxt = np.maximum(nxt + sched, 0.0)
+        mig = np.where(sched < 0, np.maximum(sched, neg_rate * nxt), sched)
+        nxt = np.maximum(nxt + mig, 0.0)
         return nxt, B, D
 
     # pass 1: unconstrained cohort-component (for the 'cc' total method and the report)

@@ -39,25 +39,32 @@ def size_path(obs: pd.DataFrame, pop_hist: pd.DataFrame, codes: list[str], years
               settings: dict) -> np.ndarray:
     """(G, len(years)) persons per private household; NaN where a gemeente has no observation."""
     G = len(codes)
-    out = np.full((G, len(years)), np.nan)
     k = int(settings["trendjaren"])
     phi = float(settings["demping"])
-    for gi, c in enumerate(codes):
-        if c not in obs.index:
-            continue
-        row = obs.loc[c].dropna()
-        yrs = [int(y) for y in row.index if int(y) in pop_hist.columns and not np.isnan(pop_hist.loc[c, int(y)])]
-        if not yrs:
-            continue
-        yrs = yrs[-k:]
-        r = np.array([pop_hist.loc[c, y] / row[y] for y in yrs])
-        y_last = yrs[-1]
-        g = np.polyfit(np.array(yrs, float), np.log(r), 1)[0] if len(yrs) >= 3 else 0.0
-        for j, t in enumerate(years):
-            n = int(t) - y_last
-            if n <= 0:
-                steps = float(n)          # before the last observation: undamped trend
-            else:
-                steps = sum(phi ** m for m in range(1, n + 1))
-            out[gi, j] = r[-1] * np.exp(g * steps)
+    cols = sorted(set(int(c) for c in obs.columns) & set(int(c) for c in pop_hist.columns))
+    out = np.full((G, len(years)), np.nan)
+    if not cols:
+        return out
+    H = obs.reindex(index=codes, columns=cols).to_numpy(float)
+    Pp = pop_hist.reindex(index=codes, columns=cols).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        R = np.log(Pp / H)
+    ok = np.isfinite(R)
+    yr = np.array(cols, float)
+    has = ok.any(axis=1)
+    last_i = np.where(has, ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), 0)
+    y_last = yr[last_i]
+    w = ok & (yr[None, :] > (y_last[:, None] - k))          # the last k years up to the last observation
+    n = w.sum(axis=1)
+    xm = np.where(n > 0, (w * yr).sum(axis=1) / np.maximum(n, 1), 0)
+    Rz = np.where(w, R, 0.0)
+    ym = np.where(n > 0, Rz.sum(axis=1) / np.maximum(n, 1), 0)
+    sxx = (w * (yr[None, :] - xm[:, None]) ** 2).sum(axis=1)
+    sxy = (w * (yr[None, :] - xm[:, None]) * (Rz - ym[:, None])).sum(axis=1)
+    g = np.where((n >= 3) & (sxx > 0), sxy / np.where(sxx > 0, sxx, 1.0), 0.0)
+    r_last = np.exp(R[np.arange(G), last_i])
+    for j, t in enumerate(years):
+        steps_n = int(t) - y_last
+        damped = np.array([sum(phi ** m for m in range(1, int(s) + 1)) if s > 0 else float(s) for s in steps_n])
+        out[:, j] = np.where(has, r_last * np.exp(g * damped), np.nan)
     return out

@@ -22,9 +22,6 @@ cohort-component model. laag/hoog apply the same relative bands around this tota
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -33,78 +30,66 @@ from ..errors import InputError
 REQUIRED = ("gemeentecode", "jaar", "woningen")
 
 
+
+
+
+def _columns():
+    from ..groups.usercsv import Column
+
+    return (Column("gemeentecode", pattern=r"GM\d{4}", case="upper",
+                   pattern_hint=": verwacht een CBS-gemeentecode zoals GM0344"),
+            Column("jaar", kind="int"),
+            Column("woningen", kind="number"),
+            Column("gemeentenaam", required=False),
+            Column("opmerking", required=False))
+
+
 def read_programme(src, *, known_codes: set[str] | None = None) -> pd.DataFrame:
-    """Validated programme: DataFrame (gemeentecode, jaar, woningen) from a path or a DataFrame."""
+    """Validated programme: DataFrame (gemeentecode, jaar, woningen) from a path or a DataFrame.
+
+    Files are read with the project's strict user-CSV reader (comma or semicolon, decimal point or
+    comma, ambiguous numbers refused; every error names file, column and row)."""
     if isinstance(src, pd.DataFrame):
         df = src.copy()
         fname = "<bouwprogramma>"
-        for c in df.columns:
-            df[c] = df[c].astype(str)
+        for c in REQUIRED:
+            if c not in df.columns:
+                raise InputError(f"verplichte kolom ontbreekt (nodig: {', '.join(REQUIRED)})", file=fname, column=c,
+                                 row=1)
+        df = df[list(REQUIRED)].reset_index(drop=True)
+        df["regel"] = np.arange(len(df)) + 2
+        for i, (c, j, w) in enumerate(zip(df["gemeentecode"], df["jaar"], df["woningen"])):
+            if not (isinstance(c, str) and len(c) == 6 and c.startswith("GM") and c[2:].isdigit()):
+                raise InputError(f"'{c}' is geen gemeentecode (vorm GM0000)", file=fname, column="gemeentecode",
+                                 row=i + 2)
+            if known_codes is not None and c not in known_codes:
+                raise InputError(f"{c} heeft geen bevolkingsgegevens in de snapshot", file=fname,
+                                 column="gemeentecode", row=i + 2)
+            try:
+                float(w)
+                int(j)
+            except (TypeError, ValueError):
+                raise InputError(f"ongeldige regel ({j}, {w})", file=fname, column="woningen", row=i + 2) from None
+        df["jaar"] = df["jaar"].astype(int)
+        df["woningen"] = df["woningen"].astype(float)
+        dup = df.duplicated(["gemeentecode", "jaar"])
+        if dup.any():
+            i = int(np.flatnonzero(dup.to_numpy())[0])
+            raise InputError("dubbele sleutel (gemeentecode, jaar)", file=fname, column="jaar", row=i + 2)
     else:
-        p = Path(src)
-        fname = str(p)
-        if not p.exists():
-            raise InputError("bestand bestaat niet", file=p)
-        raw = p.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"geen UTF-8 (byte {exc.start})", file=p,
-                             row=raw[: exc.start].count(b"\n") + 1) from exc
-        if not text.strip():
-            raise InputError("bestand is leeg", file=p, row=1)
-        header = text.splitlines()[0]
-        sep = ";" if header.count(";") > header.count(",") else ","
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-        except pd.errors.ParserError as exc:
-            raise InputError(f"CSV niet eenduidig te lezen ({exc})", file=p) from exc
-        df.columns = [c.strip().lower() for c in df.columns]
-    for c in REQUIRED:
-        if c not in df.columns:
-            raise InputError(f"verplichte kolom ontbreekt (nodig: {', '.join(REQUIRED)})", file=fname, column=c, row=1)
-    if len(df) == 0:
-        raise InputError("geen gegevensregels", file=fname, row=2)
-    out = {"gemeentecode": [], "jaar": [], "woningen": []}
-    for i, (c, j, w) in enumerate(zip(df["gemeentecode"], df["jaar"], df["woningen"])):
-        row = i + 2
-        c = str(c).strip()
-        if not (len(c) == 6 and c.startswith("GM") and c[2:].isdigit()):
-            raise InputError(f"'{c}' is geen gemeentecode (vorm GM0000)", file=fname, column="gemeentecode", row=row)
-        if known_codes is not None and c not in known_codes:
-            raise InputError(f"{c} heeft geen bevolkingsgegevens in de snapshot", file=fname,
-                             column="gemeentecode", row=row)
-        js = str(j).strip()
-        if not js.isdigit() or not (1900 < int(js) < 2200):
-            raise InputError(f"'{js}' is geen jaartal", file=fname, column="jaar", row=row)
-        ws = str(w).strip().replace(" ", "")
-        if sep_is_decimal_comma(ws):
-            ws = ws.replace(".", "").replace(",", ".")
-        try:
-            v = float(ws)
-        except ValueError:
-            raise InputError(f"geen getal: '{w}'", file=fname, column="woningen", row=row) from None
-        if not np.isfinite(v):
-            raise InputError(f"ongeldige waarde '{w}'", file=fname, column="woningen", row=row)
-        out["gemeentecode"].append(c)
-        out["jaar"].append(int(js))
-        out["woningen"].append(v)
-    res = pd.DataFrame(out)
-    dup = res.duplicated(["gemeentecode", "jaar"], keep="first")
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(f"{res['gemeentecode'].iloc[i]} {res['jaar'].iloc[i]} staat twee keer in het bestand",
-                         file=fname, column="jaar", row=i + 2)
-    return res.sort_values(["gemeentecode", "jaar"]).reset_index(drop=True)
+        from ..groups.usercsv import read_user_csv
 
-
-def sep_is_decimal_comma(s: str) -> bool:
-    """'1.234,5' or '12,5' (Dutch Excel) -> True; '1234.5' -> False; '1,234.5' is refused later."""
-    if "," not in s:
-        return False
-    if "." in s:
-        return s.rfind(",") > s.rfind(".")
-    return True
+        fname = str(src)
+        df = read_user_csv(src, _columns(), key=("gemeentecode", "jaar"), known_gemeenten=known_codes)
+    bad = ~df["jaar"].between(1900, 2200)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"'{df['jaar'].iloc[i]}' is geen plausibel jaartal", file=fname, column="jaar",
+                         row=int(df["regel"].iloc[i]))
+    if not np.isfinite(df["woningen"].to_numpy(float)).all():
+        i = int(np.flatnonzero(~np.isfinite(df["woningen"].to_numpy(float)))[0])
+        raise InputError("ongeldige waarde", file=fname, column="woningen", row=int(df["regel"].iloc[i]))
+    return df[["gemeentecode", "jaar", "woningen"]].sort_values(["gemeentecode", "jaar"]).reset_index(drop=True)
 
 
 def stock_at(woningvoorraad: pd.DataFrame, code: str, as_of: int) -> float | None:

@@ -46,34 +46,41 @@ def layers(types: list[Constraint]) -> list[tuple[np.ndarray, np.ndarray]]:
 def rake(P: np.ndarray, types: list[Constraint], targets: np.ndarray, *, max_iter: int = 200,
          tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
     """Fit ``P`` (G, 2, NA) to ``targets`` (G, K). Returns the fitted states and, per gemeente,
-    the largest relative deviation from a margin after fitting."""
+    the largest relative deviation from a margin after fitting.
+
+    Stops when every margin holds within ``tol`` (relative), after ``max_iter`` sweeps, or when a
+    sweep no longer improves the fit (margins that contradict each other by rounding: IPF then
+    ends on the last layer, the totals, which therefore always hold)."""
     G = P.shape[0]
     X = P.reshape(G, -1).astype(float) + 1e-9
     if not types:
         return X.reshape(P.shape), np.zeros(G)
-    Ls = layers(types)
     T = np.asarray(targets, float)
-    dev = np.zeros(G)
-    for _ in range(max_iter):
-        for idx, M in Ls:
-            cur = X @ M.T
-            tgt = T[:, idx]
-            ok = ~np.isnan(tgt) & (cur > 0)
-            f = np.where(ok, np.divide(tgt, cur, out=np.ones_like(cur), where=ok), 1.0)
-            X *= 1.0 + (f - 1.0) @ M
-        dev = deviation(X, Ls, T)
-        if dev.max(initial=0.0) < tol:
-            break
-    return X.reshape(P.shape), dev
-
-
-def deviation(X: np.ndarray, Ls, T: np.ndarray) -> np.ndarray:
-    G = X.shape[0]
-    dev = np.zeros(G)
-    for idx, M in Ls:
-        cur = X @ M.T
+    prepared = []
+    for idx, M in layers(types):
         tgt = T[:, idx]
         ok = ~np.isnan(tgt)
-        rel = np.where(ok, np.abs(cur - np.nan_to_num(tgt)) / np.maximum(np.nan_to_num(tgt), 1.0), 0.0)
+        tgt0 = np.where(ok, tgt, 0.0)
+        prepared.append((M, tgt0, ok, np.maximum(tgt0, 1.0)))
+    prev = np.inf
+    for it in range(max_iter):
+        worst = 0.0
+        for M, tgt0, ok, _ in prepared:
+            cur = X @ M.T
+            good = ok & (cur > 0)
+            f = np.where(good, tgt0 / np.where(good, cur, 1.0), 1.0)
+            worst = max(worst, float(np.abs(f - 1.0).max(initial=0.0)))
+            X *= 1.0 + (f - 1.0) @ M
+        # worst = largest relative correction in this sweep (0 when every margin already held)
+        if worst < tol or (it >= 3 and prev - worst <= 1e-4 * max(worst, 1e-12)):
+            break
+        prev = worst
+    return X.reshape(P.shape), _deviation(X, prepared)
+
+
+def _deviation(X: np.ndarray, prepared) -> np.ndarray:
+    dev = np.zeros(X.shape[0])
+    for M, tgt0, ok, denom in prepared:
+        rel = np.where(ok, np.abs(X @ M.T - tgt0) / denom, 0.0)
         dev = np.maximum(dev, rel.max(axis=1))
     return dev

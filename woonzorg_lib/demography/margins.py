@@ -54,11 +54,10 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     if not use_2021:
         b5 = b5[b5["kwaliteit"] == "exact"]
     if len(b5):
-        has_sex = b5[b5["geslacht"].isin(["man", "vrouw"])][["gemeentecode", "jaar"]].drop_duplicates()
-        key = set(map(tuple, has_sex.to_numpy()))
-        keep = np.array([(g in ("man", "vrouw")) == ((c, j) in key) for c, j, g in
-                         zip(b5["gemeentecode"], b5["jaar"], b5["geslacht"])], dtype=bool)
-        b5 = b5[keep]
+        key = b5["gemeentecode"].astype(str) + "|" + b5["jaar"].astype(str)
+        sexed = b5["geslacht"].isin(["man", "vrouw"])
+        has_sex = key.isin(set(key[sexed]))
+        b5 = b5[(sexed & has_sex) | (~sexed & ~has_sex)]
         parts.append(pd.DataFrame({"g": b5["gemeentecode"].map(gi), "jaar": b5["jaar"].astype(int),
                                    "sex": b5["geslacht"].map(SEX_CODE), "lo": b5["leeftijd_van"].astype(int),
                                    "hi": b5["leeftijd_tot"].fillna(-1).astype(int),
@@ -80,27 +79,66 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     # consistency with the official total
     official = {(int(g), int(j)): v for g, j, v in
                 rows.loc[rows["kind"] == "totaal", ["g", "jaar", "value"]].itertuples(index=False)}
+    rows["scale"] = _source_scale(rows, official)
+    rows["target"] = rows["value"] * rows["scale"]
+    return rows
+
+
+def _chain_positions(struct: list[tuple[int, int, int]]) -> list[int] | None:
+    """Positions in ``struct`` [(sex, lo, hi)] of a partition of all ages: without sex, else men + women."""
+    def chain(sex):
+        iv = [(lo, hi, i) for i, (s, lo, hi) in enumerate(struct) if s == sex]
+        by: dict[int, list[tuple[int, int]]] = {}
+        for lo, hi, i in iv:
+            by.setdefault(lo, []).append((hi, i))
+
+        def walk(lo, depth=0):
+            if depth > 40:
+                return None
+            for hi, i in sorted(by.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
+                if hi < 0:
+                    return [i]
+                rest = walk(hi + 1, depth + 1)
+                if rest is not None:
+                    return [i] + rest
+            return None
+        return walk(0)
+
+    c = chain(2)
+    if c is not None:
+        return c
+    a, b = chain(0), chain(1)
+    return a + b if a is not None and b is not None else None
+
+
+def _source_scale(rows: pd.DataFrame, official: dict) -> np.ndarray:
+    """Per row: official total / the total of its source (gemeente, year, bron); 1 where unknown.
+    The partition is found once per (year, source, set of intervals) and reused across gemeenten."""
     scale = np.ones(len(rows))
     other = rows[rows["kind"] != "totaal"]
-    lo_a, hi_a = other["lo"].to_numpy(), other["hi"].to_numpy()
-    v_a, s_a = other["value"].to_numpy(), other["sex"].to_numpy()
-    idx_a = other.index.to_numpy()
-    for (g, j, _bron), pos in other.groupby(["g", "jaar", "bron"], sort=False).indices.items():
+    if other.empty:
+        return scale
+    pos = np.flatnonzero((rows["kind"] != "totaal").to_numpy())
+    g_a, j_a = other["g"].to_numpy(int), other["jaar"].to_numpy(int)
+    s_a, lo_a, hi_a = other["sex"].to_numpy(int), other["lo"].to_numpy(int), other["hi"].to_numpy(int)
+    v_a = other["value"].to_numpy(float)
+    cache: dict = {}
+    for (g, j, _b), idx in other.groupby(["g", "jaar", "bron"], sort=False).indices.items():
         off = official.get((int(g), int(j)))
         if off is None or np.isnan(off):
             continue
-        iv = {s: [] for s in (0, 1, 2)}
-        for p in pos:
-            iv[int(s_a[p])].append((int(lo_a[p]), int(hi_a[p]), float(v_a[p])))
-        src = _chain_total(iv[2])
-        if src is None:
-            a, b = _chain_total(iv[0]), _chain_total(iv[1])
-            src = a + b if a is not None and b is not None else None
-        if src and src > 0:
-            scale[idx_a[pos]] = off / src
-    rows["scale"] = scale
-    rows["target"] = rows["value"] * rows["scale"]
-    return rows
+        order = np.lexsort((hi_a[idx], lo_a[idx], s_a[idx]))
+        idx = idx[order]
+        struct = tuple(zip(s_a[idx].tolist(), lo_a[idx].tolist(), hi_a[idx].tolist()))
+        if struct not in cache:
+            cache[struct] = _chain_positions(list(struct))
+        ch = cache[struct]
+        if ch is None:
+            continue
+        src = float(v_a[idx[ch]].sum())
+        if src > 0:
+            scale[pos[idx]] = off / src
+    return scale
 
 
 class YearConstraints:

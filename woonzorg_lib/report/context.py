@@ -24,6 +24,18 @@ WONINGTYPE_LABELS = {
     "sociale_huur": "sociale huurwoning", "standplaats": "standplaats", "studenteneenheid": "studenteneenheid",
     "flex": "flexwoning",
 }
+SHORT_GROUP_NAMES = {
+    "ouderen": "Ouderen", "beperking": "Beperking", "ggz_bw": "Beschermd wonen", "mo_dakloos": "Dak- en thuislozen",
+    "jeugdzorg": "Jeugdzorg", "huiselijk_geweld": "Huiselijk geweld", "ex_gedetineerden": "Ex-gedetineerden",
+    "statushouders": "Statushouders", "arbeidsmigranten": "Arbeidsmigranten", "studenten": "Studenten",
+    "woonwagenbewoners": "Woonwagenbewoners", "urgenten": "Urgenten", "mantelzorg": "Mantelzorg",
+    "intramuraal_overig": "Overig intramuraal",
+}
+SHORT_TYPE_NAMES = {
+    "nultreden": "nultreden", "geclusterd": "geclusterd", "zorggeschikt": "zorggeschikt", "intramuraal": "intramuraal",
+    "zelfstandig_begeleid": "begeleid zelfstandig", "sociale_huur": "sociale huur", "standplaats": "standplaats",
+    "studenteneenheid": "studenteneenheid", "flex": "flexwoning",
+}
 METHOD_LABELS = {"prevalence": "kental × bevolking", "flow": "stroom", "policy": "taakstelling", "trend": "trend",
                  "local": "lokale cijfers"}
 KEY_LABELS = {"inwoners": "inwoners", "sociale_huur": "sociale huur", "vraag": "vraag", "mix": "mix (standaard)"}
@@ -480,7 +492,10 @@ class Context:
         """Region vraag per groep (main woningtype summed within one unit) per year: laag/midden/hoog
         columns, for the small-multiples chart."""
         d = self.demand[self.demand["maat"] == "vraag"]
-        d = d.assign(label=[f"{self.group_names.get(g, g)} ({e})" for g, e in zip(d["groep"], d["eenheid"])])
+        multi = set(d.drop_duplicates(["groep", "woningtype"]).groupby("groep").size().loc[lambda x: x > 1].index)
+        d = d.assign(label=[f"{SHORT_GROUP_NAMES.get(g, g)}"
+                            + (f": {SHORT_TYPE_NAMES.get(w, w)}" if g in multi else "") + f" ({e})"
+                            for g, w, e in zip(d["groep"], d["woningtype"], d["eenheid"])])
         piv = d.pivot_table(index=["groep", "label", "jaar"], columns="variant", values="waarde", aggfunc="sum")
         piv = piv.reset_index()
         order = {c: i for i, c in enumerate(self.catalogue["groep"])}
@@ -592,6 +607,11 @@ class Context:
             tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
         tot["verschil"] = tot["aandeel"] - tot["huidige_inspanning"]
         tot.attrs.update(totaal=total, jaren=years, componenten=list(getattr(effort, "attrs", {}).get("components", [])))
+        tot.attrs["totaal_waarden"] = {
+            "aandeel": 1.0, "huidige_inspanning": 1.0 if tot["huidige_inspanning"].notna().all() else float("nan"),
+            "per_jaar": float(tot["per_jaar"].sum()),
+            "verhuurcapaciteit": float(tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan"),
+            "druk": float(tot["per_jaar"].sum() / tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan")}
         return tot.sort_values("gemeentenaam").reset_index(drop=True)
 
     def key_sensitivity(self) -> pd.DataFrame:
@@ -625,6 +645,183 @@ class Context:
         order = {c: i for i, c in enumerate(self.catalogue["groep"])}
         t["_o"] = t["groep"].map(order)
         return t.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+    # -- summary and scenario comparison --------------------------------------------------------
+    def key_figures(self) -> dict:
+        """The headline numbers of the report (samenvatting)."""
+        k = self.population_summary_forecast()
+        ov = self.demand_overview()
+        w = ov[ov["eenheid"] == "woningen"]
+        t = self.tornado_data("woningen", top=3)
+        alloc = self.allocation_by_gemeente()
+        over = alloc[alloc["druk"] > 1.0]["gemeentenaam"].tolist() if "druk" in alloc.columns else []
+        biggest = w.sort_values("opgave", ascending=False).head(3)
+        return {**k, "opgave_woningen": float(w["opgave"].sum()), "opgave_woningen_laag": float(w["opgave_laag"].sum()),
+                "opgave_woningen_hoog": float(w["opgave_hoog"].sum()), "bruto": bool(w["bruto"].any()),
+                "grootste": [f"{r.groep_naam.split(' (')[0]}, {r.woningtype_naam}" for r in biggest.itertuples()],
+                "grootste_aandeel": float(biggest["opgave"].sum() / w["opgave"].sum()) if w["opgave"].sum() else float("nan"),
+                "gevoeligst": t["label"].tolist(), "boven_capaciteit": over, "n_gemeenten": len(self.codes),
+                "per_jaar": float(w["opgave"].sum()) / max(1, self.p.horizon - self.base_year)}
+
+    def summary_table(self) -> pd.DataFrame:
+        """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto."""
+        ov = self.demand_overview()
+        g = ov.groupby(["groep", "groep_naam", "eenheid"], as_index=False, sort=False).agg(
+            opgave=("opgave", "sum"), opgave_laag=("opgave_laag", "sum"), opgave_hoog=("opgave_hoog", "sum"),
+            bruto=("bruto", "any"))
+        return g
+
+    def scenario_changes(self) -> pd.DataFrame:
+        """Which parameters the scenario changes: default vs scenario value."""
+        if not self.p.scenario:
+            return pd.DataFrame(columns=["parameter", "standaard", "scenario", "verschil"])
+        a, b = self.default_parameter_set, self.parameter_set
+        rows = []
+        for key in b.keys():
+            ea, eb = a[key], b[key]
+            for field, label in (("waarde", ""), ("laag", " (laag)"), ("hoog", " (hoog)")):
+                va, vb = getattr(ea, field), getattr(eb, field)
+                if va != vb:
+                    rows.append({"parameter": key + label, "standaard": float(va), "scenario": float(vb),
+                                 "verschil": float(vb) - float(va)})
+        return pd.DataFrame(rows, columns=["parameter", "standaard", "scenario", "verschil"])
+
+    def _opgave_by(self, demand: pd.DataFrame, keys: list[str]) -> pd.Series:
+        d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == self.p.horizon) & (demand["variant"] == self.p.variant)]
+        return d.groupby(keys)["waarde"].sum()
+
+    def scenario_by_group(self) -> pd.DataFrame:
+        keys = ["groep", "woningtype", "eenheid"]
+        a, b = self._opgave_by(self.default_demand, keys), self._opgave_by(self.demand, keys)
+        df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+        df["verschil"] = df["scenario"] - df["standaard"]
+        df["verschil_pct"] = [d / s if s else float("nan") for d, s in zip(df["verschil"], df["standaard"])]
+        df["groep_naam"] = [f"{self.group_names.get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}"
+                            for g, w in zip(df["groep"], df["woningtype"])]
+        order = {c: i for i, c in enumerate(self.catalogue["groep"])}
+        df["_o"] = df["groep"].map(order)
+        return df.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+    def scenario_by_gemeente(self, eenheid: str = "woningen") -> pd.DataFrame:
+        keys = ["gemeentecode", "eenheid"]
+        a, b = self._opgave_by(self.default_demand, keys), self._opgave_by(self.demand, keys)
+        df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+        df = df[df["eenheid"] == eenheid].copy()
+        df["verschil"] = df["scenario"] - df["standaard"]
+        df["verschil_pct"] = [d / s if s else float("nan") for d, s in zip(df["verschil"], df["standaard"])]
+        df["gemeentenaam"] = df["gemeentecode"].map(self.names)
+        return df.sort_values("gemeentenaam").reset_index(drop=True)
+
+    def scenario_by_gemeente_group(self) -> pd.DataFrame:
+        """Only the (gemeente, groep) cells the scenario changes, largest change first."""
+        keys = ["gemeentecode", "groep", "woningtype", "eenheid"]
+        a, b = self._opgave_by(self.default_demand, keys), self._opgave_by(self.demand, keys)
+        df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+        df["verschil"] = df["scenario"] - df["standaard"]
+        df = df[df["verschil"].abs() > 0.5].copy()
+        df["gemeentenaam"] = df["gemeentecode"].map(self.names)
+        df["groep_naam"] = [f"{self.group_names.get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}"
+                            for g, w in zip(df["groep"], df["woningtype"])]
+        df["_abs"] = -df["verschil"].abs()
+        return df.sort_values(["_abs", "gemeentenaam", "groep"]).drop(columns="_abs").reset_index(drop=True)
+
+    # -- small helpers for the chapter texts ----------------------------------------------------
+    @staticmethod
+    def woningtype_label(w: str) -> str:
+        return WONINGTYPE_LABELS.get(w, w)
+
+    @staticmethod
+    def key_label(k: str) -> str:
+        return KEY_LABELS.get(k, k)
+
+    def sensitivity_overview(self, top: int = 3) -> pd.DataFrame:
+        frames = [self.tornado_data(u, top=top) for u in self.sensitivity_units()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["eenheid", "label", "opgave_laag", "opgave_midden", "opgave_hoog"])
+
+    def need_other_units(self) -> pd.DataFrame:
+        """Opgave in plaatsen, eenheden, bedden and standplaatsen: one row per gemeente, one column per
+        woonvorm × eenheid (attrs['columns']: column → (label, unit)); bruto flags in ``<col>__bruto``."""
+        n = self.need_by_type(None)
+        n = n[n["eenheid"] != "woningen"].copy()
+        n["kolom"] = n["woningtype"] + "__" + n["eenheid"]
+        wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="waarde", aggfunc="sum")
+        br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="bruto", aggfunc="any")
+        cols = list(wide.columns)
+        for c in cols:
+            wide[f"{c}__bruto"] = br[c].fillna(False).astype(bool)
+        wide = wide.reset_index().sort_values("gemeentenaam").reset_index(drop=True)
+        wide.attrs["columns"] = {c: (WONINGTYPE_LABELS.get(c.split("__")[0], c), c.split("__")[1]) for c in cols}
+        return wide
+
+    def key_description(self) -> list[dict]:
+        """The configured mix key as a small table (for wz.show_tables)."""
+        from ..verdeling import keys as vk
+
+        key = vk.load_key(vk.default_key_path())
+        rows = [{"indicator": vk.INDICATOREN.get(i.naam, i.naam), "naam": i.naam,
+                 "gewicht": fmt.pct(i.gewicht, 0),
+                 "richting": "meer is meer" if (i.richting or vk.DEFAULT_RICHTING.get(i.naam)) == "meer_is_meer"
+                 else "meer is minder"} for i in key.indicatoren_voor(None)]
+        return [{"df": pd.DataFrame(rows), "columns": {"naam": "Indicator", "indicator": "Betekenis",
+                                                       "gewicht": "Gewicht", "richting": "Richting"},
+                 "caption": f"Standaardsleutel ‘{key.naam}’",
+                 "note": " ".join(str(key.beschrijving or "").split()) + " Voor statushouders geldt de landelijke "
+                         "regel: naar rato van het aantal inwoners."}]
+
+    def allocation_text(self, ab: pd.DataFrame) -> str:
+        over = ab[ab["druk"] > 1.0]["gemeentenaam"].tolist() if "druk" in ab.columns else []
+        up = ab.sort_values("verschil", ascending=False).iloc[0]
+        down = ab.sort_values("verschil").iloc[0]
+        comp = ab.attrs.get("componenten") or []
+        comp_txt = {"inwoners_in_zorginstellingen": "inwoners in zorginstellingen", "adreslozen": "adreslozen",
+                    "uitwonende_studenten": "uitwonende studenten"}
+        parts = [f"De regio verdeelt {fmt.n(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
+                 f"({fmt.n(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
+        if ab["huidige_inspanning"].notna().all():
+            parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
+                         f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "
+                         f"({fmt.pp(down['verschil'])}). De huidige inspanning is gemeten als "
+                         f"{fmt.join([comp_txt.get(c, c) for c in comp])} (CBS), als deel van de regio.")
+        if over:
+            parts.append(f"In {fmt.join(over)} is de toewijzing per jaar groter dan de verhuurcapaciteit: daar is "
+                         "naast vrijkomende sociale huurwoningen ook nieuwbouw of transformatie nodig.")
+        return " ".join(parts)
+
+    def summary_text(self, kf: dict) -> str:
+        bruto = " (bruto: het bestaande aanbod is voor die woonvormen niet bekend)" if kf["bruto"] else ""
+        lines = [
+            f"- **Bevolking.** {self.naam} groeit in de variant {self.p.variant} van {fmt.n(kf['inwoners_basis'])} "
+            f"naar {fmt.n(kf['inwoners'])} inwoners in {kf['horizon']} ({fmt.pct(kf['groei'], sign=True)}); het aantal "
+            f"inwoners van 75 jaar en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}.",
+            f"- **Opgave.** Van {fmt.peildatum(self.base_year)} tot {fmt.peildatum(self.p.horizon)} zijn er voor de "
+            f"aandachtsgroepen {fmt.n(kf['opgave_woningen'])} woningen extra nodig{bruto}, ongeveer "
+            f"{fmt.n(kf['per_jaar'])} per jaar; de bandbreedte is {fmt.n(kf['opgave_woningen_laag'])} tot "
+            f"{fmt.n(kf['opgave_woningen_hoog'])}.",
+            f"- **Grootste posten.** {fmt.join(kf['grootste'])}: samen {fmt.pct(kf['grootste_aandeel'], 0)} van de "
+            f"opgave in woningen.",
+            f"- **Onzekerheid.** De uitkomst hangt het meest af van {fmt.join(kf['gevoeligst'])}. Lokale cijfers voor "
+            f"deze parameters maken de analyse het meest nauwkeuriger.",
+        ]
+        if kf["boven_capaciteit"]:
+            lines.append(f"- **Verdeling.** Met de standaardsleutel is de toewijzing per jaar in "
+                         f"{fmt.join(kf['boven_capaciteit'])} groter dan het aantal sociale huurwoningen dat per jaar "
+                         f"vrijkomt voor aandachtsgroepen.")
+        else:
+            lines.append("- **Verdeling.** Met de standaardsleutel blijft de toewijzing per jaar in elke gemeente "
+                         "binnen de verhuurcapaciteit voor aandachtsgroepen.")
+        return "\n".join(lines)
+
+    def scenario_text(self) -> str:
+        if not self.p.scenario:
+            return ("Dit rapport rekent met de standaardparameters (config/parameters.yaml); er is geen scenario "
+                    "opgegeven.")
+        ch = self.scenario_changes()
+        tot = self.scenario_by_gemeente("woningen")
+        a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
+        return (f"Scenario **{self.scenario_name}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
+                f"{self.p.horizon} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
+                f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
 
     # -- provenance and versions ----------------------------------------------------------------
     @cached_property

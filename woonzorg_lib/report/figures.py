@@ -55,7 +55,7 @@ def to_png(fig) -> bytes:
     plt.close(fig)
     pal = im.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    pal.save(buf, format="PNG", optimize=False, compress_level=9)
+    pal.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()
 
 
@@ -81,8 +81,7 @@ def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = No
         raise ValueError("the source line starts with 'Bron:'")
     if not peildatum:
         raise ValueError("every figure needs its reference date")
-    if title:
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    _title(fig, title or "")
     line = f"{source}. Peildatum: {peildatum}."
     wrapped = textwrap.wrap(line, 128)
     fig_h = fig.get_size_inches()[1]
@@ -90,15 +89,27 @@ def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = No
     bottom = 0.012 + len(wrapped) * line_h + 0.012
     lay = getattr(fig, "_wz_layout", None)
     if lay is not None:
-        fig.subplots_adjust(bottom=bottom + lay["axis_room"] / fig_h, top=lay["top"] - (0.05 if title else 0))
+        fig.subplots_adjust(bottom=bottom + lay["axis_room"] / fig_h, top=lay["top"])
     fig.text(0.01, 0.012, "\n".join(wrapped), fontsize=SOURCE_FONTSIZE, color=style.GREY, ha="left", va="bottom")
     w, h = (int(round(v * style.DPI)) for v in fig.get_size_inches())
     return figure_html(to_png(fig), alt=alt.strip(), caption=line, width=w, height=h)
 
 
+def _title(fig, title: str) -> None:
+    """Chart title at the top left of the figure (never cut off by a wide left margin)."""
+    if title:
+        fig.text(0.02, 1 - 0.12 / fig.get_size_inches()[1], title, fontsize=12, fontweight="bold",
+                 ha="left", va="top")
+
+
+def wrap_label(text, width: int = 30) -> str:
+    """Long category labels on two (or more) lines."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
 def label_room(labels, fontsize: float = 9.0, width_in: float = 8.0) -> float:
-    """Left margin (fraction) that fits the longest tick label of a horizontal bar chart."""
-    longest = max((len(str(x)) for x in labels), default=8)
+    """Left margin (fraction) that fits the longest tick label (longest line) of a horizontal bar chart."""
+    longest = max((len(line) for x in labels for line in wrap_label(x).split("\n")), default=8)
     inches = longest * fontsize * 0.6 / 72.0 + 0.25
     return min(0.45, max(0.1, inches / width_in))
 
@@ -149,8 +160,7 @@ def pyramid(df, *, year_a: int, year_b: int, title: str = ""):
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper right", ncols=1)
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
@@ -180,8 +190,7 @@ def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel
     ax.set_xlabel("jaar (stand op 1 januari)")
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     ax.legend(loc="best")
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
@@ -200,22 +209,21 @@ def backtest(df, *, x: str, y: str, hue: str | None = None, title: str = "", yla
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     if hue is not None:
         ax.legend(loc="best")
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
 # ----------------------------------------------------------------------------------------------
 # Groups and housing need
 def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: str | None = "laag",
-                    hi: str | None = "hoog", facet_labels: dict | None = None, ncols: int = 4, ylabel: str = "",
+                    hi: str | None = "hoog", facet_labels: dict | None = None, ncols: int = 3, ylabel: str = "",
                     title: str = ""):
     """One small panel per ``facet`` value: a line (``y``) with an interval band (``lo``–``hi``)."""
     keys = list(dict.fromkeys(df[facet]))
     nrows = max(1, math.ceil(len(keys) / ncols))
     fig, axes = new((8.0, 1.9 * nrows + 0.9), nrows=nrows, ncols=ncols, squeeze=False, sharex=True, left=0.09,
                     axis_room=0.3, top=1 - 0.55 / (1.9 * nrows + 0.9))
-    fig.subplots_adjust(wspace=0.38, hspace=0.55)
+    fig.subplots_adjust(wspace=0.42, hspace=0.55)
     for i, ax in enumerate(axes.flat):
         if i >= len(keys):
             ax.set_visible(False)
@@ -224,15 +232,14 @@ def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: s
         if lo and hi:
             ax.fill_between(g[x], g[lo], g[hi], color=style.BLUE, alpha=0.18, linewidth=0)
         ax.plot(g[x], g[y], color=style.BLUE, linewidth=1.6)
-        ax.set_title((facet_labels or {}).get(keys[i], str(keys[i])), fontsize=9, fontweight="bold")
+        ax.set_title((facet_labels or {}).get(keys[i], str(keys[i])), fontsize=8, fontweight="bold", loc="left")
         _thousands(ax)
         ax.tick_params(labelsize=7.5)
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(mticker.MaxNLocator(3, integer=True))
     if ylabel:
         fig.supylabel(ylabel, fontsize=9)
-    if title:
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    _title(fig, title)
     return fig
 
 
@@ -255,8 +262,7 @@ def stacked_bars(df, *, category: str, stack: str, value: str, title: str = "", 
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right", fontsize=8)
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
@@ -269,14 +275,13 @@ def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: st
     ax.barh(y, d[low] - base, left=base, color=style.SKY, label=low_label, height=0.7)
     ax.barh(y, d[high] - base, left=base, color=style.VERMILION, label=high_label, height=0.7)
     ax.axvline(base, color=style.DARK, linewidth=1)
-    ax.set_yticks(y, [str(v) for v in d[label]])
+    ax.set_yticks(y, [wrap_label(v) for v in d[label]])
     _thousands(ax, "x", percent=percent)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right", fontsize=8)
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
@@ -299,13 +304,12 @@ def dumbbell(df, *, label: str, a: str, b: str, a_label: str, b_label: str, titl
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right", fontsize=8)
-    if title:
-        ax.set_title(title)
+    _title(fig, title)
     return fig
 
 
 def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel: str = "aandeel",
-            percent: bool = True, order: list | None = None):
+            percent: bool = True, order: list | None = None, legend_title: str | None = None):
     """Per row one dot per ``series`` (e.g. the share of each gemeente under each verdeelsleutel)."""
     rows = order or sorted(df[label].unique(), key=str)
     pos = {r: i for i, r in enumerate(rows)}
@@ -322,9 +326,8 @@ def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel:
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8, title=series.replace("_", " "))
-    if title:
-        ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8, title=legend_title)
+    _title(fig, title)
     return fig
 
 
@@ -434,8 +437,7 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     cb.outline.set_visible(False)
     if label:
         cb.set_label(label)
-    if title:
-        fig.text(0.02, 0.965, title, fontsize=12, fontweight="bold", ha="left", va="top")
+    _title(fig, title)
     missing = sorted(set(values) - set(codes))
     if missing:
         ax.text(0, -0.02, "Geen grens in het bestand: " + ", ".join((names or {}).get(c, c) for c in missing),

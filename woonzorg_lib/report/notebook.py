@@ -70,9 +70,59 @@ def show_tables(specs: list[dict], threshold: int = 0) -> None:
                     caption=spec["caption"], threshold=threshold, note=spec.get("note"))
 
 
+def definitions(df, *, term: str, text: str, extra: str | None = None) -> None:
+    """A definition list (term → explanation) from a table prepared by the library."""
+    items = []
+    for rec in df.to_dict("records"):
+        body = _html.escape(str(rec[text]))
+        if extra and rec.get(extra):
+            body += f'<br><span class="wz-note">{_html.escape(str(rec[extra]))}</span>'
+        items.append(f"<dt>{_html.escape(str(rec[term]))}</dt><dd>{body}</dd>")
+    _display_html(f'<dl class="wz-glossary">{"".join(items)}</dl>')
+
+
 def html(fragment: str) -> None:
     """A prepared HTML fragment from the library (e.g. a glossary list)."""
     _display_html(fragment)
+
+
+def show_scenario(ctx) -> None:
+    """The scenario beside the default: changed parameters, opgave per groep and per gemeente, and
+    the gemeente × groep cells that change (nothing for a run without scenario)."""
+    from . import tables
+    from .tables import Col
+
+    if not ctx.p.scenario:
+        return
+    tables.show(ctx.scenario_changes(), [
+        Col("parameter", "Parameter"), Col("standaard", "Standaard", "waarde in eenheid", "dec2"),
+        Col("scenario", "Scenario", "waarde in eenheid", "dec2"), Col("verschil", "Verschil", "waarde in eenheid", "dec2"),
+    ], caption=f"Gewijzigde parameters in scenario {ctx.scenario_name}", threshold=0)
+    tables.show(ctx.scenario_by_group(), [
+        Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
+        Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
+        Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
+        Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
+        Col("verschil_pct", "Verschil", "%", "pct"),
+    ], caption=f"Opgave {ctx.periode.replace('-', '–')} per groep: scenario naast standaard",
+       threshold=ctx.p.threshold)
+    g = ctx.scenario_by_gemeente("woningen")
+    tables.show(g, [
+        Col("gemeentenaam", "Gemeente"), Col("standaard", "Standaard", "woningen", "count"),
+        Col("scenario", "Scenario", "woningen", "count"), Col("verschil", "Verschil", "woningen", "int"),
+        Col("verschil_pct", "Verschil", "%", "pct"),
+    ], caption=f"Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {ctx.naam}",
+       threshold=ctx.p.threshold)
+    cells = ctx.scenario_by_gemeente_group()
+    if len(cells):
+        tables.show(cells.head(40), [
+            Col("gemeentenaam", "Gemeente"), Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
+            Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
+            Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
+            Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
+        ], caption="Grootste verschuivingen per gemeente en groep", threshold=ctx.p.threshold,
+           note="Alleen cellen die met meer dan een halve eenheid veranderen; hoogstens 40 rijen, grootste eerst. "
+                "Alle cellen staan in de Excel-werkmap.")
 
 
 def write_excel(path: str) -> None:

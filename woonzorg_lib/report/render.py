@@ -157,8 +157,41 @@ def _get_exporter():
             c.HTMLExporter.mermaid_layout_elk_js_url = ""
         except Exception:  # pragma: no cover - older nbconvert
             pass
-        _exporter = HTMLExporter(config=c, template_name="basic")
+        _exporter = _slim_exporter_class(HTMLExporter)(config=c, template_name="basic")
     return _exporter
+
+
+def _slim_exporter_class(HTMLExporter):
+    """nbconvert's HTMLExporter without its final BeautifulSoup pass.
+
+    That pass re-parses the whole page only to put a placeholder alt text ("No description has been
+    provided…") on images without one and to add tabindex attributes to lab-template cells. Our
+    images always carry real alt text (``figures.show`` refuses a figure without it, and the HTML
+    checks verify it) and the basic template has no lab cells; skipping the pass saves about half a
+    second per report and keeps the template output byte for byte."""
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class SlimHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                     resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return SlimHTMLExporter
+
+
+def warm_up() -> None:
+    """Import nbconvert and build the exporter ahead of time (the worker calls this in a background
+    thread while the kernel runs)."""
+    _get_exporter()
 
 
 def slug(text: str) -> str:

@@ -400,6 +400,7 @@ def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
     quiet = lambda msg: None  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="woonzorg-bench-", dir=build_dir() if build_dir().exists() else None) as td:
         td = Path(td)
+        os.environ["WOONZORG_CACHE"] = str(td / "cache")  # a clean build: nothing cached from earlier runs
         n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
         floor_chapters = floor_notebooks(n, td / "floor_nb")
         t = time.perf_counter()

@@ -43,7 +43,10 @@ def _table_ids(table_name: str) -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda s: s.lower()))
 
 
-def bron(*, tables: list[str] | tuple[str, ...] = (), ids=(), extra: str = "") -> str:
+MAX_IDS = 6
+
+
+def bron(*, tables: list[str] | tuple[str, ...] = (), ids=(), extra: str = "", max_ids: int = MAX_IDS) -> str:
     """``bron(tables=["bevolking_totaal"])`` → ``'Bron: CBS, tabel 85644NED en 86059NED; bewerking woonzorg'``.
 
     ``tables``: processed table names (ids looked up in the provenance); ``ids``: CBS table ids or a
@@ -56,7 +59,13 @@ def bron(*, tables: list[str] | tuple[str, ...] = (), ids=(), extra: str = "") -
     ordered = sorted((i for i in all_ids if _ID_RE.fullmatch(i)), key=lambda s: s.lower())
     other = sorted((i for i in all_ids if not _ID_RE.fullmatch(i)), key=lambda s: s.lower())
     word = "tabel" if len(ordered) == 1 else "tabellen"
-    parts = [f"{word} {fmt.join(ordered)}"] if ordered else []
+    if len(ordered) > max_ids:
+        shown = ordered[:max_ids - 1]
+        rest = len(ordered) - len(shown)
+        listed = ", ".join(shown) + f" en {rest} andere (zie Bronnen en aannames)"
+    else:
+        listed = fmt.join(ordered)
+    parts = [f"{word} {listed}"] if ordered else []
     parts += ["gebiedsindeling (gemeentegrenzen)" if o == "gebiedsindelingen" else o for o in other]
     head = "Bron: CBS, " + ", ".join(parts) if parts else "Bron: CBS"
     tail = "; bewerking woonzorg"

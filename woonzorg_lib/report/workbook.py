@@ -78,6 +78,82 @@ def _demography_sheets(ctx) -> list[Sheet]:
     return [demo, leeftijd, componenten]
 
 
+def _demand_sheets(ctx) -> list[Sheet]:
+    d = ctx.demand.copy()
+    basis = ctx.opgave_basis.set_index(["gemeentecode", "groep", "woningtype"])["basis"]
+    d["basis_opgave"] = [basis.get((c, g, w), "") if m == "opgave" else ""
+                         for c, g, w, m in zip(d["gemeentecode"], d["groep"], d["woningtype"], d["maat"])]
+    d.insert(1, "gemeentenaam", d["gemeentecode"].map(ctx.names))
+    vraag = Sheet("Vraag", d, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"), "groep": ("Groep", "text"),
+        "jaar": ("Jaar", "year"), "variant": ("Variant", "text"), "soort": ("Stand/stroom", "text"),
+        "eenheid": ("Eenheid", "text"), "maat": ("Maat (vraag/aanbod/opgave)", "text"),
+        "woningtype": ("Woningtype", "text"), "waarde": ("Waarde (in de eenheid)", "count"),
+        "basis_opgave": ("Opgave netto of bruto", "text")},
+        note="Kolommen als 'woonzorg demand' (CONTRACTS). Stand: 1 januari van 'jaar'; stroom: in kalenderjaar 'jaar'. "
+             "Opgave: cumulatief vanaf 1 januari van het basisjaar; bruto waar het aanbod onbekend is.")
+    nw = ctx.need_wide("woningen")
+    cols = {"gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text")}
+    for t in nw.attrs["types"]:
+        cols[t] = (f"{ctx.woningtype_label(t)} (woningen)", "count")
+    cols["totaal"] = ("Totaal (woningen)", "count")
+    cols["per_1000"] = (f"Per 1.000 inwoners ({ctx.base_year})", "dec1")
+    woon = Sheet("Woonbehoefte", nw, cols,
+                 note=f"Opgave in woningen {ctx.periode}, variant {ctx.p.variant}, per gemeente en woonvorm. "
+                      "Bruto waar het aanbod onbekend is (zie blad Vraag).")
+    t = ctx.sensitivity.copy()
+    tornado = Sheet("Gevoeligheid", t, {
+        "eenheid": ("Eenheid", "text"), "parameter": ("Parameter", "text"),
+        "opgave_laag": ("Opgave bij lage waarde", "dec1"), "opgave_midden": ("Opgave midden", "dec1"),
+        "opgave_hoog": ("Opgave bij hoge waarde", "dec1"), "bereik": ("Bereik", "dec1")},
+        note=f"Opgave van de regio tot {ctx.p.horizon} met één parameter aan de onder- of bovenkant van zijn "
+             "bandbreedte (overige parameters midden).", suppress=False)
+    return [vraag, woon, tornado]
+
+
+def _allocation_sheets(ctx) -> list[Sheet]:
+    a = ctx.allocation.copy()
+    a.insert(1, "gemeentenaam", a["gemeentecode"].map(ctx.names))
+    alloc = Sheet("Verdeling", a, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"), "groep": ("Groep", "text"),
+        "woningtype": ("Woningtype", "text"), "periode": ("Periode", "text"), "sleutel": ("Sleutel", "text"),
+        "aandeel": ("Aandeel (%)", "pct"), "toewijzing": ("Toewijzing (hele eenheden)", "count"),
+        "huidige_inspanning": ("Huidige inspanning (%)", "pct"), "verschil": ("Verschil (procentpunt)", "pp")},
+        note="Kolommen als 'woonzorg allocate' (CONTRACTS); per groep, woningtype, periode en sleutel tellen de "
+             "toewijzingen op tot de regionale taak.")
+    ab = ctx.allocation_by_gemeente()
+    summ = Sheet("Verdeling_gemeenten", ab, {
+        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
+        "toewijzing": ("Toewijzing woningen (mix)", "count"), "aandeel": ("Aandeel (%)", "pct"),
+        "huidige_inspanning": ("Huidige inspanning (%)", "pct"), "verschil": ("Verschil (procentpunt)", "pp"),
+        "per_jaar": ("Toewijzing per jaar (woningen)", "dec1"),
+        "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "dec1"),
+        "druk": ("Druk (toewijzing ÷ capaciteit)", "dec2")},
+        note="Alle taken in woningen samen, standaardsleutel (mix).")
+    return [alloc, summ]
+
+
+def _parameter_sheet(ctx) -> Sheet:
+    t = ctx.parameter_table()
+    return Sheet("Parameters", t, {
+        "parameter": ("Parameter", "text"), "waarde": ("Midden", "dec2"), "laag": ("Laag", "dec2"),
+        "hoog": ("Hoog", "dec2"), "eenheid": ("Eenheid", "text"), "richting": ("Richting", "text"),
+        "aanname_tekst": ("Aanname?", "text"), "bron": ("Bron", "text"), "datum": ("Peildatum", "text"),
+        "toelichting": ("Toelichting", "text")},
+        note="config/parameters.yaml" + (f" met scenario {ctx.scenario_name}" if ctx.scenario_name else ""),
+        suppress=False, widths={"parameter": 44, "bron": 60, "toelichting": 80})
+
+
+def _backtest_sheet(ctx) -> Sheet:
+    b = ctx.backtest_table()
+    return Sheet("Terugtoets", b, {
+        "run": ("Peiljaar → doeljaar", "text"), "horizon": ("Jaren vooruit", "int"), "groep": ("Leeftijd", "text"),
+        "n": ("Gemeenten", "int"), "model": ("woonzorg (gem. afwijking %)", "pct"),
+        "laatste": ("Laatste cijfer (%)", "pct"), "lineair": ("Rechte lijn (%)", "pct"),
+        "geometrisch": ("Vast groeipercentage (%)", "pct"), "bias": ("Richting woonzorg (%)", "pct"),
+        "p90": ("90e percentiel afwijking (%)", "pct")}, suppress=False)
+
+
 def sheets_for(ctx) -> list[Sheet]:
     sheets = [_meta_sheet(ctx)]
     g = ctx.gemeenten_overview
@@ -93,6 +169,10 @@ def sheets_for(ctx) -> list[Sheet]:
         "gemeentecode": ("Gemeentecode", "text"), "jaar": ("Jaar (1 januari)", "year"),
         "waarde": ("Inwoners (personen)", "int"), "bron": ("CBS-tabel", "text")}, suppress=False))
     sheets += _demography_sheets(ctx)
+    sheets.append(_backtest_sheet(ctx))
+    sheets += _demand_sheets(ctx)
+    sheets += _allocation_sheets(ctx)
+    sheets.append(_parameter_sheet(ctx))
     for extra in getattr(ctx, "extra_sheets", lambda: [])():
         sheets.append(extra)
     sheets.append(_sources_sheet(ctx))

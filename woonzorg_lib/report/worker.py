@@ -93,6 +93,11 @@ def execute(job: dict, *, chapters: list[Path], extra_cells: list[str], executed
     for src in extra_cells:
         nb.cells.append(render.runner_cell(src))
     executed_path.parent.mkdir(parents=True, exist_ok=True)
+    import threading
+
+    # nbconvert's import and template setup overlap with the kernel's work (the worker only waits)
+    warm = threading.Thread(target=render.warm_up, daemon=True)
+    warm.start()
     attempts = 0
     while True:
         attempts += 1
