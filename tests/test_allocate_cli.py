@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .badinput._cli import REGION, ROOT, copy_good, good_outputs, no_traceback, run_many, sha256
+from .badinput._cli import REGION, ROOT, copy_good, good_outputs, no_traceback, sha256, start_good_outputs, submit
 
 COLUMNS = ["gemeentecode", "groep", "woningtype", "periode", "sleutel", "aandeel", "toewijzing",
            "huidige_inspanning", "verschil"]
@@ -62,17 +62,19 @@ def runs(tmp_path_factory):
         keys[name] = tmp / f"sleutel_{name}.yaml"
         keys[name].write_text(_edit_default(edits), encoding="utf-8")
     out = {n: tmp / f"{n}.csv" for n in ("raised", "taak", "negative", "unknown")}
-    before_unknown = copy_good("allocate", out["unknown"])  # a previous good output at the same path
+    start_good_outputs()
     assert not out["negative"].exists()
-    res = run_many([
-        ("allocate", "--region", REGION, "--key", keys["raised"], "--out", out["raised"]),
-        ("allocate", "--region", REGION, "--taak", 100, "--groep", "statushouders", "--woningtype", "sociale_huur",
-         "--out", out["taak"]),
-        ("allocate", "--region", REGION, "--key", keys["negative"], "--out", out["negative"]),
-        ("allocate", "--region", REGION, "--key", keys["unknown"], "--out", out["unknown"]),
-    ])
+    futures = {
+        "raised": submit(("allocate", "--region", REGION, "--key", keys["raised"], "--out", out["raised"])),
+        "taak": submit(("allocate", "--region", REGION, "--taak", 100, "--groep", "statushouders",
+                        "--woningtype", "sociale_huur", "--out", out["taak"])),
+        "negative": submit(("allocate", "--region", REGION, "--key", keys["negative"], "--out", out["negative"])),
+    }
+    before_unknown = copy_good("allocate", out["unknown"])  # a previous good output at the same path
+    futures["unknown"] = submit(("allocate", "--region", REGION, "--key", keys["unknown"], "--out", out["unknown"]))
+    res = {name: f.result() for name, f in futures.items()}
     return {"base": good_outputs()["allocate"], "demand": good_outputs()["demand"], "keys": keys, "out": out,
-            "res": dict(zip(("raised", "taak", "negative", "unknown"), res)), "before_unknown": before_unknown}
+            "res": res, "before_unknown": before_unknown}
 
 
 @pytest.fixture(scope="module")

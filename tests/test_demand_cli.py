@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .badinput._cli import REGION, ROOT, good_outputs, no_traceback, run_many
+from .badinput._cli import REGION, ROOT, good_outputs, no_traceback, start_good_outputs, submit
 
 COLUMNS = ["gemeentecode", "groep", "jaar", "variant", "soort", "eenheid", "maat", "woningtype", "waarde"]
 KEY = COLUMNS[:-1]
@@ -54,18 +54,21 @@ def _changed_params(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demand_cli")
-    base = good_outputs()["demand"]  # woonzorg demand --region midden-limburg --until 2030 --out …
+    start_good_outputs()  # woonzorg demand --region midden-limburg --until 2030 --out … (shared)
     params = _changed_params(tmp)
     scenario = ROOT / "config" / "examples" / "scenario_voorbeeld.yaml"
-    changed, scen = tmp / "changed.csv", tmp / "scenario.csv"
-    res = run_many([
-        ("demand", "--region", REGION, "--until", 2030, "--params", params, "--out", changed),
-        ("demand", "--region", REGION, "--until", 2030, "--scenario", scenario, "--out", scen),
-    ])
-    for r in res:
+    changed, scen, twice = tmp / "changed.csv", tmp / "scenario.csv", tmp / "twice.csv"
+    futures = [
+        submit(("demand", "--region", REGION, "--until", 2026, "--variant", "midden", "--variant", "hoog",
+                "--variant", "midden", "--out", twice)),
+        submit(("demand", "--region", REGION, "--until", 2030, "--params", params, "--out", changed)),
+        submit(("demand", "--region", REGION, "--until", 2030, "--scenario", scenario, "--out", scen)),
+    ]
+    base = good_outputs()["demand"]
+    for r in [f.result() for f in futures]:
         assert r.returncode == 0, r.stderr
         no_traceback(r)
-    return {"base": base, "changed": changed, "scenario": scen}
+    return {"base": base, "changed": changed, "scenario": scen, "twice": twice}
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +188,15 @@ def test_variants_carry_through(num):
     differs = y30.groupby(level="groep").apply(lambda t: bool((t["hoog"] - t["laag"]).abs().max() > 1e-6))
     # jeugdzorg's rate has no range but its share does; every group has some parameter range
     assert differs.all(), differs[~differs]
+
+
+def test_repeated_variant_option_still_one_row_per_key(runs):
+    """`--variant midden --variant hoog --variant midden`: each chosen variant once (CONTRACTS: one row
+    per key), sorted like every export."""
+    d = _read(runs["twice"])
+    assert set(d["variant"]) == {"midden", "hoog"}
+    dup = d[d.duplicated(KEY, keep=False)]
+    assert dup.empty, f"{len(dup)} rows share a key, e.g.\n{dup.head(4)}"
 
 
 # ---------------------------------------------------------------- one changed rate

@@ -58,6 +58,39 @@ def test_bronnen_en_aannames_has_provenance_version_parameters(html):
     assert "threshold" in body and "variant" in body
 
 
+def test_every_paragraph_of_the_notebooks_reaches_the_page(html):
+    """Guards against a rendering step silently swallowing content (e.g. an unclosed tag)."""
+    import html as html_mod
+    import json as json_mod
+
+    from tests.test_notebooks_static import NOTEBOOKS
+
+    visible = html_mod.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S)))
+    visible = re.sub(r"\s+", " ", re.sub(r"[*_#`>\[\]()-]", " ", visible))
+    checked = 0
+    for path in NOTEBOOKS:
+        nb = json_mod.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            src = "".join(cell["source"])
+            for para in src.split("\n\n"):
+                words = re.sub(r"[*_#`>\[\]()-]", " ", para)
+                words = re.sub(r"\s+", " ", words).strip()
+                if len(words) < 30 or words.startswith("|"):
+                    continue
+                probe = " ".join(words.split()[:6])
+                assert probe in visible, f"{path.name}: tekst ontbreekt in de HTML: {probe!r}"
+                checked += 1
+    assert checked > 40
+
+
+def test_no_self_closing_tags_and_chapters_have_content(html):
+    assert not re.search(r"<(a|div|span|p|section)\b[^>]*/>", html)
+    for sec in re.findall(r'<section class="wz-chapter".*?</section>', html, re.S):
+        assert len(re.sub(r"<[^>]+>", "", sec).strip()) > 200
+
+
 def test_size_budget(built):
     assert built["html"].stat().st_size <= check.MAX_BYTES
 

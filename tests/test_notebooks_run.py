@@ -85,3 +85,23 @@ def test_last_good_report_stays_published_when_a_rebuild_fails(tmp_path, built):
     rc = runner.run([REGION], jobs_n=1, out=out, say=lambda m: None, chapters_dir=chapters)
     assert rc == 1
     assert (out / REGION / "index.html").read_bytes() == good
+
+
+def test_scenario_writes_its_own_folder_and_compares_with_the_default(tmp_path, built):
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    scen = tmp_path / "krapte.yaml"
+    scen.write_text("naam: krapte\nurgenten.urgentieverklaringen_per_1000_huishoudens: 3.0\n", encoding="utf-8")
+    lines: list[str] = []
+    rc = runner.run([REGION], jobs_n=1, out=out, scenario=scen, say=lines.append)
+    assert rc == 0, "\n".join(lines)
+    page = (out / REGION / "krapte" / "index.html").read_text(encoding="utf-8")
+    assert (out / REGION / "krapte" / f"{REGION}.xlsx").is_file()
+    assert "scenario krapte" in page
+    assert "Gewijzigde parameters in scenario krapte" in page
+    assert "urgenten.urgentieverklaringen_per_1000_huishoudens" in page
+    assert "scenario naast standaard" in page
+    # the default report is untouched and the overview lists both
+    assert (out / REGION / "index.html").read_bytes() == built["html"].read_bytes()
+    idx = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REGION}/krapte/index.html"' in idx and f'href="{REGION}/index.html"' in idx

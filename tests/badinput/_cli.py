@@ -17,7 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -25,13 +25,20 @@ from typing import Sequence
 from ..conftest import ROOT, run_cli
 
 REGION = "midden-limburg"
-WORKERS = max(2, min(4, os.cpu_count() or 2))
+WORKERS = max(3, min(4, os.cpu_count() or 2))
+_POOL = ThreadPoolExecutor(max_workers=WORKERS)  # one pool for the process: the cores stay busy
+atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
 
 
-def run_many(calls: Sequence[Sequence[object]], workers: int = WORKERS) -> list[subprocess.CompletedProcess]:
+def submit(args: Sequence[object]) -> Future:
+    """Start ``run_cli(*args)`` in the background (the shared pool); ``.result()`` gives the process."""
+    return _POOL.submit(run_cli, *args)
+
+
+def run_many(calls: Sequence[Sequence[object]]) -> list[subprocess.CompletedProcess]:
     """Run ``run_cli(*args)`` for every argument list, concurrently; results in input order."""
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda args: run_cli(*args), calls))
+    futures = [submit(args) for args in calls]
+    return [f.result() for f in futures]
 
 
 def sha256(path: Path) -> str:
@@ -44,20 +51,28 @@ def no_traceback(res: subprocess.CompletedProcess) -> None:
 
 
 @lru_cache(maxsize=1)
-def good_outputs() -> dict[str, Path]:
-    """Paths of the good demand and allocate CSVs (read-only: copy before changing)."""
+def start_good_outputs() -> tuple[Path, dict[str, Future]]:
+    """Start writing the good demand and allocate CSVs (once per process); see :func:`good_outputs`."""
     folder = Path(tempfile.mkdtemp(prefix="woonzorg-good-"))
     atexit.register(shutil.rmtree, folder, True)
-    demand, allocate = folder / "demand.csv", folder / "allocate.csv"
-    results = run_many([
-        ("demand", "--region", REGION, "--until", 2030, "--out", demand),
-        ("allocate", "--region", REGION, "--out", allocate),
-    ])
-    for res in results:
+    futures = {
+        "demand": submit(("demand", "--region", REGION, "--until", 2030, "--out", folder / "demand.csv")),
+        "allocate": submit(("allocate", "--region", REGION, "--out", folder / "allocate.csv")),
+    }
+    return folder, futures
+
+
+@lru_cache(maxsize=1)
+def good_outputs() -> dict[str, Path]:
+    """Paths of the good demand and allocate CSVs (read-only: copy before changing)."""
+    folder, futures = start_good_outputs()
+    out: dict[str, Path] = {"folder": folder}
+    for kind, fut in futures.items():
+        res = fut.result()
         assert res.returncode == 0, res.stderr
-    for p in (demand, allocate):
-        p.chmod(0o444)
-    return {"demand": demand, "allocate": allocate, "folder": folder}
+        out[kind] = folder / f"{kind}.csv"
+        out[kind].chmod(0o444)
+    return out
 
 
 def copy_good(kind: str, target: Path) -> str:
@@ -68,4 +83,5 @@ def copy_good(kind: str, target: Path) -> str:
     return sha256(target)
 
 
-__all__ = ["REGION", "ROOT", "copy_good", "good_outputs", "no_traceback", "run_many", "run_cli", "sha256"]
+__all__ = ["REGION", "ROOT", "copy_good", "good_outputs", "no_traceback", "run_cli", "run_many", "sha256",
+           "start_good_outputs", "submit"]

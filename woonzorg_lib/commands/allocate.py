@@ -22,12 +22,29 @@ def _run(args) -> int:
                          column="--periode", file="<opdrachtregel>")
     region = regions.load_region(args.region)
     params = load_parameters(args.params, scenario=args.scenario)
+    from ..verdeling.keys import standard_keys
+
+    standard_keys(args.key)  # read and validate the key file before any computation
     taken = None
     if args.taak is not None:
+        from ..groups.catalogue import CATALOGUE
         from ..verdeling.allocate import task_table
 
         if not (args.groep and args.woningtype):
             raise InputError("--taak vraagt ook --groep en --woningtype", column="--taak", file="<opdrachtregel>")
+        if args.taak < 0:
+            raise InputError(f"--taak moet 0 of meer zijn, niet {args.taak}", column="--taak", file="<opdrachtregel>")
+        if args.groep not in CATALOGUE:
+            import difflib
+
+            close = difflib.get_close_matches(args.groep, list(CATALOGUE), n=1)
+            hint = f" (bedoelt u '{close[0]}'?)" if close else ""
+            raise InputError(f"onbekende groep '{args.groep}'{hint}; bekend: {', '.join(CATALOGUE)}",
+                             column="--groep", file="<opdrachtregel>")
+        wt = CATALOGUE[args.groep].woningtypen
+        if args.woningtype not in wt:
+            raise InputError(f"groep {args.groep} kent woningtype '{args.woningtype}' niet; wel: {', '.join(wt)}",
+                             column="--woningtype", file="<opdrachtregel>")
         taken = task_table(args.taak, groep=args.groep, woningtype=args.woningtype, periode=args.periode)
     df = pipeline.region_allocation(region, key=args.key, periode=args.periode, method=args.methode,
                                     params=params, taken=taken)

@@ -16,7 +16,7 @@ def _run(args) -> int:
     local = None
     if args.local:
         local = read_local_figures(args.local, known_gemeenten=set(region.gemeenten), tot_jaar=args.until)
-    variants = tuple(args.variant) if args.variant else pipeline.VARIANTS
+    variants = tuple(v for v in pipeline.VARIANTS if v in args.variant) if args.variant else pipeline.VARIANTS
     df = pipeline.region_demand(region, until=args.until, params=params, local_figures=local, variants=variants)
     atomic.write_csv(out, df, float_format="%.6f")
     print(f"{len(df)} rijen geschreven naar {out} ({region.naam}, tot {args.until}, varianten {', '.join(variants)})")

@@ -334,9 +334,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
             ws[ok] += 1
         f_loc = np.exp(float(sv["krimp_lokaal"]) * np.where(ws > 0, logs / np.maximum(ws, 1), 0.0))
 
-    rows = margins.constraint_rows(inp, codes, use_2021=bool(sb["banden_2021"]))
-    if band_years_max is not None:
-        rows = rows[~(rows["kind"].str.startswith("band") & (rows["jaar"] > band_years_max))]
+    rows = margins.constraint_rows(inp, codes, use_2021=bool(sb["banden_2021"]), band_years_max=band_years_max)
     max_iter, tol = int(sb["ipf_iteraties"]), float(sb["ipf_tolerantie"])
     yc = margins.YearConstraints(rows, G)
 

@@ -17,49 +17,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SEX_CODE = {"man": 0, "vrouw": 1, "totaal": 2}
+
+def _gidx(s: pd.Series, index: pd.Index) -> np.ndarray:
+    return index.get_indexer(s.astype(str))
 
 
-def _chain_total(iv: list[tuple[int, int, float]]) -> float | None:
-    """Sum of a set of intervals that partitions 0..open (hi = -1), or None."""
-    by_lo: dict[int, list[tuple[int, float]]] = {}
-    for lo, hi, v in iv:
-        by_lo.setdefault(lo, []).append((hi, v))
-
-    def walk(lo: int, depth: int) -> float | None:
-        if depth > 40:
-            return None
-        for hi, v in sorted(by_lo.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
-            if hi < 0:
-                return v
-            rest = walk(hi + 1, depth + 1)
-            if rest is not None:
-                return v + rest
-        return None
-
-    return walk(0, 0)
+def _sex(s: pd.Series) -> np.ndarray:
+    v = s.astype(str).to_numpy()
+    return np.where(v == "man", 0, np.where(v == "vrouw", 1, 2))
 
 
-def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021: bool = True) -> pd.DataFrame:
+def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021: bool = True,
+                    band_years_max: int | None = None) -> pd.DataFrame:
     """Long table of constraints: g, jaar, sex, lo, hi (-1 open), value, kind, bron, scale."""
     gi = {c: i for i, c in enumerate(codes)}
+    cidx = pd.Index(codes)
     parts = []
     tot = inp["bevolking_totaal"]
     tot = tot[tot["gemeentecode"].isin(gi)]
-    parts.append(pd.DataFrame({"g": tot["gemeentecode"].map(gi), "jaar": tot["jaar"].astype(int), "sex": 2,
+    parts.append(pd.DataFrame({"g": _gidx(tot["gemeentecode"], cidx), "jaar": tot["jaar"].astype(int), "sex": 2,
                                "lo": 0, "hi": -1, "value": tot["waarde"].astype(float), "kind": "totaal",
                                "bron": "totaal"}))
     b5 = inp["bevolking_5j"]
     b5 = b5[b5["gemeentecode"].isin(gi)]
     if not use_2021:
         b5 = b5[b5["kwaliteit"] == "exact"]
+    if band_years_max is not None:            # validation: bands after this year are hidden
+        b5 = b5[b5["jaar"] <= band_years_max]
     if len(b5):
         key = b5["gemeentecode"].astype(str) + "|" + b5["jaar"].astype(str)
         sexed = b5["geslacht"].isin(["man", "vrouw"])
         has_sex = key.isin(set(key[sexed]))
         b5 = b5[(sexed & has_sex) | (~sexed & ~has_sex)]
-        parts.append(pd.DataFrame({"g": b5["gemeentecode"].map(gi), "jaar": b5["jaar"].astype(int),
-                                   "sex": b5["geslacht"].map(SEX_CODE), "lo": b5["leeftijd_van"].astype(int),
+        parts.append(pd.DataFrame({"g": _gidx(b5["gemeentecode"], cidx), "jaar": b5["jaar"].astype(int),
+                                   "sex": _sex(b5["geslacht"]), "lo": b5["leeftijd_van"].astype(int),
                                    "hi": b5["leeftijd_tot"].fillna(-1).astype(int),
                                    "value": b5["waarde"].astype(float),
                                    "kind": np.where(b5["kwaliteit"] == "exact", "band_exact", "band_benadering"),
@@ -67,11 +58,18 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     m = inp["bevolking_marges"]
     m = m[m["gemeentecode"].isin(gi)]
     if len(m):
-        parts.append(pd.DataFrame({"g": m["gemeentecode"].map(gi), "jaar": m["jaar"].astype(int),
-                                   "sex": m["geslacht"].map(SEX_CODE), "lo": m["leeftijd_van"].astype(int),
+        parts.append(pd.DataFrame({"g": _gidx(m["gemeentecode"], cidx), "jaar": m["jaar"].astype(int),
+                                   "sex": _sex(m["geslacht"]), "lo": m["leeftijd_van"].astype(int),
                                    "hi": m["leeftijd_tot"].fillna(-1).astype(int), "value": m["waarde"].astype(float),
                                    "kind": "marge", "bron": m["bron"].astype(str)}))
     rows = pd.concat(parts, ignore_index=True)
+    # where exact bands by sex exist, broad margins of the same gemeente-year add nothing (they are
+    # sums of the bands; in the snapshot identical) and are left out
+    gj = rows["g"].to_numpy(np.int64) * 10000 + rows["jaar"].to_numpy(np.int64)
+    exact = np.unique(gj[(rows["kind"] == "band_exact").to_numpy()])
+    if len(exact):
+        drop = (rows["kind"] == "marge").to_numpy() & np.isin(gj, exact)
+        rows = rows[~drop].reset_index(drop=True)
     rows["g"] = rows["g"].astype(int)
     rows["sex"] = rows["sex"].astype(int)
     rows["lo"] = rows["lo"].astype(int)

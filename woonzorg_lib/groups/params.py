@@ -45,6 +45,54 @@ ENTRY_FIELDS = ("waarde", "laag", "hoog", "eenheid", "bron", "datum", "aanname",
                 "richting", "leeftijd_van", "leeftijd_tot", "geslacht")
 
 
+# The unit each parameter must have: the model code assumes it (a rate per 1000 is divided by
+# 1000, a share must lie in 0-1). A file that gives another unit is refused, never silently used.
+EXPECTED_UNITS: dict[str, str] = {
+    "ouderen.intramuraal_per_1000_65_74": "per_1000_leeftijdsgroep",
+    "ouderen.intramuraal_per_1000_75_84": "per_1000_leeftijdsgroep",
+    "ouderen.intramuraal_per_1000_85_89": "per_1000_leeftijdsgroep",
+    "ouderen.intramuraal_per_1000_90_plus": "per_1000_leeftijdsgroep",
+    "ouderen.nultreden_per_1000_75_plus": "per_1000_leeftijdsgroep",
+    "ouderen.geclusterd_per_1000_75_plus": "per_1000_leeftijdsgroep",
+    "ouderen.zorggeschikt_per_1000_75_plus": "per_1000_leeftijdsgroep",
+    "beperking.ghz_verblijf_per_1000_18_plus": "per_1000_leeftijdsgroep",
+    "ggz_bw.bw_per_1000_inwoners": "per_1000_inwoners",
+    "ggz_bw.uitstroom_aandeel_per_jaar": "aandeel_per_jaar",
+    "ggz_bw.personen_per_woning": "personen_per_woning",
+    "mo_dakloos.woningen_per_1000_inwoners": "per_1000_inwoners",
+    "mo_dakloos.woningen_per_1000_inwoners_g4": "per_1000_inwoners",
+    "jeugdzorg.uitstroom_18_per_100000_inwoners": "per_100000_inwoners",
+    "jeugdzorg.aandeel_eigen_eenheid": "aandeel",
+    "jeugdzorg.personen_per_eenheid": "personen_per_eenheid",
+    "huiselijk_geweld.uitstroom_per_100000_inwoners": "per_100000_inwoners",
+    "huiselijk_geweld.aandeel_nieuwe_woning": "aandeel",
+    "ex_gedetineerden.uitstroom_per_1000_inwoners": "per_1000_inwoners",
+    "ex_gedetineerden.aandeel_woningbehoefte": "aandeel",
+    "ex_gedetineerden.personen_per_woning": "personen_per_woning",
+    "statushouders.taakstelling_per_halfjaar": "personen",
+    "statushouders.personen_per_woning": "personen_per_woning",
+    "arbeidsmigranten.per_1000_inwoners_agrarisch_logistiek": "per_1000_inwoners",
+    "arbeidsmigranten.per_1000_inwoners_gemengd": "per_1000_inwoners",
+    "arbeidsmigranten.per_1000_inwoners_stedelijk": "per_1000_inwoners",
+    "arbeidsmigranten.groei_per_jaar": "groei_per_jaar",
+    "studenten.studenten_per_eenheid": "personen_per_eenheid",
+    "woonwagenbewoners.standplaatsen_per_1000_woningen": "per_1000_woningen",
+    "woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar": "groei_per_jaar",
+    "urgenten.urgentieverklaringen_per_1000_huishoudens": "per_1000_huishoudens",
+    "mantelzorg.aandeel_urgenties": "aandeel",
+    "mantelzorg.mantelzorgwoningen_per_1000_huishoudens": "per_1000_huishoudens",
+    "intramuraal_overig.uitstroom_woningen_per_1000_inwoners": "per_1000_inwoners",
+    "overlap.ex_gedetineerden_in_mo_dakloos": "aandeel",
+    "overlap.jeugdzorg_in_mo_dakloos": "aandeel",
+    "overlap.intramuraal_overig_in_ggz_bw": "aandeel",
+    "overlap.mantelzorg_in_ouderen": "aandeel",
+    "verhuur.mutatiegraad": "aandeel_per_jaar",
+    "verhuur.aandeel_aandachtsgroepen": "aandeel",
+    "algemeen.onderdrukkingsdrempel": "aantal",
+    "algemeen.trend_interval": "aandeel",
+}
+
+
 def default_parameter_path() -> Path:
     from ..paths import config_dir
     return config_dir() / "parameters.yaml"
@@ -339,6 +387,14 @@ def _check_overlap_order(entries: Mapping[str, ParamEntry], prioriteit: tuple[st
                              "houdt de persoon)", file=file, column=_dotted(path), row=_line(lines, path))
 
 
+def _check_unit(key: str, entry: "ParamEntry", file: Path, path: tuple, lines) -> None:
+    want = EXPECTED_UNITS.get(key)
+    if want is not None and entry.eenheid != want:
+        upath = path + ("eenheid",)
+        raise InputError(f"eenheid '{entry.eenheid}' past niet bij deze parameter: het model rekent in '{want}'",
+                         file=file, column=_dotted(upath), row=_line(lines, upath) or _line(lines, path))
+
+
 def parse_parameters(data: Any, lines: Mapping[tuple, int], file: Path) -> ParameterSet:
     """Validate already-loaded YAML data (see :func:`load_parameters`)."""
     if not isinstance(data, dict):
@@ -372,7 +428,9 @@ def parse_parameters(data: Any, lines: Mapping[tuple, int], file: Path) -> Param
             if name not in expected[section]:
                 raise InputError(f"onbekende parameter '{name}' in '{section}'.{_suggest(name, expected[section])}",
                                  file=file, column=_dotted(ppath), row=_line(lines, ppath))
-            entries[f"{section}.{name}"] = _validate_entry(raw, file, ppath, lines)
+            entry = _validate_entry(raw, file, ppath, lines)
+            _check_unit(f"{section}.{name}", entry, file, ppath, lines)
+            entries[f"{section}.{name}"] = entry
     for key in all_parameter_keys():
         if key not in entries:
             section, name = key.split(".", 1)
@@ -461,6 +519,10 @@ def apply_overrides(params: ParameterSet, overrides: Mapping[str, Any], *, file:
                 msg = f"ongeldige waarde {value!r}: {msg}"
             raise InputError(f"{msg} (na toepassen van de scenario-waarde; pas zo nodig ook laag/hoog aan)",
                              file=file, column=key, row=row) from None
+        want = EXPECTED_UNITS.get(pkey)
+        if want is not None and entry.eenheid != want:
+            raise InputError(f"eenheid '{entry.eenheid}' past niet bij deze parameter: het model rekent in '{want}'",
+                             file=file, column=key, row=row)
         raw[pkey] = entry.model_dump()
     entries = {k: ParamEntry.model_validate(v) for k, v in raw.items()}
     try:

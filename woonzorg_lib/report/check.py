@@ -50,6 +50,9 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
         ctx = text[m.start():m.start() + 120]
         if m.group(0).startswith("src") or "<link" in text[max(0, m.start() - 40):m.start()]:
             problems.append(f"externe bron: {ctx!r}")
+    m = re.search(r"<(a|div|span|p|section|table|td|th|tr|h[1-6]|figure|main|nav)\b[^>]*/>", text)
+    if m:
+        problems.append(f"zelfsluitende HTML-tag (browsers sluiten die niet): {m.group(0)[:100]!r}")
     if re.search(r"url\(\s*['\"]?https?:", text) or "@import" in text:
         problems.append("externe CSS-bron")
     imgs = re.findall(r"<img\b[^>]*>", text)
@@ -111,6 +114,10 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
                                  ".jp-CodeCell .jp-Editor, .highlight').length")
             title = page.title()
             toc = page.evaluate("document.querySelectorAll('nav.wz-toc a').length")
+            hidden = page.evaluate("[...document.querySelectorAll('section.wz-chapter')].filter("
+                                   "s => s.innerText.trim().length < 200 || s.getBoundingClientRect().height < 150).length")
+            unclosed = page.evaluate("[...document.querySelectorAll('a')].filter(a => a.querySelector('p, table, "
+                                     "figure, div, section')).length")
             bad_links = page.evaluate("[...document.querySelectorAll('nav.wz-toc a')].filter("
                                       "a => !document.getElementById(a.getAttribute('href').slice(1))).length")
             if screenshot:
@@ -129,6 +136,10 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
         problems.append("lege titel")
     if bad_links:
         problems.append(f"{bad_links} inhoudsopgave-link(s) zonder doel")
+    if hidden:
+        problems.append(f"{hidden} hoofdstuk(ken) zonder zichtbare inhoud")
+    if unclosed:
+        problems.append(f"{unclosed} link(s) die tekst of tabellen omvatten (niet gesloten <a>)")
     return {"file": str(path), "title": title, "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,
             "toc_links": toc, "problems": problems}

@@ -25,7 +25,7 @@ try:
 except ImportError:  # pragma: no cover
     _NA = object()
 ZIP_DT = (1980, 1, 1, 0, 0, 0)
-NUMBER_FORMATS = {"count": "#,##0", "int": "#,##0", "dec1": "#,##0.0", "dec2": "#,##0.00", "pct": "0.0%",
+NUMBER_FORMATS = {"count": "#,##0", "int": "#,##0", "dec1": "#,##0.0", "dec2": "#,##0.00", "num": "General", "pct": "0.0%",
                   "pct0": "0%", "pp": "+0.0%;-0.0%;0.0%", "year": "0", "text": "@"}
 
 

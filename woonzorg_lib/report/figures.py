@@ -32,11 +32,13 @@ SOURCE_FONTSIZE = 7.5
 # ----------------------------------------------------------------------------------------------
 # Figure creation and embedding
 def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, *, left: float = 0.1, right: float = 0.97,
-        top: float = 0.9, axis_room: float = 0.5, **kw):
+        top: float | None = None, axis_room: float = 0.5, title_room: float = 0.5, **kw):
     """A figure in the house style. Layout is fixed (no layout engine: fast and identical every
     run): ``left``/``right``/``top`` are fractions of the figure; ``axis_room`` is the space below
     the axes for tick labels and the x label, in inches; the source line gets its own room in
     :func:`show`."""
+    if top is None:
+        top = 1 - title_room / figsize[1]  # room for the title, in inches
     fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.DPI, **kw)
     fig._wz_layout = {"left": left, "right": right, "top": top, "axis_room": axis_room}
     fig.subplots_adjust(left=left, right=right, top=top)
@@ -222,7 +224,7 @@ def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: s
     keys = list(dict.fromkeys(df[facet]))
     nrows = max(1, math.ceil(len(keys) / ncols))
     fig, axes = new((8.0, 1.9 * nrows + 0.9), nrows=nrows, ncols=ncols, squeeze=False, sharex=True, left=0.09,
-                    axis_room=0.3, top=1 - 0.55 / (1.9 * nrows + 0.9))
+                    axis_room=0.3, title_room=0.55)
     fig.subplots_adjust(wspace=0.42, hspace=0.55)
     for i, ax in enumerate(axes.flat):
         if i >= len(keys):

@@ -37,6 +37,8 @@ def dec(x, digits: int = 1, *, sign: bool = False) -> str:
     if _is_missing(x):
         return MISSING
     x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else MINUS + "∞"
     s = f"{abs(x):.{digits}f}"
     if digits > 0:
         whole, frac = s.split(".")
@@ -49,6 +51,17 @@ def dec(x, digits: int = 1, *, sign: bool = False) -> str:
     if sign and not is_zero:
         return "+" + body
     return body
+
+
+def num(x, max_digits: int = 4) -> str:
+    """A parameter value as written: up to ``max_digits`` decimals, trailing zeros dropped:
+    ``num(0.036)`` → ``'0,036'``, ``num(17700.0)`` → ``'17.700'``, ``num(2.5)`` → ``'2,5'``."""
+    if _is_missing(x):
+        return MISSING
+    text = dec(x, max_digits)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
 
 
 def n(x, *, sign: bool = False) -> str:

@@ -95,8 +95,8 @@ def show_scenario(ctx) -> None:
     if not ctx.p.scenario:
         return
     tables.show(ctx.scenario_changes(), [
-        Col("parameter", "Parameter"), Col("standaard", "Standaard", "waarde in eenheid", "dec2"),
-        Col("scenario", "Scenario", "waarde in eenheid", "dec2"), Col("verschil", "Verschil", "waarde in eenheid", "dec2"),
+        Col("parameter", "Parameter"), Col("standaard", "Standaard", "waarde in eenheid", "num"),
+        Col("scenario", "Scenario", "waarde in eenheid", "num"), Col("verschil", "Verschil", "waarde in eenheid", "num"),
     ], caption=f"Gewijzigde parameters in scenario {ctx.scenario_name}", threshold=0)
     tables.show(ctx.scenario_by_group(), [
         Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),

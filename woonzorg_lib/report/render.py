@@ -153,6 +153,7 @@ def _get_exporter():
         c.HTMLExporter.mathjax_url = ""
         c.HTMLExporter.mermaid_js_url = ""
         c.HTMLExporter.anchor_link_text = ""
+        c.HTMLExporter.exclude_anchor_links = True  # (they are serialised XHTML-style: <a … />)
         try:
             c.HTMLExporter.mermaid_layout_elk_js_url = ""
         except Exception:  # pragma: no cover - older nbconvert
@@ -201,7 +202,8 @@ def slug(text: str) -> str:
 
 
 _HEADING_RE = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
-_ANCHOR_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+# an anchor link may come out self-closing (<a … />: not valid HTML, a browser would leave it open)
+_ANCHOR_RE = re.compile(r'<a class="anchor-link"[^>]*?(?:/>|>[^<]*</a>)', re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 _CELL_ID_RE = re.compile(r' id="cell-id=[^"]*"')
 
@@ -263,8 +265,8 @@ def page(*, title: str, sections: list[tuple[str, str]], toc: list[tuple[int, st
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="woonzorg">\n'
         f"<title>{_html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
-        f'<div class="wz-page">\n{toc_html}\n<main>\n'
-        f'<header class="wz-head"><h1>{_html.escape(title)}</h1>{header_html}</header>\n'
+        f'<div class="wz-page">\n<header class="wz-head"><h1>{_html.escape(title)}</h1>{header_html}</header>\n'
+        f"{toc_html}\n<main>\n"
         f"{body}\n"
         f'<footer class="wz-foot">{footer_html}</footer>\n'
         "</main>\n</div>\n</body>\n</html>\n"

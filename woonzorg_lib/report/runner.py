@@ -195,6 +195,20 @@ def _sweep_tmp(out: Path) -> None:
         shutil.rmtree(d, ignore_errors=True)
 
 
+def _terminate_as_interrupt() -> None:
+    """Treat SIGTERM (a CI timeout, `kill`) like Ctrl-C: stop the workers and clean up."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # pragma: no cover
+        pass
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -303,6 +317,8 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
                     say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
                         f"{res.get('error')}  (log: {info['log']})")
     except KeyboardInterrupt:
+        # Each worker runs in its own process group (with its kernel): pass the interrupt on, give
+        # it a few seconds to clean up its temporary folder, then make sure nothing of it is left.
         for proc, (job, info) in running.items():
             try:
                 os.killpg(proc.pid, signal.SIGINT)
@@ -313,11 +329,12 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-                proc.wait()
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the worker and its kernel, if still there
+            except OSError:
+                pass
+            proc.wait()
             info["logf"].close()
             shutil.rmtree(Path(json.loads((build_dir() / "jobs" / f"{job.label.replace('/', '__')}.json")
                                           .read_text(encoding="utf-8"))["tmp_dir"]), ignore_errors=True)
@@ -332,6 +349,7 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     out = Path(out or paths.reports_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)
     _sweep_tmp(out)
+    _terminate_as_interrupt()
     t0 = time.perf_counter()
     from . import render
 

@@ -95,7 +95,7 @@ body{margin:0;font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;co
 .wz-toc a{color:var(--accent);text-decoration:none}
 .wz-toc a:hover{text-decoration:underline}
 main{min-width:0}
-header.wz-head{border-bottom:3px solid var(--accent);margin-bottom:1.5rem;padding-bottom:.5rem}
+header.wz-head{grid-column:1/-1;border-bottom:3px solid var(--accent);margin-bottom:.5rem;padding-bottom:.5rem}
 header.wz-head h1{margin:0;font-size:1.8rem}
 header.wz-head p{margin:.25rem 0;color:var(--muted)}
 h1,h2,h3{line-height:1.25;color:#102a43}
@@ -140,5 +140,8 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   figure.wz-fig img{border:0;max-width:100%}
   a{color:var(--ink);text-decoration:none}
   .wz-table-wrap{overflow:visible}
+  table.wz-table{font-size:7.5pt;width:100%}
+  table.wz-table th,table.wz-table td{padding:.15rem .3rem}
+  header.wz-head{border-bottom:2px solid var(--ink)}
 }
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from . import fmt
 
 DEFAULT_THRESHOLD = 5
-KINDS = ("text", "count", "int", "dec1", "dec2", "pct", "pct0", "pp", "year")
+KINDS = ("text", "count", "int", "dec1", "dec2", "num", "pct", "pct0", "pp", "year")
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def format_value(v, kind: str) -> str:
         return fmt.dec(v, 1)
     if kind == "dec2":
         return fmt.dec(v, 2)
+    if kind == "num":
+        return fmt.num(v)
     if kind == "pct":
         return fmt.pct(v, 1)
     if kind == "pct0":

@@ -136,8 +136,8 @@ def _allocation_sheets(ctx) -> list[Sheet]:
 def _parameter_sheet(ctx) -> Sheet:
     t = ctx.parameter_table()
     return Sheet("Parameters", t, {
-        "parameter": ("Parameter", "text"), "waarde": ("Midden", "dec2"), "laag": ("Laag", "dec2"),
-        "hoog": ("Hoog", "dec2"), "eenheid": ("Eenheid", "text"), "richting": ("Richting", "text"),
+        "parameter": ("Parameter", "text"), "waarde": ("Midden", "num"), "laag": ("Laag", "num"),
+        "hoog": ("Hoog", "num"), "eenheid": ("Eenheid", "text"), "richting": ("Richting", "text"),
         "aanname_tekst": ("Aanname?", "text"), "bron": ("Bron", "text"), "datum": ("Peildatum", "text"),
         "toelichting": ("Toelichting", "text")},
         note="config/parameters.yaml" + (f" met scenario {ctx.scenario_name}" if ctx.scenario_name else ""),

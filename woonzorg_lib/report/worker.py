@@ -186,4 +186,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    import signal
+
+    # started from the runner in its own session: make sure Ctrl-C / SIGTERM interrupt us
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     sys.exit(main(sys.argv[1:]))
