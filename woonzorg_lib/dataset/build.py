@@ -154,7 +154,9 @@ def _population_sources(raw: Path, ctx: dict) -> dict[str, pd.DataFrame]:
             return "kwb"
         return "definitief"
 
-    a = a[(a["leeftijd"] != "totaal") & ~a["bron"].str.contains("85383NED")]
+    # keep every broad band, plus the all-ages totals of men and women (the only sex split after 2017:
+    # KWB 2019 for all gemeenten, KWB 2024 for part); the all-ages 'totaal' rows are bevolking_totaal.
+    a = a[((a["leeftijd"] != "totaal") | (a["geslacht"] != "totaal")) & ~a["bron"].str.contains("85383NED")]
     b = b[b["leeftijdsgroep"] != "totaal"]
     marg = pd.concat([
         pd.DataFrame({"gemeentecode": a["gemeentecode"], "jaar": a["jaar"], "geslacht": a["geslacht"],
