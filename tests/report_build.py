@@ -20,6 +20,19 @@ def build_once(tmp_root: Path) -> dict:
     os.environ["WOONZORG_BUILD"] = str(build)
     lines: list[str] = []
     rc = runner.run([REGION], jobs_n=1, out=out, say=lines.append)
-    _CACHE["result"] = {"rc": rc, "out": out, "build": build, "lines": lines,
+    # keep the job file and the executed notebook of THIS build (later runs reuse the names)
+    import json
+    import shutil
+
+    keep = Path(tmp_root) / "kept"
+    keep.mkdir(exist_ok=True)
+    job = {}
+    jobfile = build / "jobs" / f"{REGION}.json"
+    if jobfile.exists():
+        job = json.loads(jobfile.read_text(encoding="utf-8"))
+        if Path(job["executed"]).exists():
+            shutil.copy(job["executed"], keep / "executed.ipynb")
+            job["executed"] = str(keep / "executed.ipynb")
+    _CACHE["result"] = {"rc": rc, "out": out, "build": build, "lines": lines, "job": job,
                         "html": out / REGION / "index.html", "xlsx": out / REGION / f"{REGION}.xlsx"}
     return _CACHE["result"]

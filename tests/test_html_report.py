@@ -96,7 +96,7 @@ def test_size_budget(built):
 
 
 def test_rendering_is_deterministic(built):
-    job = json.loads((built["build"] / "jobs" / f"{REGION}.json").read_text(encoding="utf-8"))
+    job = built["job"]
     executed = render._nbformat().read(job["executed"], as_version=4)
     a = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])
     b = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])

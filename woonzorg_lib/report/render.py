@@ -151,13 +151,9 @@ def _get_exporter():
         c.TemplateExporter.exclude_output_prompt = True
         c.HTMLExporter.require_js_url = ""
         c.HTMLExporter.mathjax_url = ""
-        c.HTMLExporter.mermaid_js_url = ""
         c.HTMLExporter.anchor_link_text = ""
         c.HTMLExporter.exclude_anchor_links = True  # (they are serialised XHTML-style: <a … />)
-        try:
-            c.HTMLExporter.mermaid_layout_elk_js_url = ""
-        except Exception:  # pragma: no cover - older nbconvert
-            pass
+        # (the basic template loads no mermaid, require.js or MathJax: no <script> at all; checked)
         _exporter = _slim_exporter_class(HTMLExporter)(config=c, template_name="basic")
     return _exporter
 
