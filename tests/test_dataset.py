@@ -17,7 +17,8 @@ def test_every_table_matches_its_schema(good_processed):
         df = pd.read_csv(good_processed / f"{name}.csv")
         assert list(df.columns) == spec.column_names, name
         assert not df.duplicated(subset=list(spec.key)).any(), name
-        assert len(df) > 0, name
+        if name != "prognose_pbl":  # only filled after `woonzorg data fetch` (85173NED)
+            assert len(df) > 0, name
 
 
 def test_totals_and_bands_are_consistent():
