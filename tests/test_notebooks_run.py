@@ -105,3 +105,40 @@ def test_scenario_writes_its_own_folder_and_compares_with_the_default(tmp_path, 
     assert (out / REGION / "index.html").read_bytes() == built["html"].read_bytes()
     idx = (out / "index.html").read_text(encoding="utf-8")
     assert f'href="{REGION}/krapte/index.html"' in idx and f'href="{REGION}/index.html"' in idx
+
+
+def test_ctrl_c_leaves_the_published_report_and_no_temp_files(tmp_path, built):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    good = (out / REGION / "index.html").read_bytes()
+    chapters = tmp_path / "nb"
+    chapters.mkdir()
+    nb = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "id": "traag", "metadata": {}, "execution_count": None,
+                        "outputs": [], "source": "import time\ntime.sleep(120)"})
+    (chapters / "00_traag.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    code = ("import sys; from pathlib import Path; from woonzorg_lib.report import runner; "
+            f"sys.exit(runner.run([{REGION!r}], jobs_n=1, out=Path({str(out)!r}), force=True, "
+            f"chapters_dir=Path({str(chapters)!r})))")
+    env = {**os.environ, "WOONZORG_BUILD": str(tmp_path / "build")}
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "hoofdstuk 00_traag.ipynb" in line:
+            break
+    assert any("00_traag" in s for s in seen), "".join(seen)
+    time.sleep(2)  # the slow cell is running
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert (out / REGION / "index.html").read_bytes() == good
+    assert not list(out.rglob(".tmp-*"))
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(tmp_path / "build") not in ps, "a worker of this run is still alive"

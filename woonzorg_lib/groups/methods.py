@@ -25,8 +25,10 @@ from typing import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import _fast
 from .catalogue import (ARBEIDSMIGRANTEN_REGIOTYPEN, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, CATALOGUE,
-                        DEMAND_COLUMNS, DEMAND_KEYS, G4_GEMEENTEN, GROUP_CODES, VARIANTEN, WONINGTYPEN)
+                        DEMAND_COLUMNS, DEMAND_KEYS, G4_GEMEENTEN, GESLACHTEN, GROUP_CODES, VARIANTEN,
+                        WONINGTYPEN)
 from .overlap import overlap_core
 from .params import ParamEntry, ParameterSet
 
@@ -51,6 +53,29 @@ def check_projection(projection: pd.DataFrame) -> None:
         raise ValueError("projectie: waarde bevat lege of negatieve getallen")
     if projection["leeftijd_van"].isna().any():
         raise ValueError("projectie: leeftijd_van mag niet leeg zijn")
+    if not _bands_surely_disjoint(projection):
+        _check_band_overlap(projection)
+
+
+def _bands_surely_disjoint(projection: pd.DataFrame) -> bool:
+    """Array form of :func:`_check_band_overlap`: True when no age bands overlap within a gemeente ×
+    jaar × geslacht × variant (same stable sort on the same keys); False when they do or when the
+    keys have missing values (then the pandas check decides and words the error)."""
+    keys = [projection[c] for c in ("gemeentecode", "jaar", "geslacht", "variant")]
+    if any(k.isna().any() for k in keys):
+        return False
+    codes = [pd.factorize(k.to_numpy())[0] for k in keys]
+    van = projection["leeftijd_van"].astype("int64").to_numpy()
+    tot = projection["leeftijd_tot"].fillna(_OPEN).astype("int64").to_numpy()
+    order = np.lexsort([van] + codes[::-1])
+    same = np.ones(max(len(order) - 1, 0), bool)
+    for c in codes:
+        cs = c[order]
+        same &= cs[1:] == cs[:-1]
+    return not (same & (van[order][1:] <= tot[order][:-1])).any()
+
+
+def _check_band_overlap(projection: pd.DataFrame) -> None:
     b = _with_open(projection).sort_values(["gemeentecode", "jaar", "geslacht", "variant", "leeftijd_van"])
     grp = ["gemeentecode", "jaar", "geslacht", "variant"]
     prev_tot = b.groupby(grp, sort=False)["leeftijd_tot"].shift()
@@ -111,6 +136,22 @@ def _rate_vector(rates: pd.DataFrame, bands: Sequence[tuple[int, int]]) -> np.nd
     triples = list(g[["leeftijd_van", "leeftijd_tot", "waarde"]].itertuples(index=False, name=None))
     return np.array([sum(_overlap_fraction(van, tot, rv, rt) * w for rv, rt, w in triples)
                      for van, tot in bands], dtype=float)
+
+
+def _rate_vector_of(triples: Sequence[tuple[int, int, float]], bands: Sequence[tuple[int, int]]) -> np.ndarray:
+    """:func:`_rate_vector` from ``(van, tot, waarde)`` triples already sorted on ``van``."""
+    if any(triples[i + 1][0] <= triples[i][1] for i in range(len(triples) - 1)):
+        raise ValueError("kentalbanden van één geslacht overlappen")
+    return np.array([sum(_overlap_fraction(van, tot, rv, rt) * w for rv, rt, w in triples)
+                     for van, tot in bands], dtype=float)
+
+
+def _plain_int(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _plain_number(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
 def map_rates_to_bands(rates: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
@@ -232,6 +273,21 @@ def policy_task(inwoners: pd.DataFrame, nl_inwoners: float, task_per_halfyear: f
     return (out.drop(columns="waarde").sort_values("gemeentecode", kind="mergesort").reset_index(drop=True))
 
 
+def _policy_woningen(base_inw: np.ndarray, nl_inwoners: float, task_per_halfyear: float,
+                     persons_per_dwelling: float, *, halfyears: int = 2) -> np.ndarray:
+    """``policy_task(...)["woningen"]`` for inhabitants already in sorted gemeente order: the same
+    checks and the same arithmetic, without the DataFrame."""
+    if not nl_inwoners or nl_inwoners <= 0 or not math.isfinite(nl_inwoners):
+        raise ValueError("nl_inwoners moet een positief getal zijn")
+    if pd.Series(base_inw).sum() > nl_inwoners:
+        raise ValueError("de inwoners van de gemeenten zijn samen meer dan nl_inwoners")
+    if persons_per_dwelling <= 0:
+        raise ValueError("personen per woning moet groter dan 0 zijn")
+    aandeel = np.asarray(base_inw, float) / nl_inwoners
+    personen = aandeel * task_per_halfyear * halfyears
+    return personen / persons_per_dwelling
+
+
 def trend_forecast(history: pd.DataFrame, years: Sequence[int], *, level: float = 0.67,
                    min_points: int = 3) -> pd.DataFrame:
     """Linear trend (statsmodels OLS on year) per gemeente with a prediction interval.
@@ -243,12 +299,80 @@ def trend_forecast(history: pd.DataFrame, years: Sequence[int], *, level: float 
     With fewer than ``min_points`` observations the last value is held constant (no interval).
     Returns ``gemeentecode, jaar, variant, waarde, methode`` (waarneming / trend / constant).
     """
+    rows = _trend_rows(history, years, level, min_points)
+    out = pd.DataFrame(rows, columns=["gemeentecode", "jaar", "variant", "waarde", "methode"])
+    out["jaar"] = out["jaar"].astype("int64")
+    return out.sort_values(["gemeentecode", "jaar", "variant"], kind="mergesort").reset_index(drop=True)
+
+
+def _history_groups(hist: pd.DataFrame):
+    """``(code, jaar, waarde)`` per gemeente in code order, jaar ascending, as numpy arrays (what
+    ``groupby("gemeentecode", sort=True)`` + ``sort_values("jaar")`` give), or None when the columns
+    are not plain (text codes, integer years, numeric values): then the pandas way is used."""
+    gem, jaar, waarde = hist["gemeentecode"], hist["jaar"], hist["waarde"]
+    if not (isinstance(jaar.dtype, np.dtype) and jaar.dtype.kind in "iu"
+            and isinstance(waarde.dtype, np.dtype) and waarde.dtype.kind in "iuf"):
+        return None
+    g = gem.to_numpy(dtype=object)
+    if len(g) and pd.api.types.infer_dtype(g, skipna=False) != "string":
+        return None
+    codes, uniques = pd.factorize(g, sort=True)
+    j = jaar.to_numpy()
+    order = np.lexsort((j, codes))
+    codes, j, w = codes[order], j[order], waarde.to_numpy()[order]
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate(([0], bounds)).tolist()
+    ends = np.concatenate((bounds, [len(codes)])).tolist()
+    return [(uniques[codes[a]], j[a:b], w[a:b]) for a, b in zip(starts, ends) if b > a]
+
+
+def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
+    """The rows of :func:`trend_forecast` (unsorted), one statsmodels OLS fit per gemeente."""
     import statsmodels.api as sm
 
     if not 0 < level < 1:
         raise ValueError("level moet tussen 0 en 1 liggen")
-    rows = []
     hist = history.dropna(subset=["waarde"])
+    groups = _history_groups(hist)
+    if groups is None:
+        return _trend_rows_pandas(hist, years, level, min_points)
+    rows = []
+    for code, jaar, waarde in groups:
+        if (jaar[1:] == jaar[:-1]).any():
+            raise ValueError(f"historie van {code} heeft dubbele jaren")
+        obs = dict(zip(jaar.astype(int).tolist(), waarde.astype(float).tolist()))
+        last_year = int(jaar.max())
+        last = obs[last_year]
+        future = [y for y in years if y not in obs]
+        if len(jaar) >= min_points and future:
+            x = (jaar.astype(float) - last_year)
+            model = sm.OLS(waarde.astype(float), sm.add_constant(x)).fit()
+            xn = np.asarray(future, float) - last_year
+            # summary_frame's mean / obs_ci_lower / obs_ci_upper, without building the frame
+            pred = model.get_prediction(sm.add_constant(xn, has_constant="add"))
+            ci = pred.conf_int(obs=True, alpha=1 - level)
+            fit_last = float(model.params[0])
+            for y, mean, lo, hi in zip(future, pred.predicted_mean, ci[:, 0], ci[:, 1]):
+                point = last + (mean - fit_last)
+                vals = {"laag": point - (mean - lo), "midden": point, "hoog": point + (hi - mean)}
+                for v, w in vals.items():
+                    rows.append((code, y, v, max(0.0, float(w)), "trend"))
+        else:
+            for y in future:
+                for v in VARIANTEN:
+                    rows.append((code, y, v, last, "constant"))
+        for y in years:
+            if y in obs:
+                for v in VARIANTEN:
+                    rows.append((code, y, v, obs[y], "waarneming"))
+    return rows
+
+
+def _trend_rows_pandas(hist: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
+    """:func:`_trend_rows` for histories whose columns are not plain (e.g. fractional years)."""
+    import statsmodels.api as sm
+
+    rows = []
     for code, h in hist.groupby("gemeentecode", sort=True):
         h = h.sort_values("jaar")
         if h["jaar"].duplicated().any():
@@ -276,9 +400,7 @@ def trend_forecast(history: pd.DataFrame, years: Sequence[int], *, level: float 
             if y in obs:
                 for v in VARIANTEN:
                     rows.append((code, y, v, obs[y], "waarneming"))
-    out = pd.DataFrame(rows, columns=["gemeentecode", "jaar", "variant", "waarde", "methode"])
-    out["jaar"] = out["jaar"].astype("int64")
-    return out.sort_values(["gemeentecode", "jaar", "variant"], kind="mergesort").reset_index(drop=True)
+    return rows
 
 
 def _local_series(model: np.ndarray, years: Sequence[int], given: Mapping[int, float]) -> np.ndarray:
@@ -363,7 +485,8 @@ class _Prepared:
 
     params: ParameterSet
     variant: str
-    pop: pd.DataFrame              # projection rows of the demographic variant, years in range
+    pop: pd.DataFrame | None       # projection rows of the demographic variant, years in range
+                                   # (None: derived from ``projection`` when needed, see ``_pop``)
     years: list[int]
     basisjaar: int
     gemeenten: list[str]
@@ -379,6 +502,15 @@ class _Prepared:
     regiotype: Mapping[str, str]
     landelijk: frozenset[str]
     cache: dict = field(default_factory=dict)
+    projection: pd.DataFrame | None = None
+    dv: str = ""                   # the demographic variant
+    arrays: _fast.ProjectionArrays | None = None  # the validated projection as arrays (or None)
+
+    def _pop(self) -> pd.DataFrame:
+        if self.pop is None:
+            pop = self.projection[self.projection["variant"] == self.dv]
+            self.pop = pop[pop["jaar"].isin(self.years)]
+        return self.pop
 
     # grid helpers
     @property
@@ -403,8 +535,14 @@ class _Prepared:
 
     def bandpop(self, geslacht: str) -> _BandPop:
         key = ("band", geslacht)
+        if key not in self.cache and self.arrays is not None:
+            # The array form (computed once per projection content and variant); None where the
+            # pandas code below must decide (it raises for incomplete projections).
+            res = self.arrays.band_matrix(self.dv, self.years, geslacht)
+            if res is not None:
+                self.cache[key] = _BandPop(keys=None, bands=res[0], matrix=res[1])
         if key not in self.cache:
-            bp = _band_pop(self.pop, geslacht)
+            bp = _band_pop(self._pop(), geslacht)
             idx = pd.MultiIndex.from_product([self.gemeenten, self.years], names=["gemeentecode", "jaar"])
             frame = pd.DataFrame(bp.matrix, index=pd.MultiIndex.from_frame(bp.keys[["gemeentecode", "jaar"]]))
             matrix = frame.reindex(idx).to_numpy(float)
@@ -422,14 +560,54 @@ class _Prepared:
             total += bp.matrix @ _rate_vector(r[r["geslacht"] == sex], bp.bands) / per
         return total
 
+    def prevalence_of(self, v: Mapping[str, float], keys: Sequence[str], per: float = 1000.0) -> np.ndarray:
+        """``self.prevalence(age_rates(self.params, v, keys), per)`` without the DataFrames: the same
+        checks and the same arithmetic in the same order. Rates outside what this reproduces
+        (missing or non-integer band limits, non-text geslacht, equal band starts) go the pandas way."""
+        entries = self.params.entries
+        rows = []
+        plain = True
+        for k in keys:
+            e = entries[k]
+            if e.eenheid != "per_1000_leeftijdsgroep":
+                raise ValueError(f"{k}: eenheid {e.eenheid} is geen leeftijdskental")
+            w = v[k]
+            rows.append((e.geslacht, e.leeftijd_van, e.leeftijd_tot, w))
+            plain = (plain and isinstance(e.geslacht, str) and _plain_int(e.leeftijd_van)
+                     and (e.leeftijd_tot is None or _plain_int(e.leeftijd_tot)) and _plain_number(w))
+        if not plain:
+            return self.prevalence(age_rates(self.params, v, keys), per)
+        sexes = sorted({r[0] for r in rows})
+        if "totaal" in sexes and len(sexes) > 1:
+            raise ValueError("kentallen mengen 'totaal' met 'man'/'vrouw'")
+        triples_of = {}
+        for sex in sexes:
+            triples = sorted(((int(van), _OPEN if tot is None else int(tot), float(w))
+                              for g, van, tot, w in rows if g == sex), key=lambda t: t[0])
+            if len({t[0] for t in triples}) < len(triples):
+                return self.prevalence(age_rates(self.params, v, keys), per)
+            triples_of[sex] = triples
+        total = np.zeros(len(self.inw))
+        for sex in sexes:
+            bp = self.bandpop(sex)
+            total += bp.matrix @ _rate_vector_of(triples_of[sex], bp.bands) / per
+        return total
+
     def lookup(self, df: pd.DataFrame) -> np.ndarray:
         """``gemeentecode, waarde`` → one value per gemeente (grid order)."""
         return df.set_index("gemeentecode")["waarde"].reindex(self.gemeenten).to_numpy(float)
 
+    def lookup_input(self, name: str) -> np.ndarray:
+        """:meth:`lookup` of the input ``name`` (huishoudens, woningvoorraad), once per preparation."""
+        key = ("lookup", name)
+        if key not in self.cache:
+            self.cache[key] = self.lookup(getattr(self, name))
+        return self.cache[key]
+
     def huishoudens_cells(self) -> np.ndarray:
         """Households per cell: base-year households moving with the gemeente's population."""
         if "hh" not in self.cache:
-            hh0 = self.lookup(self.huishoudens)
+            hh0 = self.lookup_input("huishoudens")
             growth = self.inw.reshape(self.shape) / self.base_inw[:, None]
             self.cache["hh"] = (hh0[:, None] * growth).ravel()
         return self.cache["hh"]
@@ -440,24 +618,40 @@ class _Prepared:
             self.cache[key] = trend_forecast(self.studenten_historie, self.years, level=level)
         return self.cache[key]
 
+    def trend_cells(self, level: float) -> np.ndarray:
+        """This variant's trend of the studenten history on the grid. The trend (all variants at
+        once) is fitted once per history content, years, level and gemeenten, and shared by the
+        variant runs and the sensitivity runs."""
+        key = ("trend_cells", level)
+        if key not in self.cache:
+            hkey = _fast.frame_key(self.studenten_historie)
+            ckey = None if hkey is None else ("trend", hkey, tuple(self.years), level, tuple(self.gemeenten))
+
+            def make() -> dict:
+                # = trend(level) per variant, indexed on (gemeentecode, jaar) and reindexed to the
+                # grid (NaN where absent); the rows are unique per key as the years are unique.
+                found = {(code, y, v): w for code, y, v, w, _ in _trend_rows(self.studenten_historie, self.years,
+                                                                              level, 3)}
+                return {v: _fast.readonly(np.array([found.get((code, y, v), np.nan) for code in self.gemeenten
+                                                    for y in self.years], dtype=float)) for v in VARIANTEN}
+
+            self.cache[key] = _CACHE.get_or_make(ckey, make)[self.variant]
+        return self.cache[key]
+
 
 def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
     """Model need per (groep, woningtype) as grid arrays (before local figures and overlap)."""
-    P = prep.params
     inw = prep.inw
     out: Series = {}
-
-    def rates(*keys: str) -> pd.DataFrame:
-        return age_rates(P, v, keys)
 
     for g in prep.groepen:
         if g == "ouderen":
             intra = [f"ouderen.{k}" for k in CATALOGUE[g].parameters if k.startswith("intramuraal_")]
             for wt in ("nultreden", "geclusterd", "zorggeschikt"):
-                out[(g, wt)] = prep.prevalence(rates(f"ouderen.{wt}_per_1000_75_plus"))
-            out[(g, "intramuraal")] = prep.prevalence(rates(*intra))
+                out[(g, wt)] = prep.prevalence_of(v, [f"ouderen.{wt}_per_1000_75_plus"])
+            out[(g, "intramuraal")] = prep.prevalence_of(v, intra)
         elif g == "beperking":
-            out[(g, "intramuraal")] = prep.prevalence(rates("beperking.ghz_verblijf_per_1000_18_plus"))
+            out[(g, "intramuraal")] = prep.prevalence_of(v, ["beperking.ghz_verblijf_per_1000_18_plus"])
         elif g == "ggz_bw":
             out[(g, "zelfstandig_begeleid")] = flow_units(inw * v["ggz_bw.bw_per_1000_inwoners"] / 1000,
                                                           v["ggz_bw.uitstroom_aandeel_per_jaar"],
@@ -478,22 +672,19 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
                                                   v["ex_gedetineerden.aandeel_woningbehoefte"],
                                                   v["ex_gedetineerden.personen_per_woning"])
         elif g == "statushouders":
-            task = policy_task(pd.DataFrame({"gemeentecode": prep.gemeenten, "waarde": prep.base_inw}),
-                               prep.nl_inwoners, v["statushouders.taakstelling_per_halfjaar"],
-                               v["statushouders.personen_per_woning"])
-            out[(g, "sociale_huur")] = prep.per_gemeente(task["woningen"].to_numpy(float))
+            woningen = _policy_woningen(prep.base_inw, prep.nl_inwoners, v["statushouders.taakstelling_per_halfjaar"],
+                                        v["statushouders.personen_per_woning"])
+            out[(g, "sociale_huur")] = prep.per_gemeente(woningen)
         elif g == "arbeidsmigranten":
             rate = np.array([v["arbeidsmigranten." + ARBEIDSMIGRANTEN_REGIOTYPEN[
                 prep.regiotype.get(c, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE)]] for c in prep.gemeenten])
             growth = (1 + v["arbeidsmigranten.groei_per_jaar"]) ** (prep.jaar - prep.basisjaar)
             out[(g, "flex")] = prep.per_gemeente(prep.base_inw * rate / 1000) * growth
         elif g == "studenten":
-            t = prep.trend(v["algemeen.trend_interval"])
-            t = t[t["variant"] == prep.variant].set_index(["gemeentecode", "jaar"])["waarde"]
-            cells = t.reindex(pd.MultiIndex.from_product([prep.gemeenten, prep.years])).to_numpy(float)
+            cells = prep.trend_cells(v["algemeen.trend_interval"])
             out[(g, "studenteneenheid")] = cells / v["studenten.studenten_per_eenheid"]
         elif g == "woonwagenbewoners":
-            stock = (prep.lookup(prep.woningvoorraad) * v["woonwagenbewoners.standplaatsen_per_1000_woningen"]
+            stock = (prep.lookup_input("woningvoorraad") * v["woonwagenbewoners.standplaatsen_per_1000_woningen"]
                      / 1000)
             out[(g, "standplaats")] = prep.per_gemeente(stock * v["woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar"])
         elif g == "urgenten":
@@ -558,6 +749,28 @@ def _net_vraag(prep: _Prepared, v: Mapping[str, float]) -> tuple[Series, dict]:
 def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
     """Known supply per (groep, woningtype) as grid arrays (NaN where unknown), from gemeente or
     area (e.g. COROP) totals, split in proportion to ``weights`` (the midden need of that year)."""
+    out: Series = {}
+    for wt, waarde, cells in _supply_plan(prep):
+        w = np.array([weights[(g, wt)][i] for g, i in cells])
+        share = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
+        for (g, i), sh in zip(cells, share):
+            arr = out.setdefault((g, wt), np.full(len(prep.inw), np.nan))
+            arr[i] = (0.0 if np.isnan(arr[i]) else arr[i]) + waarde * sh
+    return out
+
+
+def _supply_plan(prep: _Prepared) -> list[tuple[str, float, list[tuple[str, int]]]]:
+    """The checked supply records that fall in the grid, each as ``(woningtype, waarde, cells)``
+    with the (groep, cell) pairs it is split over; once per content of aanbod and gebieden,
+    gemeenten, years and groups (it does not depend on the weights)."""
+    akey = _fast.frame_key(prep.aanbod)
+    gkey = b"-" if prep.gebieden is None else _fast.frame_key(prep.gebieden)
+    key = (None if akey is None or gkey is None else
+           ("supply_plan", akey, gkey, tuple(prep.gemeenten), tuple(prep.years), prep.groepen))
+    return _CACHE.get_or_make(key, lambda: _make_supply_plan(prep))
+
+
+def _make_supply_plan(prep: _Prepared) -> list[tuple[str, float, list[tuple[str, int]]]]:
     s = prep.aanbod
     need = {"gebiedscode", "jaar", "woningtype", "waarde"}
     if not need <= set(s.columns):
@@ -589,7 +802,7 @@ def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
     gpos = {c: i for i, c in enumerate(prep.gemeenten)}
     ypos = {y: i for i, y in enumerate(prep.years)}
     n_years = len(prep.years)
-    out: Series = {}
+    plan = []
     for rec in s.to_dict("records"):
         area, wt, jaar = rec["gebiedscode"], rec["woningtype"], int(rec["jaar"])
         groups = [g for g in stand_groups if wt in CATALOGUE[g].woningtypen]
@@ -598,12 +811,8 @@ def _apportion_supply(prep: _Prepared, weights: Series) -> Series:
         cells = [(g, gpos[c] * n_years + ypos[jaar]) for g in groups for c in members[area]]
         if not cells:
             continue
-        w = np.array([weights[(g, wt)][i] for g, i in cells])
-        share = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
-        for (g, i), sh in zip(cells, share):
-            arr = out.setdefault((g, wt), np.full(len(prep.inw), np.nan))
-            arr[i] = (0.0 if np.isnan(arr[i]) else arr[i]) + rec["waarde"] * sh
-    return out
+        plan.append((wt, rec["waarde"], cells))
+    return plan
 
 
 def _opgave(prep: _Prepared, vraag: Series, aanbod: Series) -> Series:
@@ -634,6 +843,50 @@ def _assemble(prep: _Prepared, vraag: Series, aanbod: Series) -> pd.DataFrame:
         blocks.append((key, "opgave", opgave[key]))
         if key in aanbod:
             blocks.append((key, "aanbod", aanbod[key]))
+    keeps = [~np.isnan(arr) for _, _, arr in blocks]
+    if blocks and all(k.any() for k in keeps):
+        return _assemble_arrays(prep, blocks, keeps)
+    return _assemble_frames(prep, blocks)
+
+
+def _assemble_arrays(prep: _Prepared, blocks: list, keeps: list) -> pd.DataFrame:
+    """:func:`_assemble_frames` in one go: the rows of every block (non-NaN cells) are put in the
+    order of the sort on ``DEMAND_KEYS`` with one ``np.lexsort`` on small integer codes, and the
+    table is built once. The keys are unique, so the order is the stable sort's order."""
+    G, Y = prep.shape
+    variant = prep.variant
+    groep = [g for (g, _), _, _ in blocks]
+    soort = [CATALOGUE[g].soort for g in groep]
+    eenheid = [CATALOGUE[g].eenheid_voor(wt) for (g, wt), _, _ in blocks]
+    maat = [m for _, m, _ in blocks]
+    woningtype = [wt for (_, wt), _, _ in blocks]
+
+    def rank(names: list) -> np.ndarray:
+        order = {n: i for i, n in enumerate(sorted(set(names)))}
+        return np.array([order[n] for n in names], dtype=np.int64)
+
+    cells = [np.flatnonzero(k) for k in keeps]
+    cell = np.concatenate(cells)
+    block = np.repeat(np.arange(len(blocks)), [len(c) for c in cells])
+    waarde = np.concatenate([arr[k] for (_, _, arr), k in zip(blocks, keeps)]).astype("float64")
+    gi, yi = cell // Y, cell % Y
+    # DEMAND_KEYS: gemeentecode, groep, jaar, variant (one), soort (follows groep), eenheid, maat, woningtype
+    order = np.lexsort((rank(woningtype)[block], rank(maat)[block], rank(eenheid)[block], rank(soort)[block],
+                        yi, rank(groep)[block], gi))
+    b = block[order]
+
+    def text(names: list) -> np.ndarray:
+        return np.asarray(names, dtype=object)[b]
+
+    out = pd.DataFrame({
+        "gemeentecode": np.asarray(prep.gemeenten, dtype=object)[gi[order]], "groep": text(groep),
+        "jaar": np.asarray(prep.years, dtype="int64")[yi[order]], "variant": np.full(len(order), variant, dtype=object),
+        "soort": text(soort), "eenheid": text(eenheid), "maat": text(maat), "woningtype": text(woningtype),
+        "waarde": waarde[order]})
+    return out[list(DEMAND_COLUMNS)]
+
+
+def _assemble_frames(prep: _Prepared, blocks: list) -> pd.DataFrame:
     codes, jaar = prep.codes, prep.jaar.astype("int64")
     frames = []
     for (g, wt), maat, arr in blocks:
@@ -667,19 +920,35 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
         raise TypeError("params moet een ParameterSet zijn (woonzorg_lib.groups.params.load_parameters)")
     if variant not in VARIANTEN:
         raise ValueError(f"onbekende variant '{variant}' (laag, midden, hoog)")
-    check_projection(projection)
+    arrays = _projection_arrays(projection)  # validates (check_projection), once per content
     dv = demografie_variant or variant
-    pop = projection[projection["variant"] == dv]
-    if pop.empty:
-        raise ValueError(f"projectie heeft geen rijen voor variant '{dv}' (geef demografie_variant op)")
-    last = int(pop["jaar"].max()) if tot_jaar is None else int(tot_jaar)
-    years = list(range(basisjaar, last + 1))
-    have = set(pop["jaar"].astype(int))
-    missing = [y for y in years if y not in have]
-    if missing:
-        raise ValueError(f"projectie mist de jaren {missing} (nodig: {basisjaar}–{last})")
-    pop = pop[pop["jaar"].isin(years)]
-    gemeenten = sorted(pop["gemeentecode"].unique())
+    if arrays is not None and dv in arrays.varianten:
+        # The same steps as below on the cached arrays.
+        have_years = arrays.variant_years(dv)
+        if not len(have_years):
+            raise ValueError(f"projectie heeft geen rijen voor variant '{dv}' (geef demografie_variant op)")
+        last = int(have_years.max()) if tot_jaar is None else int(tot_jaar)
+        years = list(range(basisjaar, last + 1))
+        have = set(have_years.tolist())
+        missing = [y for y in years if y not in have]
+        if missing:
+            raise ValueError(f"projectie mist de jaren {missing} (nodig: {basisjaar}–{last})")
+    if arrays is not None and dv in arrays.varianten and years:
+        pop = None
+        gemeenten = arrays.selection(dv, years)[1]
+    else:
+        arrays = None
+        pop = projection[projection["variant"] == dv]
+        if pop.empty:
+            raise ValueError(f"projectie heeft geen rijen voor variant '{dv}' (geef demografie_variant op)")
+        last = int(pop["jaar"].max()) if tot_jaar is None else int(tot_jaar)
+        years = list(range(basisjaar, last + 1))
+        have = set(pop["jaar"].astype(int))
+        missing = [y for y in years if y not in have]
+        if missing:
+            raise ValueError(f"projectie mist de jaren {missing} (nodig: {basisjaar}–{last})")
+        pop = pop[pop["jaar"].isin(years)]
+        gemeenten = sorted(pop["gemeentecode"].unique())
     groepen = tuple(GROUP_CODES if groepen is None else groepen)
     for g in groepen:
         if g not in CATALOGUE:
@@ -692,10 +961,11 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
     if lacking:
         raise ValueError("invoer ontbreekt voor: " + "; ".join(lacking) + ". Geef die invoer mee of laat de "
                          "groep weg met groepen=[...]")
+    lookups = {}
     if "urgenten" in groepen or "mantelzorg" in groepen:
-        huishoudens = _per_gemeente(huishoudens, "huishoudens", gemeenten)
+        huishoudens, lookups["huishoudens"] = _per_gemeente_values(huishoudens, "huishoudens", gemeenten)
     if "woonwagenbewoners" in groepen:
-        woningvoorraad = _per_gemeente(woningvoorraad, "woningvoorraad", gemeenten)
+        woningvoorraad, lookups["woningvoorraad"] = _per_gemeente_values(woningvoorraad, "woningvoorraad", gemeenten)
     if "studenten" in groepen:
         if not {"gemeentecode", "jaar", "waarde"} <= set(studenten_historie.columns):
             raise ValueError("studenten_historie heeft kolommen gemeentecode, jaar, waarde nodig")
@@ -719,11 +989,48 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
                      gemeenten=gemeenten, groepen=groepen, inw=np.zeros(len(gemeenten) * len(years)),
                      nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
                      studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local=local,
-                     regiotype=regiotype, landelijk=landelijk)
+                     regiotype=regiotype, landelijk=landelijk, projection=projection, dv=dv, arrays=arrays)
+    for name, values in lookups.items():
+        prep.cache[("lookup", name)] = values
     prep.inw = prep.bandpop("totaal").matrix.sum(axis=1)
     if (prep.base_inw <= 0).any():
         raise ValueError("een gemeente heeft 0 inwoners in het basisjaar")
     return prep
+
+
+_CACHE = _fast.LRU(64)  # content-keyed: validated projections as arrays, fitted trends
+
+
+def _projection_arrays(projection: pd.DataFrame) -> _fast.ProjectionArrays | None:
+    """:func:`check_projection` (raises as it does), then the projection as arrays: computed once
+    per projection *content* and shared by the variant runs of :func:`demand_table`. None where
+    the array form does not apply (the pandas code is used then)."""
+    key = _fast.frame_key(projection) if isinstance(projection, pd.DataFrame) else None
+    if key is not None:
+        hit = _CACHE.get(("projection", key))
+        if hit is not None:
+            return hit if hit.usable else None
+    check_projection(projection)
+    try:
+        arrays = _fast.ProjectionArrays(projection, GESLACHTEN, VARIANTEN, _OPEN)
+    except (TypeError, ValueError):
+        return None
+    if key is not None:
+        _CACHE.put(("projection", key), arrays)
+    return arrays if arrays.usable else None
+
+
+def _per_gemeente_values(df: pd.DataFrame | None, name: str, gemeenten: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_per_gemeente` and its values in ``gemeenten`` order (``_Prepared.lookup``), once per
+    content of ``df`` and gemeenten."""
+    fkey = _fast.frame_key(df)
+    key = None if fkey is None else ("per_gemeente", name, fkey, tuple(gemeenten))
+
+    def make():
+        d = _per_gemeente(df, name, gemeenten)
+        return d, _fast.readonly(d.set_index("gemeentecode")["waarde"].reindex(gemeenten).to_numpy(float))
+
+    return _CACHE.get_or_make(key, make)
 
 
 def _per_gemeente(df: pd.DataFrame | None, name: str, gemeenten: Sequence[str]) -> pd.DataFrame:

@@ -62,6 +62,8 @@ class Context:
         self.p = params
         self.region = params.region_obj()
         self.codes = list(self.region.gemeenten)
+        if params.scenario:
+            self.parameter_set  # noqa: B018 - a bad scenario file fails here, in the validation cell
 
     # -- identity ------------------------------------------------------------------------------
     @property
@@ -325,6 +327,14 @@ class Context:
         return sources.bron(tables=["bevolking_totaal", "bevolking_marges", "levenstafel", "geboorten", "sterfte"],
                             extra="prognose woonzorg")
 
+    def population_chart_source(self) -> str:
+        """Source line of the population chart: our inputs, plus the official prognosis when shown."""
+        off = self.official_forecast()
+        base = self.demography_source()
+        if off is None:
+            return base
+        return base + "; officiële prognose: " + off.attrs["bron"].removeprefix("Bron: ")
+
     def official_forecast_note(self) -> str:
         if self.official_forecast() is not None:
             return ""
@@ -332,28 +342,39 @@ class Context:
                 "ophaalt (opdracht woonzorg data fetch) ziet haar in deze grafiek naast de prognose van woonzorg.")
 
     def official_forecast(self) -> pd.DataFrame | None:
-        """The official PBL/CBS regional prognosis for the region, when fetched into the data
-        (a processed table named ``prognose_pbl_cbs``); otherwise None."""
+        """The official PBL/CBS regional prognosis (CBS 85173NED) for the region, when it has been
+        fetched (`woonzorg data fetch`) into the processed table ``prognose_pbl``: region totals per
+        year with columns jaar, waarde (the prognosis) and, where published, ondergrens/bovengrens
+        (the 67% interval). None when the table is absent or does not cover every gemeente."""
+        if "_official" not in self.__dict__:
+            self._official = self._official_forecast()
+        return self._official
+
+    def _official_forecast(self) -> pd.DataFrame | None:
         from ..dataset.schema import TABLES
 
-        for name in ("prognose_pbl_cbs", "pbl_cbs_prognose", "regionale_prognose"):
-            if name in TABLES:
-                try:
-                    t = load.table(name)
-                except Exception:  # noqa: BLE001 - absent file: not fetched
-                    return None
-                t = t[t["gemeentecode"].isin(self.codes)]
-                if "geslacht" in t.columns:
-                    t = t[t["geslacht"] == "totaal"]
-                if "leeftijd_van" in t.columns:
-                    t = t[t["leeftijd_van"].isna()] if t["leeftijd_van"].isna().any() else t
-                if t.empty or t["gemeentecode"].nunique() != len(self.codes):
-                    return None
-                keys = ["jaar"] + (["variant"] if "variant" in t.columns else [])
-                out = t.groupby(keys, as_index=False)["waarde"].sum()
-                out.attrs["bron"] = sources.bron(ids=t["bron"].unique() if "bron" in t.columns else ())
-                return out
-        return None
+        if "prognose_pbl" not in TABLES:
+            return None
+        try:
+            t = load.table("prognose_pbl")
+        except Exception:  # noqa: BLE001 - not fetched
+            return None
+        t = t[t["gemeentecode"].isin(self.codes)]
+        if t.empty:
+            return None
+        piv = t.pivot_table(index=["gemeentecode", "jaar"], columns="interval", values="waarde", aggfunc="sum")
+        if "prognose" not in piv.columns:
+            return None
+        full = piv["prognose"].notna().groupby(level="jaar").sum()
+        years = [int(y) for y, n in full.items() if n == len(self.codes) and y <= self.p.horizon]
+        if not years:
+            return None
+        piv = piv[piv.index.get_level_values("jaar").isin(years)]
+        out = piv.groupby(level="jaar").sum(min_count=1).reset_index().rename(columns={"prognose": "waarde"})
+        keep = ["jaar", "waarde"] + [c for c in ("ondergrens_67", "bovengrens_67") if c in out.columns]
+        out = out[keep].rename(columns={"ondergrens_67": "ondergrens", "bovengrens_67": "bovengrens"})
+        out.attrs["bron"] = sources.bron(ids=t["bron"].unique() if "bron" in t.columns else ("85173NED",))
+        return out
 
     # -- back-test of the demography (woonzorg_lib.demography.backtest) -------------------------
     @cached_property

@@ -180,11 +180,12 @@ def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel
         if "midden" in piv.columns:
             ax.plot(piv.index, piv["midden"], color=style.VARIANT_COLOURS["midden"], label="prognose midden")
     if official is not None and len(official):
-        o = official
-        if "variant" in o.columns:
-            o = o[o["variant"] == "midden"] if (o["variant"] == "midden").any() else o
-        o = o.groupby("jaar", as_index=False)["waarde"].sum()
+        o = official.sort_values("jaar")
         ax.plot(o["jaar"], o["waarde"], color=style.OFFICIAL_COLOUR, linestyle="--", label=official_label)
+        if {"ondergrens", "bovengrens"} <= set(o.columns):
+            ax.plot(o["jaar"], o["ondergrens"], color=style.OFFICIAL_COLOUR, linestyle=":", linewidth=1.2,
+                    label=f"{official_label}, 67%-interval")
+            ax.plot(o["jaar"], o["bovengrens"], color=style.OFFICIAL_COLOUR, linestyle=":", linewidth=1.2)
     if base_year is not None:
         ax.axvline(base_year, color=style.GREY, linestyle=":", linewidth=1)
     _thousands(ax)

@@ -1,0 +1,121 @@
+"""Every chart type draws from small tidy data, embeds a PNG with alt text, source and reference
+date, and gives identical bytes twice (fixed size, no timestamps)."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from woonzorg_lib.report import figures
+
+SRC = "Bron: CBS, tabel 85644NED; bewerking woonzorg"
+
+
+def _png(html: str) -> bytes:
+    return base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", html).group(1))
+
+
+def _series():
+    hist = pd.DataFrame({"jaar": range(2015, 2025), "waarde": np.linspace(1000, 1100, 10)})
+    fc = pd.DataFrame([{"jaar": y, "variant": v, "waarde": 1100 + (y - 2024) * k}
+                       for y in range(2024, 2031) for v, k in (("laag", 5), ("midden", 10), ("hoog", 15))])
+    off = pd.DataFrame({"jaar": range(2024, 2031), "waarde": [1100 + 9 * i for i in range(7)],
+                        "ondergrens": [1100 + 4 * i for i in range(7)], "bovengrens": [1100 + 14 * i for i in range(7)]})
+    return hist, fc, off
+
+
+def _make(kind: str):
+    hist, fc, off = _series()
+    if kind == "timeseries":
+        return figures.timeseries(hist, fc, official=off, title="Inwoners", base_year=2024)
+    if kind == "pyramid":
+        rows = [{"jaar": y, "geslacht": g, "leeftijd_van": a, "leeftijd_tot": (a + 4 if a < 95 else None),
+                 "waarde": 100 + a + (5 if y == 2030 else 0)} for y in (2024, 2030) for g in ("man", "vrouw")
+                for a in range(0, 100, 5)]
+        return figures.pyramid(pd.DataFrame(rows), year_a=2024, year_b=2030, title="Piramide")
+    if kind == "backtest":
+        d = pd.DataFrame({"horizon": [1, 5, 8] * 2, "mape": [0.004, 0.02, 0.03, 0.006, 0.03, 0.044],
+                          "methode": ["model"] * 3 + ["laatste"] * 3})
+        return figures.backtest(d, x="horizon", y="mape", hue="methode", title="Terugtoets")
+    if kind == "small_multiples":
+        d = pd.DataFrame([{"groep": g, "jaar": y, "midden": 10 + y - 2024, "laag": 8, "hoog": 14}
+                          for g in ("a", "b", "c", "d") for y in range(2024, 2031)])
+        return figures.small_multiples(d, facet="groep", title="Vraag")
+    if kind == "stacked_bars":
+        d = pd.DataFrame([{"gemeente": g, "type": t, "waarde": 10.0 * (i + 1)} for i, g in enumerate("ABC")
+                          for t in ("x", "y")])
+        return figures.stacked_bars(d, category="gemeente", stack="type", value="waarde", title="Opgave")
+    if kind == "tornado":
+        d = pd.DataFrame({"p": ["een heel lange parameternaam met veel woorden erin", "kort"], "lo": [90, 95],
+                          "hi": [120, 104]})
+        return figures.tornado(d, label="p", low="lo", high="hi", base=100, title="Gevoeligheid")
+    if kind == "dumbbell":
+        d = pd.DataFrame({"g": ["A", "B"], "a": [0.6, 0.4], "b": [0.5, 0.5], "c": [0.7, 0.3]})
+        return figures.dumbbell(d, label="g", a="a", b="b", extra="c", a_label="sleutel", b_label="nu",
+                                extra_label="capaciteit", title="Eerlijk aandeel")
+    if kind == "dotplot":
+        d = pd.DataFrame([{"g": g, "k": k, "v": v} for g, k, v in
+                          (("A", "inwoners", 0.6), ("B", "inwoners", 0.4), ("A", "mix", 0.55), ("B", "mix", 0.45))])
+        return figures.dotplot(d, label="g", series="k", value="v", title="Sleutels", legend_title="sleutel")
+    if kind == "choropleth":
+        geo = figures.boundaries()
+        codes = [f["properties"]["gemeentecode"] for f in geo["features"]][:5]
+        return figures.choropleth({c: float(i) for i, c in enumerate(codes)}, names={c: c for c in codes},
+                                  title="Kaart", label="aantal")
+    raise KeyError(kind)
+
+
+KINDS = ["timeseries", "pyramid", "backtest", "small_multiples", "stacked_bars", "tornado", "dumbbell", "dotplot",
+         "choropleth"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_chart_embeds_and_is_deterministic(kind):
+    a = figures.render(_make(kind), alt=f"Een {kind} voor de test", source=SRC, peildatum="1 januari 2024")
+    b = figures.render(_make(kind), alt=f"Een {kind} voor de test", source=SRC, peildatum="1 januari 2024")
+    assert a == b
+    assert 'alt="Een ' in a and "<figcaption>Bron: CBS" in a and "Peildatum: 1 januari 2024." in a
+    png = _png(a)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = (int(x) for x in re.search(r'width="(\d+)" height="(\d+)"', a).groups())
+    assert w == 800 and h >= 320
+    assert len(png) < 120_000
+
+
+def test_alt_text_source_and_date_are_required():
+    with pytest.raises(ValueError):
+        figures.render(_make("backtest"), alt=" ", source=SRC, peildatum="2024")
+    with pytest.raises(ValueError):
+        figures.render(_make("backtest"), alt="Een grafiek", source="CBS", peildatum="2024")
+    with pytest.raises(ValueError):
+        figures.render(_make("backtest"), alt="Een grafiek", source=SRC, peildatum="")
+
+
+def test_quantile_classes_enclose_all_values():
+    v = [3900, 15000, 20000, 25000, 48000, 66000, 380000]
+    b = figures.quantile_bounds(v)
+    assert b[0] <= min(v) and b[-1] >= max(v) and list(b) == sorted(set(b))
+
+
+def test_official_prognosis_is_summed_for_the_region_when_fetched(monkeypatch):
+    from woonzorg_lib.report import context as cmod
+    from woonzorg_lib.report.validate import RunParams
+
+    ctx = cmod.Context(RunParams(region="midden-limburg"))
+    real = cmod.load.table
+    rows = [{"gemeentecode": c, "jaar": y, "interval": iv, "waarde": base + k, "bron": "CBS 85173NED"}
+            for c in ctx.codes for y in (2024, 2025, 2030)
+            for iv, k in (("prognose", 0), ("ondergrens_67", -10), ("bovengrens_67", 10)) for base in (1000,)]
+    monkeypatch.setattr(cmod.load, "table",
+                        lambda name: pd.DataFrame(rows) if name == "prognose_pbl" else real(name))
+    off = ctx.official_forecast()
+    assert list(off["jaar"]) == [2024, 2025, 2030]
+    assert off["waarde"].iloc[0] == 1000 * len(ctx.codes)
+    assert off["ondergrens"].iloc[0] == 990 * len(ctx.codes)
+    assert "85173NED" in off.attrs["bron"]
+    assert ctx.official_forecast_note() == ""
+    assert "officiële prognose" in ctx.population_chart_source()
