@@ -875,14 +875,16 @@ def _assemble_arrays(prep: _Prepared, blocks: list, keeps: list) -> pd.DataFrame
                         yi, rank(groep)[block], gi))
     b = block[order]
 
-    def text(names: list) -> np.ndarray:
-        return np.asarray(names, dtype=object)[b]
+    def text(names: list, codes: np.ndarray):
+        # the text array pandas infers from these (object) values, built from the distinct ones
+        return pd.Series(np.asarray(names, dtype=object)).array.take(codes)
 
     out = pd.DataFrame({
-        "gemeentecode": np.asarray(prep.gemeenten, dtype=object)[gi[order]], "groep": text(groep),
-        "jaar": np.asarray(prep.years, dtype="int64")[yi[order]], "variant": np.full(len(order), variant, dtype=object),
-        "soort": text(soort), "eenheid": text(eenheid), "maat": text(maat), "woningtype": text(woningtype),
-        "waarde": waarde[order]})
+        "gemeentecode": text(prep.gemeenten, gi[order]), "groep": text(groep, b),
+        "jaar": np.asarray(prep.years, dtype="int64")[yi[order]],
+        "variant": text([variant], np.zeros(len(order), dtype=np.intp)),
+        "soort": text(soort, b), "eenheid": text(eenheid, b), "maat": text(maat, b),
+        "woningtype": text(woningtype, b), "waarde": waarde[order]})
     return out[list(DEMAND_COLUMNS)]
 
 
