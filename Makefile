@@ -29,7 +29,8 @@ data: $(STAMP) ## Verify raw checksums and build data/processed from data/raw
 	$(WZ) data build
 
 .PHONY: report
-report: data ## Build every configured region's report into reports/ (only what changed)
+report: $(STAMP) ## Build every configured region's report into reports/ (only what changed)
+	$(WZ) data verify
 	$(WZ) run --all
 
 .PHONY: test
@@ -56,4 +57,4 @@ lock: ## Re-create constraints.txt from a fresh venv (needs the package registry
 
 .PHONY: clean
 clean: ## Remove processed data, reports and caches (keeps .venv and data/raw)
-	rm -rf data/processed/* reports/* .cache
+	rm -rf data/processed/* reports/* .cache build

@@ -22,13 +22,38 @@ def _manifest(out: Path) -> dict | None:
     return json.loads(f.read_text(encoding="utf-8"))
 
 
+_CHECKED: dict = {}
+
+
+def _stat_signature(raw: Path, out: Path) -> tuple:
+    """Cheap signature (names, sizes, mtimes) of the raw files, their sidecars and the manifest."""
+    items = []
+    for p in sorted(raw.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            items.append((str(p), st.st_size, st.st_mtime_ns))
+    m = out / "_manifest.json"
+    if m.exists():
+        st = m.stat()
+        items.append((str(m), st.st_size, st.st_mtime_ns))
+    return tuple(items)
+
+
 def ensure_built() -> Path:
+    """Rebuild data/processed when it is missing or its manifest's raw fingerprint differs from
+    data/raw. The (sha256-based) fingerprint is only recomputed when a file's size or mtime changed."""
     out = paths.processed_dir()
+    raw = paths.raw_dir()
+    sig = _stat_signature(raw, out)
+    if _CHECKED.get(str(out)) == sig:
+        return out
     m = _manifest(out)
     if m is None or m.get("raw_fingerprint") != provenance.data_fingerprint():
         from .build import build_all
         build_all()
         _read.cache_clear()
+        sig = _stat_signature(raw, out)
+    _CHECKED[str(out)] = sig
     return out
 
 
