@@ -2,10 +2,12 @@
 on them, and the projection in array form (:class:`ProjectionArrays`).
 
 Results are cached by a digest of the *content* of the input frames (column names, dtypes and
-every value), never by object identity, so a frame that is changed in place, or a new frame that
-happens to reuse an old one's id, can never be served a stale result. A frame whose content
-cannot be digested cheaply and safely (unusual dtypes, duplicate column names, arbitrary objects)
-gets no fingerprint; the callers then simply compute without the cache.
+every value), not by object identity, so a frame that is changed in place, or a new frame that
+happens to reuse an old one's id, can never be served a stale result. (Identity only saves work:
+a frame object seen before is compared with a private copy of its content instead of being
+digested again.) A frame whose content cannot be digested cheaply and safely (unusual dtypes,
+duplicate column names, arbitrary objects) gets no fingerprint; the callers then simply compute
+without the cache.
 
 Nothing here changes a number: the array forms reproduce exactly what the pandas code in
 :mod:`.methods` computes, and whenever an input is outside what the array form reproduces (see
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Sequence
 
@@ -26,7 +29,27 @@ _SIMPLE_SCALARS = (float, int, bool, type(None), type(pd.NA), type(pd.NaT))
 
 
 # ---- fingerprints ------------------------------------------------------------------------------
-def _update_objects(h, items: np.ndarray) -> bool:
+def _column_content(s: pd.Series) -> tuple[str, list[np.ndarray]] | None:
+    """A column as (dtype tag, arrays holding all of its content), or None for kinds of column
+    that are not digested (then: no caching)."""
+    dt = s.dtype
+    tag = f"{type(dt).__module__}.{type(dt).__qualname__}:{dt!r}"
+    if isinstance(dt, np.dtype):
+        return (tag, [s.to_numpy()]) if dt.kind in "biufcmMO" else None
+    arr = s.array
+    data, mask = getattr(arr, "_data", None), getattr(arr, "_mask", None)
+    if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray) and data.dtype.kind in "biuf":
+        return tag, [data, mask]  # nullable numeric (Int64, Float64, boolean): values and mask
+    if isinstance(dt, pd.StringDtype):
+        raw = getattr(arr, "_ndarray", None)  # python storage: the object array itself, no copy
+        if isinstance(raw, np.ndarray) and raw.dtype == object and raw.ndim == 1 and len(raw) == len(s):
+            return tag, [raw]
+        return tag, [s.to_numpy(dtype=object)]
+    return None
+
+
+def _digest_objects(h, items: np.ndarray) -> str | None:
+    """Feed an object array to ``h``; "S" (all text), "R" (simple scalars) or None (not digested)."""
     values = items.tolist()
     h.update(len(values).to_bytes(8, "little"))
     try:
@@ -36,55 +59,107 @@ def _update_objects(h, items: np.ndarray) -> bool:
     if joined is not None and joined.count("\x00") == max(len(values) - 1, 0):
         h.update(b"S")  # all str, none containing the separator: the join is unambiguous
         h.update(joined.encode("utf-8", "surrogatepass"))
-        return True
+        return "S"
     if not all(isinstance(x, (str,) + _SIMPLE_SCALARS) for x in values):
-        return False
+        return None
     h.update(b"R")
     h.update(repr([(type(x).__qualname__, x) for x in values]).encode("utf-8", "surrogatepass"))
+    return "R"
+
+
+def _frame_content(df: pd.DataFrame) -> tuple[str, list] | None:
+    if not df.columns.is_unique:
+        return None
+    head = repr(([(type(c).__qualname__, c) for c in df.columns], len(df)))
+    cols = []
+    for _, s in df.items():
+        c = _column_content(s)
+        if c is None:
+            return None
+        cols.append(c)
+    return head, cols
+
+
+def _digest(head: str, cols: list) -> tuple[bytes, bool] | None:
+    """(digest, whether every object array was all text)."""
+    h = hashlib.sha1(usedforsecurity=False)  # an identity check, not security; fast in hardware
+    h.update(head.encode("utf-8", "surrogatepass"))
+    all_text = True
+    for tag, parts in cols:
+        h.update(tag.encode())
+        for a in parts:
+            if a.dtype == object:
+                kind = _digest_objects(h, a)
+                if kind is None:
+                    return None
+                all_text = all_text and kind == "S"
+            else:
+                a = np.ascontiguousarray(a)
+                h.update(len(a).to_bytes(8, "little"))
+                h.update(a.view(np.uint8) if a.size else b"")
+        h.update(b"|")
+    return h.digest(), all_text
+
+
+def _same_parts(old: list, new: list) -> bool:
+    """Content equality of two column lists (bitwise for numbers, == for text)."""
+    if len(old) != len(new):
+        return False
+    for (tag0, parts0), (tag1, parts1) in zip(old, new):
+        if tag0 != tag1 or len(parts0) != len(parts1):
+            return False
+        for a, b in zip(parts0, parts1):
+            if a.dtype != b.dtype or a.shape != b.shape:
+                return False
+            if a.dtype == object:
+                try:
+                    if a.tolist() != b.tolist():  # (the snapshot's are the same str objects: fast)
+                        return False
+                except Exception:  # e.g. a missing value whose comparison has no truth value
+                    return False
+            elif not np.array_equal(np.ascontiguousarray(a).view(np.uint8), np.ascontiguousarray(b).view(np.uint8)):
+                return False
     return True
 
 
-def _update_column(h, s: pd.Series) -> bool:
-    dt = s.dtype
-    h.update(f"{type(dt).__module__}.{type(dt).__qualname__}:{dt!r}".encode())
-    if isinstance(dt, np.dtype):
-        if dt.kind in "biufcmM":
-            a = np.ascontiguousarray(s.to_numpy())
-            h.update(len(a).to_bytes(8, "little"))
-            h.update(a.view(np.uint8).tobytes() if a.size else b"")
-            return True
-        if dt.kind == "O":
-            return _update_objects(h, s.to_numpy())
-        return False
-    arr = s.array
-    data, mask = getattr(arr, "_data", None), getattr(arr, "_mask", None)
-    if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray) and data.dtype.kind in "biuf":
-        # nullable numeric (Int64, Float64, boolean): values and mask
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(np.ascontiguousarray(data).view(np.uint8).tobytes() if data.size else b"")
-        h.update(np.ascontiguousarray(mask).view(np.uint8).tobytes() if mask.size else b"")
-        return True
-    if isinstance(dt, pd.StringDtype):
-        raw = getattr(arr, "_ndarray", None)  # python storage: the object array itself, no copy
-        if isinstance(raw, np.ndarray) and raw.dtype == object and raw.ndim == 1 and len(raw) == len(s):
-            return _update_objects(h, raw)
-        return _update_objects(h, s.to_numpy(dtype=object))
-    return False
+_SEEN: OrderedDict = OrderedDict()  # id(frame) -> (weakref, head, snapshot of the content, digest)
+_SEEN_LOCK = threading.Lock()
+_SEEN_MAX = 16
 
 
 def frame_key(df: Any) -> bytes | None:
     """A digest of a DataFrame's columns, dtypes and values (not its index), or ``None`` when the
-    frame cannot be digested safely (then: do not cache)."""
-    if not isinstance(df, pd.DataFrame) or not df.columns.is_unique:
+    frame cannot be digested safely (then: do not cache).
+
+    The same frame object passed again (e.g. the one projection for the three variants) is
+    recognised by identity and then compared with a private copy of its content as it was when
+    digested, which is much cheaper than digesting again; any change means digesting again."""
+    if not isinstance(df, pd.DataFrame):
         return None
-    h = hashlib.sha1(usedforsecurity=False)  # an identity check, not security; fast in hardware
-    h.update(repr([(type(c).__qualname__, c) for c in df.columns]).encode("utf-8", "surrogatepass"))
-    h.update(len(df).to_bytes(8, "little"))
-    for _, s in df.items():
-        if not _update_column(h, s):
-            return None
-        h.update(b"|")
-    return h.digest()
+    content = _frame_content(df)
+    if content is None:
+        return None
+    head, cols = content
+    with _SEEN_LOCK:
+        seen = _SEEN.get(id(df))
+    if seen is not None and seen[0]() is df and seen[1] == head and _same_parts(seen[2], cols):
+        return seen[3]
+    d = _digest(head, cols)
+    if d is None:
+        return None
+    digest, all_text = d
+    if all_text:
+        try:
+            ref = weakref.ref(df)
+        except TypeError:
+            return digest
+        snapshot = [(tag, [a.copy() for a in parts]) for tag, parts in cols]
+        with _SEEN_LOCK:
+            _SEEN[id(df)] = (ref, head, snapshot, digest)
+            _SEEN.move_to_end(id(df))
+            while len(_SEEN) > _SEEN_MAX:
+                _SEEN.popitem(last=False)
+    return digest
 
 
 # ---- a small thread-safe LRU ---------------------------------------------------------------------
@@ -123,6 +198,17 @@ class LRU:
             self._d.clear()
 
 
+def _codes_in(s: pd.Series, names: Sequence[str]) -> np.ndarray | None:
+    """Position of each value in ``names`` (int8), or None when a value is not one of them."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    if (codes < 0).any():
+        return None
+    pos = np.array([names.index(u) if isinstance(u, str) and u in names else -1 for u in uniques], dtype=np.int8)
+    if (pos < 0).any():
+        return None
+    return pos[codes]
+
+
 def readonly(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
@@ -143,7 +229,7 @@ class ProjectionArrays:
         self._cache: dict = {}
         self._lock = threading.Lock()
         gem = projection["gemeentecode"].to_numpy(dtype=object)
-        if pd.api.types.infer_dtype(gem, skipna=False) != "string":
+        if len(gem) == 0 or pd.api.types.infer_dtype(gem, skipna=False) != "string":
             return
         jaar = projection["jaar"]
         if not (isinstance(jaar.dtype, np.dtype) and jaar.dtype.kind in "iu"):
@@ -155,28 +241,39 @@ class ProjectionArrays:
         self.gem_uniques: list[str] = list(uniques)
         self.gcode = codes.astype(np.int64)
         self.jaar = jaar.to_numpy().astype(np.int64)
-        sx = projection["geslacht"].to_numpy(dtype=object)
-        vr = projection["variant"].to_numpy(dtype=object)
-        self.scode = np.full(len(sx), -1, np.int8)
-        for i, s in enumerate(geslachten):
-            self.scode[sx == s] = i
-        self.vcode = np.full(len(vr), -1, np.int8)
-        for i, v in enumerate(varianten):
-            self.vcode[vr == v] = i
-        if (self.scode < 0).any() or (self.vcode < 0).any():
+        self.scode = _codes_in(projection["geslacht"], geslachten)
+        self.vcode = _codes_in(projection["variant"], varianten)
+        if self.scode is None or self.vcode is None:
             return
         self.geslachten, self.varianten = tuple(geslachten), tuple(varianten)
-        van = projection["leeftijd_van"].astype("int64").to_numpy()
-        tot = projection["leeftijd_tot"].fillna(open_band).astype("int64").to_numpy()
-        vu, vi = np.unique(van, return_inverse=True)
-        tu, ti = np.unique(tot, return_inverse=True)
+        self.van = projection["leeftijd_van"].astype("int64").to_numpy()
+        self.tot = projection["leeftijd_tot"].fillna(open_band).astype("int64").to_numpy()
+        vi, vu = pd.factorize(self.van, sort=True)  # codes in the order of the sorted values
+        ti, tu = pd.factorize(self.tot, sort=True)
         comb = vi.astype(np.int64) * len(tu) + ti
-        cu, self.band = np.unique(comb, return_inverse=True)
-        self.band = self.band.astype(np.int64)
+        band, cu = pd.factorize(comb, sort=True)
+        self.band = band.astype(np.int64)
         self.band_pairs = [(int(vu[c // len(tu)]), int(tu[c % len(tu)])) for c in cu.tolist()]
+        self.van_rank = vi.astype(np.int64)
         self.waarde = waarde.to_numpy()
         self.is_float = self.waarde.dtype.kind == "f"
         self.usable = True
+
+    def bands_disjoint(self) -> bool:
+        """No two age bands overlap within a gemeente × jaar × geslacht × variant: after a stable
+        sort on those keys and leeftijd_van, each band starts after the previous one ends (the
+        check of ``check_projection``)."""
+        j0 = int(self.jaar.min())
+        nj = int(self.jaar.max()) - j0 + 1
+        nvan = int(self.van_rank.max()) + 1
+        if len(self.gem_uniques) * nj * len(self.geslachten) * len(self.varianten) * nvan >= 2 ** 62:
+            return False  # the combined key would not fit: let the pandas check decide
+        group = (((self.gcode * nj + (self.jaar - j0)) * len(self.geslachten) + self.scode) * len(self.varianten)
+                 + self.vcode)
+        order = np.argsort(group * nvan + self.van_rank, kind="stable")
+        g = group[order]
+        clash = (g[1:] == g[:-1]) & (self.van[order][1:] <= self.tot[order][:-1])
+        return not clash.any()
 
     # -- per demographic variant and year range -----------------------------------------------
     def selection(self, dv: str, years: Sequence[int]):

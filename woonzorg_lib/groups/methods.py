@@ -40,6 +40,13 @@ _OPEN = 10_000  # internal stand-in for an open top band (empty leeftijd_tot)
 # ---- population helpers ------------------------------------------------------------------------
 def check_projection(projection: pd.DataFrame) -> None:
     """Raise ``ValueError`` unless ``projection`` has the CONTRACTS forecast columns and values."""
+    _check_projection_values(projection)
+    if not _bands_surely_disjoint(projection):
+        _check_band_overlap(projection)
+
+
+def _check_projection_values(projection: pd.DataFrame) -> None:
+    """:func:`check_projection` up to (not including) the age-band overlap check."""
     missing = [c for c in PROJECTION_COLUMNS if c not in projection.columns]
     if missing:
         raise ValueError(f"projectie mist kolommen: {', '.join(missing)} (verwacht {', '.join(PROJECTION_COLUMNS)})")
@@ -53,8 +60,6 @@ def check_projection(projection: pd.DataFrame) -> None:
         raise ValueError("projectie: waarde bevat lege of negatieve getallen")
     if projection["leeftijd_van"].isna().any():
         raise ValueError("projectie: leeftijd_van mag niet leeg zijn")
-    if not _bands_surely_disjoint(projection):
-        _check_band_overlap(projection)
 
 
 def _bands_surely_disjoint(projection: pd.DataFrame) -> bool:
@@ -142,8 +147,17 @@ def _rate_vector_of(triples: Sequence[tuple[int, int, float]], bands: Sequence[t
     """:func:`_rate_vector` from ``(van, tot, waarde)`` triples already sorted on ``van``."""
     if any(triples[i + 1][0] <= triples[i][1] for i in range(len(triples) - 1)):
         raise ValueError("kentalbanden van één geslacht overlappen")
-    return np.array([sum(_overlap_fraction(van, tot, rv, rt) * w for rv, rt, w in triples)
-                     for van, tot in bands], dtype=float)
+    # Pure in (triples, bands); the weights are keyed by their bits (0.0 and -0.0 differ).
+    key = (tuple((rv, rt, w.hex()) for rv, rt, w in triples), tuple(bands))
+    hit = _RATE_VECTORS.get(key)
+    if hit is None:
+        hit = _fast.readonly(np.array([sum(_overlap_fraction(van, tot, rv, rt) * w for rv, rt, w in triples)
+                                       for van, tot in bands], dtype=float))
+        _RATE_VECTORS.put(key, hit)
+    return hit
+
+
+_RATE_VECTORS = _fast.LRU(512)
 
 
 def _plain_int(x) -> bool:
@@ -612,12 +626,6 @@ class _Prepared:
             self.cache["hh"] = (hh0[:, None] * growth).ravel()
         return self.cache["hh"]
 
-    def trend(self, level: float) -> pd.DataFrame:
-        key = ("trend", level)
-        if key not in self.cache:
-            self.cache[key] = trend_forecast(self.studenten_historie, self.years, level=level)
-        return self.cache[key]
-
     def trend_cells(self, level: float) -> np.ndarray:
         """This variant's trend of the studenten history on the grid. The trend (all variants at
         once) is fitted once per history content, years, level and gemeenten, and shared by the
@@ -1012,17 +1020,22 @@ def _projection_arrays(projection: pd.DataFrame) -> _fast.ProjectionArrays | Non
         hit = _CACHE.get(("projection", key))
         if hit is not None:
             return hit if hit.usable else None
-    check_projection(projection)
+    _check_projection_values(projection)
     try:
         arrays = _fast.ProjectionArrays(projection, GESLACHTEN, VARIANTEN, _OPEN)
     except (TypeError, ValueError):
+        arrays = None
+    if arrays is None or not arrays.usable or not arrays.bands_disjoint():
+        check_projection(projection)  # the full check decides (and words any error)
+    if arrays is None:
         return None
     if key is not None:
         _CACHE.put(("projection", key), arrays)
     return arrays if arrays.usable else None
 
 
-def _per_gemeente_values(df: pd.DataFrame | None, name: str, gemeenten: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def _per_gemeente_values(df: pd.DataFrame | None, name: str,
+                         gemeenten: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """:func:`_per_gemeente` and its values in ``gemeenten`` order (``_Prepared.lookup``), once per
     content of ``df`` and gemeenten."""
     fkey = _fast.frame_key(df)
