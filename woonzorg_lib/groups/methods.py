@@ -342,7 +342,8 @@ def _history_groups(hist: pd.DataFrame):
 
 def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
     """The rows of :func:`trend_forecast` (unsorted), one statsmodels OLS fit per gemeente."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     if not 0 < level < 1:
         raise ValueError("level moet tussen 0 en 1 liggen")
@@ -360,10 +361,10 @@ def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_p
         future = [y for y in years if y not in obs]
         if len(jaar) >= min_points and future:
             x = (jaar.astype(float) - last_year)
-            model = sm.OLS(waarde.astype(float), sm.add_constant(x)).fit()
+            model = OLS(waarde.astype(float), add_constant(x)).fit()
             xn = np.asarray(future, float) - last_year
             # summary_frame's mean / obs_ci_lower / obs_ci_upper, without building the frame
-            pred = model.get_prediction(sm.add_constant(xn, has_constant="add"))
+            pred = model.get_prediction(add_constant(xn, has_constant="add"))
             ci = pred.conf_int(obs=True, alpha=1 - level)
             fit_last = float(model.params[0])
             for y, mean, lo, hi in zip(future, pred.predicted_mean, ci[:, 0], ci[:, 1]):
@@ -384,7 +385,8 @@ def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_p
 
 def _trend_rows_pandas(hist: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
     """:func:`_trend_rows` for histories whose columns are not plain (e.g. fractional years)."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     rows = []
     for code, h in hist.groupby("gemeentecode", sort=True):
@@ -397,9 +399,9 @@ def _trend_rows_pandas(hist: pd.DataFrame, years: Sequence[int], level: float, m
         future = [y for y in years if y not in obs]
         if len(h) >= min_points and future:
             x = (h["jaar"].to_numpy(float) - last_year)
-            model = sm.OLS(h["waarde"].to_numpy(float), sm.add_constant(x)).fit()
+            model = OLS(h["waarde"].to_numpy(float), add_constant(x)).fit()
             xn = np.asarray(future, float) - last_year
-            frame = model.get_prediction(sm.add_constant(xn, has_constant="add")).summary_frame(alpha=1 - level)
+            frame = model.get_prediction(add_constant(xn, has_constant="add")).summary_frame(alpha=1 - level)
             fit_last = float(model.params[0])
             for y, (mean, lo, hi) in zip(future, frame[["mean", "obs_ci_lower", "obs_ci_upper"]].to_numpy()):
                 point = last + (mean - fit_last)
