@@ -342,80 +342,57 @@ def _history_groups(hist: pd.DataFrame):
 
 def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
     """The rows of :func:`trend_forecast` (unsorted), one statsmodels OLS fit per gemeente."""
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.tools import add_constant
-
     if not 0 < level < 1:
         raise ValueError("level moet tussen 0 en 1 liggen")
     hist = history.dropna(subset=["waarde"])
     groups = _history_groups(hist)
-    if groups is None:
-        return _trend_rows_pandas(hist, years, level, min_points)
-    rows = []
+    if groups is None:  # columns that are not plain (e.g. fractional years): group with pandas
+        groups = []
+        for code, h in hist.groupby("gemeentecode", sort=True):
+            h = h.sort_values("jaar")
+            if h["jaar"].duplicated().any():
+                raise ValueError(f"historie van {code} heeft dubbele jaren")
+            groups.append((code, h["jaar"].to_numpy(float), h["waarde"].to_numpy(float)))
+    rows: list[tuple] = []
     for code, jaar, waarde in groups:
         if (jaar[1:] == jaar[:-1]).any():
             raise ValueError(f"historie van {code} heeft dubbele jaren")
-        obs = dict(zip(jaar.astype(int).tolist(), waarde.astype(float).tolist()))
-        last_year = int(jaar.max())
-        last = obs[last_year]
-        future = [y for y in years if y not in obs]
-        if len(jaar) >= min_points and future:
-            x = (jaar.astype(float) - last_year)
-            model = OLS(waarde.astype(float), add_constant(x)).fit()
-            xn = np.asarray(future, float) - last_year
-            # summary_frame's mean / obs_ci_lower / obs_ci_upper, without building the frame
-            pred = model.get_prediction(add_constant(xn, has_constant="add"))
-            ci = pred.conf_int(obs=True, alpha=1 - level)
-            fit_last = float(model.params[0])
-            for y, mean, lo, hi in zip(future, pred.predicted_mean, ci[:, 0], ci[:, 1]):
-                point = last + (mean - fit_last)
-                vals = {"laag": point - (mean - lo), "midden": point, "hoog": point + (hi - mean)}
-                for v, w in vals.items():
-                    rows.append((code, y, v, max(0.0, float(w)), "trend"))
-        else:
-            for y in future:
-                for v in VARIANTEN:
-                    rows.append((code, y, v, last, "constant"))
-        for y in years:
-            if y in obs:
-                for v in VARIANTEN:
-                    rows.append((code, y, v, obs[y], "waarneming"))
+        rows.extend(_trend_rows_one(code, jaar, waarde, years, level, min_points))
     return rows
 
 
-def _trend_rows_pandas(hist: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
-    """:func:`_trend_rows` for histories whose columns are not plain (e.g. fractional years)."""
+def _trend_rows_one(code: str, jaar: np.ndarray, waarde: np.ndarray, years: Sequence[int], level: float,
+                    min_points: int) -> list[tuple]:
+    """Trend rows of one gemeente: OLS on years since its last observation, prediction interval
+    (obs_ci of statsmodels' summary_frame) for laag/hoog, anchored on the last observation."""
     from statsmodels.regression.linear_model import OLS
     from statsmodels.tools.tools import add_constant
 
     rows = []
-    for code, h in hist.groupby("gemeentecode", sort=True):
-        h = h.sort_values("jaar")
-        if h["jaar"].duplicated().any():
-            raise ValueError(f"historie van {code} heeft dubbele jaren")
-        obs = dict(zip(h["jaar"].astype(int), h["waarde"].astype(float)))
-        last_year = int(h["jaar"].max())
-        last = obs[last_year]
-        future = [y for y in years if y not in obs]
-        if len(h) >= min_points and future:
-            x = (h["jaar"].to_numpy(float) - last_year)
-            model = OLS(h["waarde"].to_numpy(float), add_constant(x)).fit()
-            xn = np.asarray(future, float) - last_year
-            frame = model.get_prediction(add_constant(xn, has_constant="add")).summary_frame(alpha=1 - level)
-            fit_last = float(model.params[0])
-            for y, (mean, lo, hi) in zip(future, frame[["mean", "obs_ci_lower", "obs_ci_upper"]].to_numpy()):
-                point = last + (mean - fit_last)
-                vals = {"laag": point - (mean - lo), "midden": point, "hoog": point + (hi - mean)}
-                for v, w in vals.items():
-                    rows.append((code, y, v, max(0.0, float(w)), "trend"))
-        else:
-            for y in future:
-                for v in VARIANTEN:
-                    rows.append((code, y, v, last, "constant"))
-        for y in years:
-            if y in obs:
-                for v in VARIANTEN:
-                    rows.append((code, y, v, obs[y], "waarneming"))
+    obs = dict(zip(jaar.astype(int).tolist(), waarde.astype(float).tolist()))
+    last_year = int(jaar.max())
+    last = obs[last_year]
+    future = [y for y in years if y not in obs]
+    if len(jaar) >= min_points and future:
+        x = (jaar.astype(float) - last_year)
+        model = OLS(waarde.astype(float), add_constant(x)).fit()
+        xn = np.asarray(future, float) - last_year
+        pred = model.get_prediction(add_constant(xn, has_constant="add"))
+        ci = pred.conf_int(obs=True, alpha=1 - level)
+        fit_last = float(model.params[0])
+        for y, mean, lo, hi in zip(future, pred.predicted_mean, ci[:, 0], ci[:, 1]):
+            point = last + (mean - fit_last)
+            vals = {"laag": point - (mean - lo), "midden": point, "hoog": point + (hi - mean)}
+            for v, w in vals.items():
+                rows.append((code, y, v, max(0.0, float(w)), "trend"))
+    else:
+        for y in future:
+            for v in VARIANTEN:
+                rows.append((code, y, v, last, "constant"))
+    for y in years:
+        if y in obs:
+            for v in VARIANTEN:
+                rows.append((code, y, v, obs[y], "waarneming"))
     return rows
 
 
