@@ -104,7 +104,7 @@ def test_a_good_key_parses():
          gewicht: 0.5
        - naam: sociale_huur
          gewicht: 0.4
-     """, "indicatoren", 3, "tellen op tot 0.9"),
+     """, "indicatoren", 2, "tellen op tot 0.9"),  # the line of the key itself
     # unknown indicator → the line of its naam
     ("""
      naam: test
@@ -142,7 +142,7 @@ def test_a_good_key_parses():
          indicatoren:
            - naam: vraag
              gewicht: 0.7
-     """, "groepen.ouderen.indicatoren", 8, "tellen op tot 0.7"),
+     """, "groepen.ouderen.indicatoren", 7, "tellen op tot 0.7"),
     # a direction that contradicts the indicator's definition
     ("""
      naam: test
@@ -183,10 +183,11 @@ def test_a_good_key_parses():
     ("""
      naam: !!python/object/apply:os.system ["echo hi"]
      indicatoren: []
-     """, None, 1, "niet-toegestane YAML-tag"),
+     """, "naam", 1, "niet-toegestane YAML-tag"),  # the tag is named with its key
 ])
 def test_bad_key_files_name_file_key_and_line(text, column, line, fragment):
-    """column None: a syntax error has no key to name (woonzorg_lib.yamlio reports the line)."""
+    """column None: a syntax error has no key to name (woonzorg_lib.yamlio reports the line).
+    Lines are the line of the key itself (for a block: the line of its key, not its first item)."""
     with pytest.raises(InputError) as exc:
         parse_key(key_yaml(text), source="regio/sleutel.yaml")
     err = exc.value

@@ -1,7 +1,9 @@
-"""Safe YAML loading with line numbers, so errors can name the line a user must fix.
+"""Safe, strict YAML loading with line numbers, shared by every file a user writes (region files,
+the parameter file, scenario files, verdeelsleutels), so errors can name the line to fix.
 
-Only plain YAML is accepted (``yaml.SafeLoader``): Python object tags such as
-``!!python/object`` are refused with an :class:`InputError`.
+Refused, each with file, key path and line: Python object tags such as ``!!python/object`` (or any
+non-standard tag), aliases and merge keys, non-text keys, duplicate keys (plain YAML would
+silently keep the last one), bytes that are not UTF-8, an empty file and syntax errors.
 """
 
 from __future__ import annotations
@@ -13,21 +15,16 @@ import yaml
 
 from .errors import InputError
 
+SAFE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                      ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
 
-def _lines(node: yaml.Node, path: tuple, out: dict) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[path + (key,)] = k.start_mark.line + 1
-            _lines(v, path + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _lines(v, path + (i,), out)
+
+def dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
 
 
 class LocatedYaml:
-    """Parsed YAML data plus a map from key paths (tuples) to 1-based line numbers."""
+    """Parsed YAML data plus a map from key paths (tuples) to 1-based line numbers of the key."""
 
     def __init__(self, path: Path, data: Any, lines: dict):
         self.path = path
@@ -44,33 +41,78 @@ class LocatedYaml:
         return self.lines.get((), None)
 
     def error(self, message: str, *keypath) -> InputError:
-        key = ".".join(str(k) for k in keypath) if keypath else None
+        key = dotted(keypath) if keypath else None
         return InputError(message, file=self.path, column=key, row=self.line(*keypath))
+
+
+def _walk(root: yaml.Node, path: Path) -> dict[tuple, int]:
+    lines: dict[tuple, int] = {(): root.start_mark.line + 1}
+    seen: set[int] = set()
+
+    def walk(node: yaml.Node, kp: tuple, where: int) -> None:
+        # ``where``: line of the key or item holding this node (an alias carries its anchor's position)
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            raise InputError("aliassen (*naam) worden niet ondersteund; schrijf de waarde uit", file=path,
+                             column=dotted(kp) or None, row=where)
+        seen.add(id(node))
+        if node.tag not in SAFE_TAGS:
+            raise InputError(f"niet-toegestane YAML-tag '{node.tag}'; alleen gewone YAML (veilig laden)",
+                             file=path, column=dotted(kp) or None, row=line)
+        if isinstance(node, yaml.MappingNode):
+            keys_here: dict[str, int] = {}
+            for knode, vnode in node.value:
+                kline = knode.start_mark.line + 1
+                if not isinstance(knode, yaml.ScalarNode) or knode.tag != "tag:yaml.org,2002:str":
+                    if knode.tag == "tag:yaml.org,2002:merge":
+                        raise InputError("samenvoegsleutels (<<) worden niet ondersteund", file=path,
+                                         column=dotted(kp) or None, row=kline)
+                    raise InputError("sleutels moeten tekst zijn", file=path,
+                                     column=dotted(kp + (getattr(knode, "value", "?"),)), row=kline)
+                key = knode.value
+                if key in keys_here:
+                    raise InputError(f"sleutel '{key}' komt twee keer voor in hetzelfde blok "
+                                     f"(eerder op regel {keys_here[key]})", file=path, column=dotted(kp + (key,)),
+                                     row=kline)
+                keys_here[key] = kline
+                lines[kp + (key,)] = kline
+                walk(vnode, kp + (key,), kline)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[kp + (i,)] = item.start_mark.line + 1
+                walk(item, kp + (i,), item.start_mark.line + 1)
+
+    walk(root, (), lines[()])
+    return lines
 
 
 def load(path: str | Path, *, text: str | None = None) -> LocatedYaml:
     path = Path(path)
     if text is None:
-        if not path.exists():
-            raise InputError("bestand bestaat niet", file=path)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError("bestand bestaat niet", file=path) from None
+        try:
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"geen UTF-8 (byte {exc.start})", file=path) from exc
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(f"geen geldige UTF-8 (byte 0x{raw[exc.start]:02x}); sla het bestand op als UTF-8",
+                             file=path, row=line) from None
     if not text.strip():
         raise InputError("bestand is leeg", file=path, row=1)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError(f"niet-toegestane YAML-tag ({exc.problem}); alleen gewone YAML (veilig laden)",
-                         file=path, row=line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"geen geldige YAML: {getattr(exc, 'problem', exc)}", file=path,
-                         row=mark.line + 1 if mark else None) from exc
-    lines: dict = {}
-    if node is not None:
-        _lines(node, (), lines)
+        raise InputError(f"geen geldige YAML: {getattr(exc, 'problem', None) or exc}", file=path,
+                         row=mark.line + 1 if mark else None) from None
+    if node is None:
+        raise InputError("bestand is leeg", file=path, row=1)
+    lines = _walk(node, path)  # strict checks before anything is constructed
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:  # pragma: no cover - compose already parsed it
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"geen geldige YAML: {exc}", file=path, row=mark.line + 1 if mark else None) from None
     return LocatedYaml(path, data, lines)

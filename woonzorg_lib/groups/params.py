@@ -21,7 +21,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .. import yamlio
@@ -227,92 +226,23 @@ class ParameterSet:
 
 
 # ---- safe YAML with line numbers ---------------------------------------------------------------
-_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
-              ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
-
 
 def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path) if path else "<bestand>"
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("bestand bestaat niet", file=path, column="<bestand>", row=1) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"geen geldige UTF-8 (byte 0x{raw[exc.start]:02x}); sla het bestand op als UTF-8",
-                         file=path, column="<bestand>", row=line) from None
-
-
-def _strict_key_lines(text: str, path: Path) -> dict[tuple, int]:
-    """Checks on top of :func:`woonzorg_lib.yamlio.load`: refuse non-standard tags (named with their
-    key path), aliases, merge keys, non-text keys and duplicate keys (plain YAML would
-    silently keep the last one). Returns ``{key path: line of the key}``."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}  # yamlio.load reports syntax errors with their line
-    lines: dict[tuple, int] = {}
-    if root is None:
-        return lines
-    lines[()] = root.start_mark.line + 1
-    seen: set[int] = set()
-
-    def walk(node: yaml.Node, path_: tuple, where: int) -> None:
-        # ``where``: line of the key (or item) that holds this node; an alias node carries the
-        # position of its anchor, so errors about aliases use ``where``.
-        line = node.start_mark.line + 1
-        if id(node) in seen:
-            raise InputError("aliassen (*naam) worden niet ondersteund; schrijf de waarde uit", file=path,
-                             column=_dotted(path_), row=where)
-        seen.add(id(node))
-        if node.tag not in _SAFE_TAGS:
-            raise InputError(f"niet toegestane YAML-tag '{node.tag}' (alleen gewone waarden)",
-                             file=path, column=_dotted(path_), row=line)
-        if isinstance(node, yaml.MappingNode):
-            keys_here: dict[Any, int] = {}
-            for knode, vnode in node.value:
-                kline = knode.start_mark.line + 1
-                if not isinstance(knode, yaml.ScalarNode) or knode.tag != "tag:yaml.org,2002:str":
-                    raise InputError("sleutels moeten tekst zijn", file=path,
-                                     column=_dotted(path_ + (getattr(knode, "value", "?"),)), row=kline)
-                key = knode.value
-                if key in keys_here:
-                    raise InputError(f"sleutel '{key}' komt twee keer voor (eerder op regel {keys_here[key]})",
-                                     file=path, column=_dotted(path_ + (key,)), row=kline)
-                keys_here[key] = kline
-                lines[path_ + (key,)] = kline
-                walk(vnode, path_ + (key,), kline)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                lines[path_ + (i,)] = item.start_mark.line + 1
-                walk(item, path_ + (i,), line)
-
-    walk(root, (), lines[()])
-    return lines
-
-
 def load_yaml(path: str | Path) -> tuple[Any, dict[tuple, int]]:
-    """Safely load a YAML file (shared loader :func:`woonzorg_lib.yamlio.load` plus the stricter
-    checks above); return the data and ``{key path: 1-based line of the key}``."""
+    """Safely and strictly load a YAML file with the shared loader :func:`woonzorg_lib.yamlio.load`
+    (tags, aliases, duplicate keys, encoding refused with their line); return the data and
+    ``{key path: 1-based line of the key}``. Errors without a key name ``<bestand>``."""
     path = Path(path)
-    text = _read_text(path)
-    if not text.strip():
-        raise InputError("bestand is leeg", file=path, column="<bestand>", row=1)
-    lines = _strict_key_lines(text, path)
     try:
-        located = yamlio.load(path, text=text)
+        located = yamlio.load(path)
     except InputError as exc:
         if exc.column is not None:
             raise
         raise InputError(exc.detail, file=path, column="<bestand>", row=exc.row or 1) from None
-    if located.data is None:
-        raise InputError("bestand is leeg", file=path, column="<bestand>", row=1)
-    return located.data, {**located.lines, **lines}
+    return located.data, located.lines
 
 
 def _line(lines: Mapping[tuple, int], path: tuple) -> int | None:

@@ -47,7 +47,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints,
                       ValidationError, field_validator, model_validator)
 
@@ -208,22 +207,6 @@ class Verdeelsleutel(BaseModel):
 # Loading with line numbers
 # ----------------------------------------------------------------------------------------------
 
-def _find_duplicate_keys(node: yaml.Node, source: str, path: tuple = ()) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for knode, vnode in node.value:
-            line = knode.start_mark.line + 1
-            if knode.value in seen:
-                raise InputError(f"sleutel '{knode.value}' staat twee keer in hetzelfde blok "
-                                 f"(eerst op regel {seen[knode.value]})", file=source,
-                                 column=".".join(map(str, path + (knode.value,))), row=line)
-            seen[knode.value] = line
-            _find_duplicate_keys(vnode, source, path + (knode.value,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _find_duplicate_keys(item, source, path + (i,))
-
-
 def _check_weights(key: Verdeelsleutel, located: yamlio.LocatedYaml | None, source: str) -> None:
     def line(loc: tuple) -> int | None:
         return located.line(*loc) if located is not None else None
@@ -256,7 +239,6 @@ def parse_key(text: str, *, source: str = "<verdeelsleutel>") -> Verdeelsleutel:
         raise InputError("verwacht een blok met sleutels ('naam', 'indicatoren', ...), geen "
                          f"{type(data).__name__}", file=source, column="(bestand)",
                          row=located.line())
-    _find_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), source)
     try:
         key = Verdeelsleutel.model_validate(data, context={"weights_checked_by_caller": True})
     except ValidationError as exc:
