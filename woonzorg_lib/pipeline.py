@@ -79,7 +79,6 @@ def demand_inputs(region, *, as_of: int = BASE_YEAR) -> dict:
 
 @lru_cache(maxsize=32)
 def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
-    region = list(codes)
     g = load.table("gemeenten")
     tot = load.table("bevolking_totaal")
     nl = tot[(tot["gemeentecode"] == "NL01") & (tot["jaar"] == as_of)]["waarde"]
@@ -174,10 +173,16 @@ def region_tasks(demand: pd.DataFrame, periode: str = "2024-2030", variant: str 
 
 def region_allocation(region, *, key: str | Path | None = None, periode: str = "2024-2030", method: str = "hamilton",
                       params: ParameterSet | None = None, demand: pd.DataFrame | None = None,
-                      taken: pd.DataFrame | None = None) -> pd.DataFrame:
+                      taken: pd.DataFrame | None = None, floors=None, caps=None, carry_over=None,
+                      cap_verhuurcapaciteit: bool = False, bronnen: dict | None = None) -> pd.DataFrame:
     """CONTRACTS allocate table under every key of the sensitivity analysis (inwoners, sociale_huur,
-    vraag and the configured mix)."""
-    from .verdeling.allocate import allocate
+    vraag and the configured mix).
+
+    ``floors``, ``caps``, ``carry_over`` pass through to :func:`~.verdeling.allocate.allocate`
+    (tables ``gemeentecode, waarde[, groep][, woningtype][, periode]`` or Series per gemeente);
+    ``cap_verhuurcapaciteit`` adds the cap ⌊verhuurcapaciteit × years of the periode⌋ per gemeente
+    (the lower of the two caps counts). ``bronnen`` names the sources in error messages."""
+    from .verdeling.allocate import allocate, caps_from_lettings_capacity
     from .verdeling.keys import standard_keys
 
     params = params or load_parameters()
@@ -190,4 +195,11 @@ def region_allocation(region, *, key: str | Path | None = None, periode: str = "
     d = demand[(demand["maat"] == "vraag") & (demand["jaar"] == end) & (demand["variant"] == "midden")]
     vraag = d.groupby(["gemeentecode", "groep", "woningtype"], as_index=False)["waarde"].sum()
     keys = standard_keys(key)
-    return allocate(taken, ind, keys, effort, method=method, vraag=vraag)
+    bronnen = dict(bronnen or {})
+    if cap_verhuurcapaciteit:
+        cap_vh = caps_from_lettings_capacity(ind, periode)
+        bronnen["caps"] = " + ".join(x for x in (bronnen.get("caps", "<caps>") if caps is not None else None,
+                                                 "verhuurcapaciteit") if x)
+        caps = cap_vh if caps is None else [caps, cap_vh]
+    return allocate(taken, ind, keys, effort, method=method, vraag=vraag, floors=floors, caps=caps,
+                    carry_over=carry_over, bronnen=bronnen)

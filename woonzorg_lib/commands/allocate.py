@@ -46,13 +46,33 @@ def _run(args) -> int:
             raise InputError(f"groep {args.groep} kent woningtype '{args.woningtype}' niet; wel: {', '.join(wt)}",
                              column="--woningtype", file="<opdrachtregel>")
         taken = task_table(args.taak, groep=args.groep, woningtype=args.woningtype, periode=args.periode)
+    from ..verdeling.allocate import read_bounds_csv, write_allocation_csv
+
+    # floors / caps / carry-over: read and check every user file before any computation
+    bounds: dict = {}
+    bronnen: dict = {}
+    for soort, opt in (("floors", "floors"), ("caps", "caps"), ("carry_over", "carry_over")):
+        path = getattr(args, opt)
+        if path is not None:
+            bounds[soort] = read_bounds_csv(path, soort=soort, known_gemeenten=region.gemeenten)
+            bronnen[soort] = str(path)
     df = pipeline.region_allocation(region, key=args.key, periode=args.periode, method=args.methode,
-                                    params=params, taken=taken)
-    from ..verdeling.allocate import write_allocation_csv
+                                    params=params, taken=taken, floors=bounds.get("floors"),
+                                    caps=bounds.get("caps"), carry_over=bounds.get("carry_over"),
+                                    cap_verhuurcapaciteit=args.cap_verhuurcapaciteit, bronnen=bronnen)
 
     write_allocation_csv(df, out)
     print(f"{len(df)} rijen geschreven naar {out} ({region.naam}, periode {args.periode}, "
           f"sleutels {', '.join(sorted(df['sleutel'].unique()))})")
+    if "carry_over" in bounds:
+        print("let op: toewijzing = aandeel in de taak + carry-over (achterstand/overschot); per groep × "
+              "woningtype × sleutel telt de toewijzing op tot taak + som van de carry-over")
+    rest = df.attrs.get("rest_carry_over") or []
+    if rest:
+        seen = sorted({(r["gemeentecode"], r["groep"], r["woningtype"], r["periode"]) for r in rest})
+        print(f"let op: bij {len(seen)} gemeente(n)/taak(en) is het overschot groter dan het aandeel; de rest "
+              "schuift door naar de volgende periode (toewijzing 0): "
+              + "; ".join(f"{g} {gr}/{wt}/{p}" for g, gr, wt, p in seen[:10]) + (" …" if len(seen) > 10 else ""))
     return 0
 
 
@@ -71,5 +91,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--woningtype", default=None, help="woningtype bij --taak")
     p.add_argument("--params", default=None, help="parameterbestand (standaard config/parameters.yaml)")
     p.add_argument("--scenario", default=None, help="scenariobestand met parameter-overschrijvingen")
+    p.add_argument("--carry-over", dest="carry_over", default=None, metavar="FILE.csv",
+                   help="achterstand (+) of overschot (−) per gemeente uit een eerdere periode, hele eenheden "
+                        "(kolommen gemeentecode, waarde[, groep, woningtype, periode]); toewijzing = "
+                        "max(aandeel + carry-over, 0). Voorbeeld: config/examples/carry_over_voorbeeld.csv")
+    p.add_argument("--floors", default=None, metavar="FILE.csv",
+                   help="ondergrens per gemeente (hele eenheden ≥ 0; zelfde kolommen). "
+                        "Voorbeeld: config/examples/ondergrenzen_voorbeeld.csv")
+    p.add_argument("--caps", default=None, metavar="FILE.csv",
+                   help="bovengrens per gemeente (hele eenheden ≥ 0; zelfde kolommen). "
+                        "Voorbeeld: config/examples/bovengrenzen_voorbeeld.csv")
+    p.add_argument("--cap-verhuurcapaciteit", dest="cap_verhuurcapaciteit", action="store_true",
+                   help="begrens elke gemeente per taak op haar verhuurcapaciteit over de periode "
+                        "(⌊verhuurcapaciteit per jaar × jaren⌋); samen met --caps telt de laagste grens")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
     p.set_defaults(func=_run)
