@@ -4,7 +4,6 @@ men + women = total, no negative cell, 2040 present, three variants, natural cha
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -3,14 +3,13 @@ Chromium check (console errors, external requests, broken images, alt text, visi
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 
 import pytest
 
 from tests.report_build import REGION, build_once
-from woonzorg_lib.report import check, render, runner
+from woonzorg_lib.report import check, render
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import atomic, paths, provenance
+from .. import paths, provenance
 from ..errors import InputError
 from . import rawio
 from .schema import TABLES, Table

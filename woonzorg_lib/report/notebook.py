@@ -111,7 +111,7 @@ def show_scenario(ctx) -> None:
         Col("gemeentenaam", "Gemeente"), Col("standaard", "Standaard", "woningen", "count"),
         Col("scenario", "Scenario", "woningen", "count"), Col("verschil", "Verschil", "woningen", "int"),
         Col("verschil_pct", "Verschil", "%", "pct"),
-    ], caption=f"Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {ctx.naam}",
+    ], caption="Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {ctx.naam}",
        threshold=ctx.p.threshold)
     cells = ctx.scenario_by_gemeente_group()
     if len(cells):

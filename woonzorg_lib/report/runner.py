@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..errors import InputError, WoonzorgError
+from ..errors import WoonzorgError
 from . import fmt, version
 from .validate import RunParams
 
