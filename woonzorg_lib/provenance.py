@@ -45,7 +45,7 @@ def load_sidecar(path: Path) -> dict:
     if not sc.exists():
         raise ProvenanceError(f"{path}: provenance-bestand {sc.name} ontbreekt")
     try:
-        meta = yaml.safe_load(sc.read_text(encoding="utf-8"))
+        meta = yaml.load(sc.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise InputError(f"geen geldige YAML: {exc}", file=sc) from exc
     if not isinstance(meta, dict):
@@ -116,11 +116,19 @@ def snapshot_manifest(raw: Path | None = None) -> list[dict]:
     return out
 
 
+_FP_CACHE: dict = {}
+
+
 def data_fingerprint(raw: Path | None = None) -> str:
-    """One hash over every raw file's sha256 (the data part of cache keys)."""
-    h = hashlib.sha256()
+    """One hash over every raw file's recorded sha256 (the data part of cache keys). Memoised on the
+    files' names, sizes and mtimes, so repeated calls in one process do not re-read the sidecars."""
     raw = raw or paths.raw_dir()
+    sig = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(raw.rglob("*")) if p.is_file())
+    if _FP_CACHE.get(str(raw), (None,))[0] == sig:
+        return _FP_CACHE[str(raw)][1]
+    h = hashlib.sha256()
     for f in raw_files(raw):
         h.update(f.relative_to(raw).as_posix().encode())
         h.update(load_sidecar(f)["sha256"].encode())
+    _FP_CACHE[str(raw)] = (sig, h.hexdigest())
     return h.hexdigest()

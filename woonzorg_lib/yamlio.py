@@ -15,6 +15,9 @@ import yaml
 
 from .errors import InputError
 
+# libyaml's safe loader when available (same safety, ~10x faster); PyYAML's pure-Python one otherwise
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SAFE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
                       ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
 
@@ -102,7 +105,7 @@ def load(path: str | Path, *, text: str | None = None) -> LocatedYaml:
     if not text.strip():
         raise InputError("bestand is leeg", file=path, row=1)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"geen geldige YAML: {getattr(exc, 'problem', None) or exc}", file=path,
@@ -111,7 +114,7 @@ def load(path: str | Path, *, text: str | None = None) -> LocatedYaml:
         raise InputError("bestand is leeg", file=path, row=1)
     lines = _walk(node, path)  # strict checks before anything is constructed
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:  # pragma: no cover - compose already parsed it
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"geen geldige YAML: {exc}", file=path, row=mark.line + 1 if mark else None) from None
