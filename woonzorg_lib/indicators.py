@@ -30,9 +30,9 @@ def gemeente_indicators(codes, jaar: int = 2024) -> pd.DataFrame:
     """One row per gemeente (index gemeentecode, sorted) with the raw indicators.
 
     Columns: inwoners, woningvoorraad, sociale_huur (huurwoningen van woningcorporaties),
-    aandeel_sociale_huur, afstand_30pct_norm (max(0, 30 % − aandeel)), inwoners_in_zorginstellingen,
-    adreslozen (overig_adreslozen, gemeentefonds), uitwonende_studenten, and the reference year of
-    each source (``*_jaar``).
+    inwoners_in_zorginstellingen, adreslozen (overig_adreslozen, gemeentefonds), uitwonende_studenten,
+    and the reference year of each source (``*_jaar``). Derived indicators (distance to the 30 %
+    norm, lettings capacity) are made in one place: :func:`woonzorg_lib.verdeling.keys.derive_indicators`.
     """
     codes = sorted(set(codes))
     tot = load.table("bevolking_totaal")
@@ -45,8 +45,6 @@ def gemeente_indicators(codes, jaar: int = 2024) -> pd.DataFrame:
     out["woningvoorraad"] = _latest(w, "woningvoorraad_totaal", codes, jaar)
     out["sociale_huur"] = _latest(w, "huurwoningen_woningcorporatie", codes, jaar)
     out["sociale_huur_jaar"] = _latest_year(w, "huurwoningen_woningcorporatie", codes, jaar)
-    out["aandeel_sociale_huur"] = out["sociale_huur"] / out["woningvoorraad"]
-    out["afstand_30pct_norm"] = (NORM_SOCIALE_HUUR - out["aandeel_sociale_huur"]).clip(lower=0.0)
     out["inwoners_in_zorginstellingen"] = _latest(h, "inwoners_in_zorginstellingen", codes, jaar)
     out["inwoners_in_zorginstellingen_jaar"] = _latest_year(h, "inwoners_in_zorginstellingen", codes, jaar)
     out["adreslozen"] = _latest(g, "overig_adreslozen", codes, jaar)

@@ -11,6 +11,12 @@ def add_region(p) -> None:
     p.add_argument("--region", required=True, help="slug van een meegeleverde regio of pad naar een regiobestand")
 
 
+def add_params(p) -> None:
+    """--params and --scenario: the parameter file and a scenario of overrides on top of it."""
+    p.add_argument("--params", default=None, help="parameterbestand (standaard config/parameters.yaml)")
+    p.add_argument("--scenario", default=None, help="scenariobestand met parameter-overschrijvingen")
+
+
 def out_path(value: str, *, suffix: str = ".csv", base: Path | None = None) -> Path:
     """Validate an output path: right suffix, and (when ``base`` is given) inside ``base``."""
     p = Path(value)

@@ -8,7 +8,7 @@ import re
 from .. import pipeline, regions
 from ..errors import InputError
 from ..groups import load_parameters
-from ._common import add_region, out_path
+from ._common import add_params, add_region, out_path
 
 
 def _run(args) -> int:
@@ -89,8 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--taak", type=int, default=None, help="verdeel dit aantal in plaats van de berekende opgave")
     p.add_argument("--groep", default=None, help="groep bij --taak")
     p.add_argument("--woningtype", default=None, help="woningtype bij --taak")
-    p.add_argument("--params", default=None, help="parameterbestand (standaard config/parameters.yaml)")
-    p.add_argument("--scenario", default=None, help="scenariobestand met parameter-overschrijvingen")
+    add_params(p)
     p.add_argument("--carry-over", dest="carry_over", default=None, metavar="FILE.csv",
                    help="achterstand (+) of overschot (−) per gemeente uit een eerdere periode, hele eenheden "
                         "(kolommen gemeentecode, waarde[, groep, woningtype, periode]); toewijzing = "

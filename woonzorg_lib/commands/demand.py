@@ -6,7 +6,7 @@ import argparse
 
 from .. import atomic, pipeline, regions
 from ..groups import load_parameters, read_local_figures
-from ._common import add_region, out_path
+from ._common import add_params, add_region, out_path
 
 
 def _run(args) -> int:
@@ -31,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_region(p)
     p.add_argument("--until", type=int, default=2030, help="laatste jaar (standaard 2030; tot ten minste 2040)")
     p.add_argument("--variant", action="append", choices=pipeline.VARIANTS, help="alleen deze variant(en)")
-    p.add_argument("--params", default=None, help="parameterbestand (standaard config/parameters.yaml)")
-    p.add_argument("--scenario", default=None, help="scenariobestand met parameter-overschrijvingen")
+    add_params(p)
     p.add_argument("--local", default=None, help="CSV met lokale cijfers die de standaard vervangen")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
     p.set_defaults(func=_run)

@@ -104,6 +104,18 @@ def _title(fig, title: str) -> None:
                  ha="left", va="top")
 
 
+def _finish_horizontal(fig, ax, xlabel: str, title: str, *, percent: bool = False, legend_title=None):
+    """Common finish of the horizontal charts: thousands (or %) on x, vertical grid only, x label,
+    legend bottom right, title."""
+    _thousands(ax, "x", percent=percent)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right", fontsize=8, title=legend_title)
+    _title(fig, title)
+    return fig
+
+
 def wrap_label(text, width: int = 30) -> str:
     """Long category labels on two (or more) lines."""
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
@@ -260,13 +272,7 @@ def stacked_bars(df, *, category: str, stack: str, value: str, title: str = "", 
                 label=(stack_labels or {}).get(col, str(col)), height=0.7)
         left += pos
     ax.set_yticks(np.arange(len(piv)), [str(c) for c in piv.index])
-    _thousands(ax, "x")
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8)
-    _title(fig, title)
-    return fig
+    return _finish_horizontal(fig, ax, xlabel, title)
 
 
 def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: str = "", xlabel: str = "",
@@ -279,13 +285,7 @@ def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: st
     ax.barh(y, d[high] - base, left=base, color=style.VERMILION, label=high_label, height=0.7)
     ax.axvline(base, color=style.DARK, linewidth=1)
     ax.set_yticks(y, [wrap_label(v) for v in d[label]])
-    _thousands(ax, "x", percent=percent)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8)
-    _title(fig, title)
-    return fig
+    return _finish_horizontal(fig, ax, xlabel, title, percent=percent)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -302,13 +302,7 @@ def dumbbell(df, *, label: str, a: str, b: str, a_label: str, b_label: str, titl
     if extra:
         ax.scatter(d[extra], y, color=style.ORANGE, marker="D", zorder=4, label=extra_label, s=30)
     ax.set_yticks(y, [str(v) for v in d[label]])
-    _thousands(ax, "x", percent=percent)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8)
-    _title(fig, title)
-    return fig
+    return _finish_horizontal(fig, ax, xlabel, title, percent=percent)
 
 
 def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel: str = "aandeel",
@@ -325,13 +319,7 @@ def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel:
                    color=style.PALETTE[i % len(style.PALETTE)], marker=markers[i % len(markers)], label=str(k),
                    s=28, zorder=3)
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
-    _thousands(ax, "x", percent=percent)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8, title=legend_title)
-    _title(fig, title)
-    return fig
+    return _finish_horizontal(fig, ax, xlabel, title, percent=percent, legend_title=legend_title)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from woonzorg_lib import atomic
 from woonzorg_lib.errors import InputError
 
 from .apportion import METHODS, InfeasibleTaskError, apportion_table
-from .keys import Verdeelsleutel, _as_key_dict, derive_indicators, key_shares
+from .keys import Verdeelsleutel, _as_key_dict, _check_table, derive_indicators, key_shares
 
 __all__ = [
     "ALLOCATION_COLUMNS",
@@ -126,18 +126,9 @@ def _check_tasks(taken: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def _check_indicators(indicatoren: pd.DataFrame, source: str) -> pd.DataFrame:
-    if not isinstance(indicatoren, pd.DataFrame):
-        raise InputError("de indicatoren moeten een tabel zijn (index gemeentecode)", file=source,
-                         column="gemeentecode")
-    if "gemeentecode" in indicatoren.columns:
+    if isinstance(indicatoren, pd.DataFrame) and "gemeentecode" in indicatoren.columns:
         indicatoren = indicatoren.set_index("gemeentecode")
-    if len(indicatoren) == 0:
-        raise InputError("de indicatortabel heeft geen gemeenten", file=source,
-                         column="gemeentecode", row=1)
-    if indicatoren.index.has_duplicates:
-        dup = indicatoren.index[indicatoren.index.duplicated()][0]
-        raise InputError("gemeente staat dubbel in de indicatortabel", file=source,
-                         column="gemeentecode", row=dup)
+    _check_table(indicatoren, source)
     if indicatoren.index.hasnans:
         raise InputError("lege gemeentecode in de indicatortabel", file=source,
                          column="gemeentecode", row="(leeg)")
