@@ -58,8 +58,11 @@ def known_gemeenten() -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _snapshot_codes(raw: str) -> frozenset[str]:
-    df = pd.read_csv(Path(raw) / "population_totals.csv", usecols=["gemeentecode"], dtype=str)
-    codes = set(df["gemeentecode"])
+    # the national snapshot (data/raw/cbs) carries population series for every gemeente of 2024:
+    # the build fails unless all 342 are harmonised (woonzorg_lib/dataset/national.py)
+    codes: set[str] = set()
+    if (Path(raw) / "cbs" / "85644NED.csv.gz").exists():
+        codes = set(_gemeenten_table(raw)["gemeentecode"])
     # Gemeenten brought in by `woonzorg data fetch` register themselves in fetched/ files.
     fetched = Path(raw) / "fetched"
     if fetched.exists():
