@@ -54,7 +54,7 @@ def _population_sources(raw: Path, ctx: dict, gemeenten: pd.DataFrame) -> dict[s
     ctx["regionmap"] = rmap
     totals, b5 = pop["bevolking_totaal"], pop["bevolking_5j"]
     ctx["snapshot_codes"] = set(totals["gemeentecode"])
-    marg = national.margins(raw, src)
+    marg = national.margins(raw, src, rmap)
     fa = raw / "population_age_groups.csv"
     if fa.exists():
         a = rawio.read_csv_checked(fa, ["gemeentecode", "jaar", "geslacht", "leeftijd", "leeftijd_van",

@@ -207,7 +207,7 @@ def _bands_long(b: pd.DataFrame, kwaliteit: str) -> pd.DataFrame:
                 "schaalfactor", "bron"]]
 
 
-def margins(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
+def margins(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None) -> pd.DataFrame:
     """Broad age margins for all 342: 85383NED (2023, 2024, definitief), KWB 2019, KWB 2024 sex totals."""
     f = raw / "cbs" / "85383NED.csv.gz"
     cols = {"InwonersTotaal_1": "totaal", "InwonersJongerDan18_2": (0, 17), "InwonersJongerDan65_3": (0, 64),
@@ -238,7 +238,7 @@ def margins(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
             rows.append((code, jaar, "totaal", lo, hi, val, "CBS 85383NED", True, "definitief"))
     out = [pd.DataFrame(rows, columns=["gemeentecode", "jaar", "geslacht", "leeftijd_van", "leeftijd_tot",
                                        "waarde", "bron", "afgeleid", "status"])]
-    out.append(_kwb_2019(raw, gemeenten))
+    out.append(_kwb_2019(raw, gemeenten, rmap))
     k24 = statline.read_kwb_2024(raw / "kwb" / "kwb_2024_gemeenten_wijken.json")
     k24 = k24[k24["gemeentecode"].isin(set(gemeenten["gemeentecode"]))]
     for sex in ("man", "vrouw"):
@@ -248,8 +248,8 @@ def margins(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def _kwb_2019(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
-    """KWB 2019 (84583NED) on 2019 boundaries -> 2024 gemeenten (whole mergers; Haaren by its PC4s)."""
+def _kwb_2019(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None) -> pd.DataFrame:
+    """KWB 2019 (84583NED) on 2019 boundaries -> 2024 gemeenten (whole mergers; Haaren by its 2013 PC4 shares)."""
     f = raw / "kwb" / "kwb-2019.csv"
     k = pd.read_csv(f)
     need = ["region", "unique_id", "population", "men", "women", "b_00_14", "b_15_24", "b_25_44", "b_45_64", "b_65_oo"]
@@ -257,17 +257,14 @@ def _kwb_2019(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
     if miss:
         raise InputError("verplichte kolom ontbreekt", file=f, column=miss[0], row=1)
     idx = H.name_index(gemeenten)
-    pc = pd.read_csv(raw / "pc4_2021" / "postcodes.csv.gz")
-    haaren = pc[pc["gemeente"] == "Haaren"]
-    hw = haaren.assign(t=haaren["postcode"].astype(int).map(H.HAAREN_PC4)).groupby("t")["inwoners"].sum()
     vcols = need[2:]
     parts = []
     for _, r in k.iterrows():
         name = r["region"]
         if r["unique_id"] in idx.values():
             m = [(r["unique_id"], 1.0)]
-        elif name == "Haaren":
-            m = [(idx[t], float(w / hw.sum())) for t, w in hw.items()]
+        elif name == "Haaren" and rmap is not None and rmap.lookup("Haaren"):
+            m = rmap.lookup("Haaren")     # its 2013 PC4 shares (nothing dated after 2019 is used)
         else:
             tgt = H.MERGERS_2022_2023.get(name) or MERGERS_2021.get(name)
             if tgt is None:

@@ -329,8 +329,9 @@ def base_validation(*, settings: Settings | None = None, tables: dict | None = N
         hist, _, _ = engine.reconstruct(inp, year, st, fallback=api._fallback(src), band_years_max=maxb)
         est = A.to_bands(hist.P[-1])                                        # (G, 2, 20)
         b5 = src["bevolking_5j"]
-        b5 = b5[(b5["jaar"] == year) & b5["geslacht"].isin(["man", "vrouw"]) & (b5["kwaliteit"] == kw)]
         gi = {c: i for i, c in enumerate(hist.codes)}
+        b5 = b5[(b5["jaar"] == year) & b5["geslacht"].isin(["man", "vrouw"]) & (b5["kwaliteit"] == kw)
+                & b5["gemeentecode"].isin(list(gi))]
         tru = np.full_like(est, np.nan)
         tru[b5["gemeentecode"].map(gi).to_numpy(int), (b5["geslacht"] == "vrouw").to_numpy(int),
             np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy(int))] = \
