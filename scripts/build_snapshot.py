@@ -151,7 +151,7 @@ SOURCES: dict[str, dict] = {
         titel="Bevolking per viercijferige postcode, leeftijd (5 jaar) en geslacht, 1 januari 2021",
         peildata=["2021-01-01"], opmerking="Omgezet van .rda naar CSV zonder wijziging; CBS rondt af op 5."),
     "boundaries_2023/gemeenten_2023_v1.geojson.gz": dict(
-        repo=("github.com/elan-dcc/ELANDashboard-RShiny", "f81d1a05", "data/"), table="CBS wijk- en buurtkaart 2023",
+        repo=("github.com/elan-dcc/ELANDashboard-RShiny", "f81d1a05", "data/"), table="wijk- en buurtkaart 2023",
         titel="Gemeentegrenzen 2023 (v1), WGS84 (342 gemeenten + water; codes = indeling 2024)",
         peildata=["2023"], opmerking="Alleen voor kaarten en centroïden."),
     "kwb/kwb-2019.csv": dict(

@@ -49,3 +49,21 @@ def test_calibration_covers_the_nominal_rate_on_synthetic_errors():
 def test_backtest_cli_help_lists_out():
     res = run_cli("backtest", "--help")
     assert res.returncode == 0 and "--out" in res.stdout and "fout_pct" in res.stdout
+
+
+def test_forecast_offline_for_a_region_outside_the_former_47(tmp_path):
+    """The reviewer's check: a region file with codes only, outside the 47 of the old snapshot."""
+    reg = tmp_path / "gmr.yaml"
+    reg.write_text("slug: gmr\nnaam: Arnhem-Nijmegen (deel)\ngemeenten: [GM0202, GM0268, GM0277]\n", encoding="utf-8")
+    out = tmp_path / "f.csv"
+    res = run_cli("forecast", "--region", reg, "--as-of", "2019", "--until", "2024", "--out", out)
+    assert res.returncode == 0, res.stderr
+    f = pd.read_csv(out)
+    assert set(f["gemeentecode"]) == {"GM0202", "GM0268", "GM0277"}
+    t24 = f[(f["jaar"] == 2024) & (f["geslacht"] == "totaal") & (f["variant"] == "midden")]
+    # scored against the CBS totals of 1-1-2024 (85644NED): within 10 % for each of the three
+    from woonzorg_lib.dataset import load
+
+    tot = load.table("bevolking_totaal").query("jaar == 2024").set_index("gemeentecode")["waarde"]
+    for code, v in t24.groupby("gemeentecode")["waarde"].sum().items():
+        assert abs(v / tot[code] - 1) < 0.10, code

@@ -32,6 +32,10 @@ class Table:
 
 
 C = Column
+# the 16 PC4 tables (1998-2013) in data/raw/cbs, as obtained
+PC4_FILES = tuple(f"cbs/{t}.csv.gz" for t in (
+    "37602ned", "37339ned", "37724ned", "37680", "70005ned", "70654ned", "70819ned", "71012ned", "71273ned",
+    "71491ned", "71899ned", "80280ned", "80667ned", "81310ned", "81922NED", "82245NED"))
 GM = C("gemeentecode", "str", "CBS gemeentecode (GM0000, indeling 2024) of NL01 voor Nederland")
 JAAR = C("jaar", "int", "jaar; bij standen: peildatum 1 januari van dit jaar")
 BRON = C("bron", "str", "CBS-tabel(len) waar de waarde vandaan komt")
@@ -57,8 +61,7 @@ _add(Table(
     "bevolking_totaal", "Totale bevolking op 1 januari per gemeente (en Nederland).",
     (GM, JAAR, C("waarde", "int", "personen", nonneg=True), BRON,
      C("kwaliteit", "str", "exact (CBS-publicatie)")),
-    ("gemeentecode", "jaar"), ("cbs/<PC4-tabellen 1998-2013>.csv.gz", "cbs/85644NED.csv.gz",
-                               "gemeenten_nl_2024_2025.csv"),
+    ("gemeentecode", "jaar"), (*PC4_FILES, "cbs/85644NED.csv.gz", "gemeenten_nl_2024_2025.csv"),
     notes=("Alle 342 gemeenten op de indeling 2024 (zie herindelingen). 1998-2013: officiële gemeentetotalen van "
            "de PC4-tabellen; 2014-2024: 85644NED; 2025: 86059NED (Gebieden in Nederland 2025). NL01 = CBS-totaal.",)))
 
@@ -71,7 +74,7 @@ _add(Table(
      C("kwaliteit", "str", "exact | benadering (2021: PC4-som, afgerond op 5)"),
      C("schaalfactor", "float", "officieel totaal / som van de klassen (2021), anders 1"),
      BRON),
-    ("gemeentecode", "jaar", "geslacht", "leeftijd_van"), ("cbs/<PC4-tabellen 1998-2013>.csv.gz",
+    ("gemeentecode", "jaar", "geslacht", "leeftijd_van"), (*PC4_FILES,
                                                           "pc4_2021/inwoners_per_postcode_leeftijd.csv.gz"),
     notes=("Exacte klassen 1998-2013 (op de indeling 2024 gebracht); 2021 is een benadering (PC4-som). Na 2013 schat de demografiemodule de klassen "
            "(gemarkeerd als 'geschat'); opgehaalde exacte klassen (woonzorg data fetch) vervangen die schatting.",)))
@@ -170,7 +173,7 @@ _add(Table(
      C("aandeel", "float", "deel van de oude gemeente dat naar de opvolger gaat (1 = geheel)", nonneg=True),
      C("methode", "str", "geheel (samenvoeging: officieel totaal) | pc4-verdeling (splitsing: naar PC4-rijen)"),
      BRON),
-    ("oude_code", "jaar", "gemeentecode"), ("cbs/<PC4-tabellen 1998-2013>.csv.gz", "pc4_2021/postcodes.csv.gz"),
+    ("oude_code", "jaar", "gemeentecode"), (*PC4_FILES, "pc4_2021/postcodes.csv.gz"),
     code_column="gemeentecode", code_prefixes=("GM",),
     notes=("Alleen jaren met PC4-tabel (1998-2013); herindelingen 2014-2024 staan in de regio's van 85644NED en "
            "volgen dezelfde kaart (zie docs/data_quality.md).",)))
