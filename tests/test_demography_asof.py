@@ -16,7 +16,6 @@ from woonzorg_lib import paths
 AS_OF = 2019
 # file -> (value columns to perturb, rule: 'stock' = jaar > as_of, 'flow' = jaar >= as_of)
 EDITS = {
-    "population_age_groups.csv": (["waarde"], "stock"),
     "national_life_table.csv": (["sterftekans_qx", "levenden_tafelbevolking"], "flow"),
     "deaths_by_age_sex.csv": (["waarde"], "flow"),
     "births_by_mother_age.csv": (["waarde"], "flow"),
@@ -60,7 +59,7 @@ def _perturb(path: Path, cols: list[str], rule: str) -> int:
 
 # CBS files as obtained (gzip, ';'-separated, Perioden = year): file -> rule
 DUMP_EDITS = {
-    "cbs/85644NED.csv.gz": "stock", "cbs/85383NED.csv.gz": "stock", "cbs/82900NED.csv.gz": "stock",
+    "cbs/85644NED.csv.gz": "stock", "cbs/85383NED.csv.gz": "stock", "cbs/60039fvw.csv.gz": "stock", "cbs/82900NED.csv.gz": "stock",
     "cbs/84903NED.csv.gz": "flow", "cbs/86054NED.csv.gz": "flow", "cbs/86063NED.csv.gz": "dec31",
 }
 

@@ -45,8 +45,7 @@ def _gemeenten(raw: Path, ctx: dict) -> pd.DataFrame:
 
 
 def _population_sources(raw: Path, ctx: dict, gemeenten: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Population tables for all 342 gemeenten from the CBS files as obtained (see national.py),
-    plus the 60039fvw broad bands by sex (2007-2017, reference extract, 47 gemeenten)."""
+    """Population tables for all 342 gemeenten from the CBS files as obtained (see national.py)."""
     from . import national
 
     src = gemeenten.rename(columns={"inwoners_2025": "inwoners_2025_01_01"})
@@ -55,23 +54,7 @@ def _population_sources(raw: Path, ctx: dict, gemeenten: pd.DataFrame) -> dict[s
     totals, b5 = pop["bevolking_totaal"], pop["bevolking_5j"]
     ctx["snapshot_codes"] = set(totals["gemeentecode"])
     marg = national.margins(raw, src, rmap)
-    fa = raw / "population_age_groups.csv"
-    if fa.exists():
-        a = rawio.read_csv_checked(fa, ["gemeentecode", "jaar", "geslacht", "leeftijd", "leeftijd_van",
-                                        "leeftijd_tot_incl", "waarde", "bron"],
-                                   numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
-                                   integer=["jaar"], notnull=["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde"])
-        rawio.check_codes(a, fa, "gemeentecode", ctx["known"])
-        rawio.check_years(a, fa)
-        rawio.check_unique(a, fa, ["gemeentecode", "jaar", "geslacht", "leeftijd", "bron"])
-        # only what the CBS files in data/raw/cbs lack: 60039fvw (voorlopig, by sex, 2007-2017)
-        a = a[a["bron"].str.contains("60039fvw", regex=False)
-              & ((a["leeftijd"] != "totaal") | (a["geslacht"] != "totaal"))]
-        marg = pd.concat([marg, pd.DataFrame({
-            "gemeentecode": a["gemeentecode"], "jaar": a["jaar"], "geslacht": a["geslacht"],
-            "leeftijd_van": a["leeftijd_van"], "leeftijd_tot": a["leeftijd_tot_incl"], "waarde": a["waarde"],
-            "bron": a["bron"], "afgeleid": a.get("opmerking", pd.Series("", index=a.index)).fillna("")
-            .str.startswith("AFGELEID"), "status": "voorlopig"})], ignore_index=True)
+    marg = pd.concat([marg, national.gemeentefonds_60039(raw, rmap, totals)], ignore_index=True)
     marg["jaar"] = marg["jaar"].astype("int64")
     marg["leeftijd_van"] = marg["leeftijd_van"].astype("int64")
     return {"bevolking_totaal": totals, "bevolking_5j": b5, "bevolking_marges": marg,

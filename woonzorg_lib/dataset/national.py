@@ -248,6 +248,51 @@ def margins(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None)
     return pd.concat(out, ignore_index=True)
 
 
+GF_BANDS = (("JongerDan20Jaar", 0, 19.0), ("k_20Tot65Jaar", 20, 64.0), ("k_65Tot75Jaar", 65, 74.0),
+            ("k_75Tot85Jaar", 75, 84.0), ("k_85JaarOfOuder", 85, np.nan))
+
+
+def gemeentefonds_60039(raw: Path, rmap: RegionMap, totals: pd.DataFrame, tolerance: float = 0.005) -> pd.DataFrame:
+    """Broad groups x sex 2007-2017 from 60039fvw (Maatstaven gemeentefonds, voorlopig), on 2024 boundaries.
+
+    The dump is cut after "Zevenaar" (alphabetical): a 2024 gemeente-year is kept only when its summed
+    60039fvw total is within ``tolerance`` of the harmonised CBS total of that year (so a gemeente
+    whose predecessors are partly missing is left out, not under-counted)."""
+    f = raw / "cbs" / "60039fvw.csv.gz"
+    d = statline.read_dump(f, ["RegioS", "Perioden", "TotaalMannenEnVrouwen_1"])
+    cols = [c for c in d.columns if c != "_regel" and c.rsplit("_", 1)[0] in
+            {"TotaalMannenEnVrouwen", "TotaalMannen", "TotaalVrouwen", *(b for b, _, _ in GF_BANDS)}][:18]
+    statline.numeric(d, f, cols)
+    d = d.dropna(subset=["TotaalMannenEnVrouwen_1"])
+    d["jaar"] = d["Perioden"].str[:4].astype(int)
+    d = d[d["jaar"].between(2007, 2017)]
+    parts = []
+    for name, g in d.groupby("RegioS", sort=False):
+        if str(name).endswith(("(GA)", "(SG)")):
+            continue
+        m = rmap.lookup(name)
+        if not m:
+            continue
+        for code, share in m:
+            parts.append(g[["jaar", *cols]].assign(gemeentecode=code, **{c: g[c] * share for c in cols}))
+    s = pd.concat(parts, ignore_index=True).groupby(["gemeentecode", "jaar"], as_index=False)[cols].sum(min_count=1)
+    tot = totals.set_index(["gemeentecode", "jaar"])["waarde"]
+    ref = tot.reindex(pd.MultiIndex.from_frame(s[["gemeentecode", "jaar"]])).to_numpy(float)
+    s = s[np.abs(s["TotaalMannenEnVrouwen_1"].to_numpy() / ref - 1) <= tolerance]
+    rows = []
+    for k, sex in ((0, "totaal"), (6, "man"), (12, "vrouw")):
+        block = cols[k: k + 6]
+        if sex != "totaal":
+            rows.append(pd.DataFrame({"gemeentecode": s["gemeentecode"], "jaar": s["jaar"], "geslacht": sex,
+                                      "leeftijd_van": 0, "leeftijd_tot": np.nan, "waarde": s[block[0]]}))
+        for c, (_, lo, hi) in zip(block[1:], GF_BANDS):
+            rows.append(pd.DataFrame({"gemeentecode": s["gemeentecode"], "jaar": s["jaar"], "geslacht": sex,
+                                      "leeftijd_van": lo, "leeftijd_tot": hi, "waarde": s[c]}))
+    out = pd.concat(rows, ignore_index=True).dropna(subset=["waarde"])
+    out["bron"], out["afgeleid"], out["status"] = "CBS 60039fvw", False, "voorlopig"
+    return out
+
+
 def _kwb_2019(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None) -> pd.DataFrame:
     """KWB 2019 (84583NED) on 2019 boundaries -> 2024 gemeenten (whole mergers; Haaren by its 2013 PC4 shares)."""
     f = raw / "kwb" / "kwb-2019.csv"

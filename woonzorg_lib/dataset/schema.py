@@ -89,9 +89,9 @@ _add(Table(
      C("afgeleid", "bool", "waarde afgeleid uit andere gepubliceerde waarden (bijv. 65+ = totaal − 0-64)"),
      C("status", "str", "definitief | voorlopig | kwb")),
     ("gemeentecode", "jaar", "geslacht", "leeftijd_van", "leeftijd_tot", "bron"),
-    ("cbs/85383NED.csv.gz", "kwb/kwb-2019.csv", "kwb/kwb_2024_gemeenten_wijken.json", "population_age_groups.csv"),
-    notes=("Verschillende indelingen per jaar (2007-2017: 0-19/20-64/65-74/75-84/85+ naar geslacht, voorlopig, 47 "
-           "gemeenten; 2019: KWB, alle gemeenten, mannen/vrouwen als leeftijd_van 0 en open leeftijd_tot; "
+    ("cbs/60039fvw.csv.gz", "cbs/85383NED.csv.gz", "kwb/kwb-2019.csv", "kwb/kwb_2024_gemeenten_wijken.json"),
+    notes=("Verschillende indelingen per jaar (2007-2017: 0-19/20-64/65-74/75-84/85+ naar geslacht, 60039fvw voorlopig, "
+           "332 gemeenten (dump afgekapt na 'Zevenaar'); 2019: KWB, alle gemeenten, mannen/vrouwen als leeftijd_van 0 en open leeftijd_tot; "
            "2023-2024: 85383NED definitief, zonder geslacht; 2024: KWB mannen/vrouwen). Rijen 'totaal' x 'totaal' "
            "zijn niet opgenomen: zie bevolking_totaal.",)))
 
