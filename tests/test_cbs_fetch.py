@@ -23,7 +23,7 @@ from woonzorg_lib.cbs import fetch as fetchmod
 from woonzorg_lib.cbs import merge_fetched
 from woonzorg_lib.cbs.fetch import Settings, fetch
 from woonzorg_lib.cbs.tables import FetchError, SchemaChanged
-from woonzorg_lib.dataset.build import build_all
+from woonzorg_lib.dataset.build import build_all, build_tables
 
 from .conftest import tree_hashes
 
@@ -39,7 +39,7 @@ def _settings(replay=BASE, slept=None, **kw):
 
 
 def _fetch(raw, replay=BASE, slept=None, region=REGION, **kw):
-    return fetch(region, settings=_settings(replay, slept), raw=raw, log=lambda s: None, **kw)
+    return fetch(region, settings=_settings(replay, slept), raw=raw, log=lambda s: None, check=build_tables, **kw)
 
 
 def _no_leftovers(raw: Path):

@@ -452,10 +452,9 @@ def _rel(p: str | Path) -> str:
         return str(p)
 
 
-def _overlay_check(raw: Path, stage: Path) -> None:
-    """Run the real data build on data/raw with the staged fetched/ folder (writes nothing)."""
-    from ..dataset.build import build_tables
-
+def _overlay_check(raw: Path, stage: Path, check: Callable[[Path], None]) -> None:
+    """Run ``check`` (the data layer's build, injected by the caller so that this package does not import
+    the data layer) on data/raw with the staged fetched/ folder; it must write nothing."""
     tmp = Path(tempfile.mkdtemp(prefix=".fetch-check-", dir=raw.parent))
     try:
         for p in raw.iterdir():
@@ -470,7 +469,7 @@ def _overlay_check(raw: Path, stage: Path) -> None:
         except OSError:
             shutil.copytree(stage, tmp / FETCHED)
         try:
-            build_tables(tmp)
+            check(tmp)
         except WoonzorgError as exc:
             msg = str(exc).replace(str(tmp), "data/raw")
             raise FetchError("(alle)", "", f"de opgehaalde bestanden passen niet in de dataset: {msg}") from exc
@@ -506,7 +505,13 @@ class FetchReport:
 
 def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str] | None = None,
           population_table: str = "03759ned", settings: Settings | None = None,
-          raw: Path | None = None, log: Callable[[str], None] = print) -> FetchReport:
+          raw: Path | None = None, log: Callable[[str], None] = print,
+          check: Callable[[Path], None] | None = None) -> FetchReport:
+    """Fetch, validate and swap in the tables of ``groups`` for a region (see the module docstring).
+
+    ``check(raw_dir)`` is the data layer's build on a raw folder (raises a WoonzorgError, writes nothing);
+    the CLI passes it (woonzorg_lib/commands/data.py). ``None`` skips that last check.
+    """
     settings = settings or Settings.from_env()
     raw = Path(raw or paths.raw_dir())
     region = regions.load_region(region_arg, require_data=False)
@@ -569,7 +574,8 @@ def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str]
             provenance.sidecar_path(target).write_text(
                 __import__("yaml").safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
             counts[fname] = len(merged)
-        _overlay_check(raw, stage)
+        if check is not None:
+            _overlay_check(raw, stage, check)
         _swap(raw, stage)
     finally:
         if stage.exists():
