@@ -154,19 +154,22 @@ def test_fetches_accumulate_and_refetch_replaces(raw_copy, tmp_path):
 
 def test_titles_instead_of_keys_are_mapped_back_and_long_region_lists_are_chunked(raw_copy, tmp_path, monkeypatch):
     """A reply that carries titles (as cbsodata.get_data() would give: 'Venlo', 'Horst aan de Maas') instead of
-    padded keys still yields gemeentecodes; a small URL budget forces one data request per gemeente."""
+    padded keys still yields gemeentecodes; a small clause budget forces one data request per gemeente and year."""
     over = tmp_path / "titles"
     over.mkdir()
     (over / "_replay.json").write_text(json.dumps({"base": str(BASE), "faults": [
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM0983  ", "to": "Venlo"},
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM1507  ",
          "to": "Horst aan de Maas"}]}))
-    monkeypatch.setattr(fetchmod, "MAX_FILTER_CHARS", 1170)   # fits one gemeente per request, not two
+    # the marital-status total is filtered on the server (all 3 sexes are wanted, the 21 ages are filtered
+    # here): a budget of 3 clauses leaves one region and one period per request
+    monkeypatch.setattr(fetchmod, "MAX_FILTER_CLAUSES", 3)
     rep = _fetch(raw_copy, over, groups=["bevolking"])
     assert rep.files["population_totals.csv"] == 15
     meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
     data_q = [q for q in meta["query"] if q["endpoint"] == "TypedDataSet"]
-    assert len(data_q) == 3                                   # one chunk per gemeente
+    assert len(data_q) == 15                                  # one request per gemeente × year
+    assert all(q["filter"].count(" eq ") == 3 for q in data_q)
     p = pd.read_csv(raw_copy / "fetched" / "population_totals.csv")
     assert sorted(set(p.gemeentecode)) == NEW
 

@@ -34,7 +34,7 @@ import requests
 from .. import paths, provenance, regions
 from ..errors import InputError, WoonzorgError
 from . import transport
-from .odata import Dimension, DimensionError, build_filter, chunk_filters, encoded_len, period
+from .odata import USED_KINDS, Dimension, DimensionError, PeriodError, clause_count, period, plan_filters
 from .tables import FILE_KEYS, FILE_TITLES, GROUPS, FetchError, SchemaChanged, TableSpec, resolve_measures, specs
 
 FETCHED = "fetched"
@@ -43,7 +43,9 @@ ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), StatLine; bewerki
 HISTORY_KEEP = 20
 DEFAULT_FIRST_YEAR = 2014
 MAX_FILTER_CHARS = 1800        # URL-encoded $filter per request (CBS runs on IIS: keep query strings short)
-MAX_SERVER_CATEGORIES = 40     # longer category lists are filtered client-side
+MAX_FILTER_CLAUSES = 20        # 'eq' clauses per $filter: ~24 has been seen to work, ~45 not (issue 16)
+MAX_FIXED_CLAUSES = 6          # server-side category filters (other than region and period) per request;
+                               # longer category lists (e.g. 21 age bands) are filtered here instead
 
 
 @dataclass
@@ -183,17 +185,18 @@ def parse_years(text: str | None) -> tuple[int, int | None]:
     return first, last
 
 
-def _select_periods(spec: TableSpec, dim: Dimension, ctx: Context) -> dict[str, tuple[int, str]]:
+def _select_periods(spec: TableSpec, dim: Dimension, ctx: Context, title: str) -> dict[str, tuple[int, str]]:
+    """The period keys to fetch -> (year, peildatum). Known kinds that are not used (quarters, months,
+    five-year periods) are left out on purpose; an unknown period code stops the fetch."""
     out: dict[str, tuple[int, str]] = {}
+    wanted = ("januari", "december") if spec.periods == "jan_dec" else ("jaar",)
     for k in dim.by_key:
-        p = period(dim.padded[k], dim.title(k))
-        if p is None:
-            continue
-        year, kind, peil = p
-        if spec.periods == "jan_dec":
-            if kind not in ("januari", "december"):
-                continue
-        elif kind != "jaar":
+        try:
+            year, kind, peil = period(dim.padded[k], dim.title(k))
+        except PeriodError as exc:
+            raise SchemaChanged(spec.id, title, f"dimensie {spec.period_dim}: {exc} — heeft CBS de tabel gewijzigd? "
+                                f"Bekend zijn: {', '.join(USED_KINDS)} en kwartalen, maanden, meerjarige perioden")
+        if kind not in wanted:
             continue
         if spec.periods != "all" and (year < ctx.first or (ctx.last is not None and year > ctx.last)):
             continue
@@ -222,7 +225,7 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
     for d in need:
         dims[d] = Dimension(d, client.meta(spec.id, d))
     labels: dict[str, dict[str, str]] = {d: sel(dims[d], spec) for d, sel in spec.dims.items()}
-    periods = _select_periods(spec, dims[spec.period_dim], ctx)
+    periods = _select_periods(spec, dims[spec.period_dim], ctx, title)
     if not periods:
         what = (f"geen perioden in {ctx.first}-{ctx.last or 'nu'} in deze tabel "
                 f"(perioden: {', '.join(list(dims[spec.period_dim].by_key)[:6])} …)")
@@ -245,29 +248,17 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
         if not region_keys:
             ctx.warnings.append(f"{spec.id}: geen van de gemeenten staat in deze tabel; tabel overgeslagen")
             return TableResult(spec, title, str(info.get("Modified", "")), 0, [], {}, notes, [])
-    # server-side filter on every selected dimension that is a real subset (long lists are filtered here
-    # instead, see below), on the periods (split when long) and on the regions (chunked by URL length)
+    # server-side filter on the regions, the periods and the short category selections (smallest first,
+    # at most MAX_FIXED_CLAUSES clauses); longer selections are applied to the rows below. The requests
+    # are chunked so that no filter has more than MAX_FILTER_CLAUSES clauses (or MAX_FILTER_CHARS).
     fixed: dict[str, list[str]] = {}
-    for d, lab in labels.items():
-        if len(lab) < len(dims[d].by_key) and len(lab) <= MAX_SERVER_CATEGORIES:
+    for d, lab in sorted(labels.items(), key=lambda kv: len(kv[1])):
+        if len(lab) < len(dims[d].by_key) and clause_count(fixed) + len(lab) <= MAX_FIXED_CLAUSES:
             fixed[d] = [dims[d].padded[k] for k in lab]
     period_keys = [dims[spec.period_dim].padded[k] for k in periods]
-    period_chunks = [period_keys]
-    one_region = {spec.region_dim: region_keys[:1]} if spec.region_dim else {}
-
-    def too_long(chunk: list[str]) -> bool:
-        return encoded_len(build_filter({**one_region, **fixed, spec.period_dim: chunk})) > MAX_FILTER_CHARS
-
-    while any(too_long(c) for c in period_chunks) and max(len(c) for c in period_chunks) > 1:
-        period_chunks = [h for c in period_chunks for h in (c[: len(c) // 2], c[len(c) // 2:]) if h]
+    splits = [(spec.period_dim, period_keys)] + ([(spec.region_dim, region_keys)] if spec.region_dim else [])
     select = [*(d for d in need), *measures.values()]
-    filters: list[str] = []
-    for pc in period_chunks:
-        f = {**fixed, spec.period_dim: pc}
-        if spec.region_dim:
-            filters += chunk_filters(f, spec.region_dim, region_keys, MAX_FILTER_CHARS)
-        else:
-            filters.append(build_filter(f))
+    filters = plan_filters(fixed, splits, max_clauses=MAX_FILTER_CLAUSES, max_len=MAX_FILTER_CHARS)
     # --- data -----------------------------------------------------------------------------------
     raw_rows: list[dict] = []
     for f in filters:
