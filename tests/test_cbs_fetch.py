@@ -110,6 +110,9 @@ def test_fault_leaves_raw_byte_identical_and_names_table_and_failure(raw_copy, n
     assert f"CBS-tabel {table}" in msg and failure in msg and "Niets gewijzigd in data/raw" in msg
     if name == "renamed-column":
         assert isinstance(e.value, SchemaChanged) and "InBezitWoningcorporatie_4" in msg and slept == []
+    elif table == "03759ned":                              # falls back to 85644NED, which fails as well
+        assert "terugval op CBS-tabel 85644NED mislukte" in msg and msg.count("na 5 pogingen") == 2
+        assert slept == [1.0, 2.0, 4.0, 8.0] * 2
     else:
         assert "na 5 pogingen" in msg and slept == [1.0, 2.0, 4.0, 8.0]      # backoff between the 5 attempts
     assert tree_hashes(raw_copy) == before

@@ -341,7 +341,8 @@ class ReplayAdapter(BaseAdapter):
                     cols = [c.strip() for c in params["$select"].split(",") if c.strip()]
                     rows = [{c: r[c] for c in cols if c in r} for r in rows]
                 self._cache[ck] = rows
-            doc = {k: v for k, v in doc.items() if k not in ("value", "odata.nextLink", PAGES_KEY)}
+            # woonzorg's own bookkeeping and labels ("woonzorg.*") are never served
+            doc = {k: v for k, v in doc.items() if k not in ("value", "odata.nextLink") and not k.startswith("woonzorg.")}
             if paged:
                 chunk = rows[skip: skip + self.page_size]
                 doc["value"] = chunk
