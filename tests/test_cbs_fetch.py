@@ -10,6 +10,7 @@ column on top of them (see their _replay.json).
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -228,3 +229,36 @@ def test_alternative_population_table_85644NED(raw_copy):
     assert rep.tables == ["85644NED"] and rep.files["population_totals.csv"] == 3
     meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
     assert meta["cbs_tabellen"][0]["id"] == "85644NED" and "Nationaliteit=Totaal" in meta["opmerking"]
+
+
+def test_03759ned_failing_falls_back_to_85644NED(raw_copy, tmp_path):
+    over = tmp_path / "only-85644"
+    over.mkdir()
+    (over / "_replay.json").write_text(json.dumps({"base": str(BASE), "faults": [
+        {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "http_status", "status": 500}]}))
+    rep = _fetch(raw_copy, over, groups=["bevolking"])
+    assert rep.tables == ["85644NED"] and rep.files["population_totals.csv"] == 3      # 85644NED here: 2024 only
+    assert any(w.startswith("85644NED: gebruikt in plaats van 03759ned") and "HTTP 500" in w for w in rep.warnings)
+    meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
+    assert [t["id"] for t in meta["cbs_tabellen"]] == ["85644NED"] and provenance.verify(raw_copy) == []
+
+
+def test_recording_a_paged_chunked_fetch_keeps_every_row_and_replays_identically(raw_copy, tmp_path, monkeypatch):
+    """WOONZORG_CBS_RECORD during a fetch whose data requests are both chunked (5 clauses: 2 periods × 2 regions
+    + the marital-status total) and paged (252 rows in pages of 100): the recording holds all 945 rows, and a fetch
+    replayed from the recording alone writes byte-identical files."""
+    monkeypatch.setattr(fetchmod, "MAX_FILTER_CLAUSES", 5)
+    rec = tmp_path / "rec"
+    fetch(REGION, groups=["bevolking"], raw=raw_copy, log=lambda s: None,
+          settings=Settings(replay=str(BASE), record=str(rec), backoff=0))
+    meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
+    q = [x for x in meta["query"] if x["endpoint"] == "TypedDataSet"]
+    assert len(q) == 6 and max(x.get("paginas", 1) for x in q) == 3          # chunked and paged
+    doc = json.loads((rec / "03759ned" / "TypedDataSet.json").read_text(encoding="utf-8"))
+    assert len(doc["value"]) == 3 * 5 * 3 * 21 == 945                        # every row (was: the first 100)
+    first = (raw_copy / "fetched" / "population_5y.csv").read_bytes()
+    shutil.rmtree(raw_copy / "fetched")
+    fetch(REGION, groups=["bevolking"], raw=raw_copy, log=lambda s: None, settings=Settings(replay=str(rec), backoff=0))
+    a = pd.read_csv(io.BytesIO(first)).drop(columns=["kwaliteit", "bron"])
+    b = pd.read_csv(raw_copy / "fetched" / "population_5y.csv").drop(columns=["kwaliteit", "bron"])
+    pd.testing.assert_frame_equal(a, b)
