@@ -4,16 +4,17 @@
 Order of work (nothing under data/raw changes until the last step):
 
 1. per table: ``TableInfos``, ``DataProperties``, the dimension endpoints (categories are chosen from
-   these by verified key or title, never hard-coded unverified keys), then ``TypedDataSet`` filtered on
-   region and period (and the categories), split in chunks so no URL gets too long; ``cbsodata``
-   follows ``odata.nextLink``; every request is retried with backoff by the transport;
+   these by verified key or title, never hard-coded unverified keys; an unknown period code stops the
+   fetch), then ``TypedDataSet`` filtered on region and period (and short category lists), in chunks of at
+   most ``MAX_FILTER_CLAUSES`` clauses; ``cbsodata`` follows ``odata.nextLink``; every request is retried
+   with backoff by the transport; if 03759ned fails, 85644NED is fetched instead (``FALLBACK``);
 2. the replies are parsed (padded keys stripped; a title where a key was expected is mapped back),
    checked (columns present, replies complete, men + women = total, bands sum to the total) and turned
-   into rows of the fetched files;
+   into rows of the fetched files (``builders``);
 3. the rows are merged with what an earlier fetch left in data/raw/fetched/ (same key: the new row wins);
 4. everything is written to a staging folder next to data/raw with a provenance sidecar per file
-   (URL, query, retrieval date, sha256), checked with the real data build (raw + staged files), and only
-   then swapped in place of data/raw/fetched/.
+   (URL, query, retrieval date, sha256), checked with the real data build (raw + staged files; the caller
+   passes it in as ``check``), and only then swapped in place of data/raw/fetched/ (``stage``).
 """
 
 from __future__ import annotations
