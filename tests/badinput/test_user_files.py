@@ -93,18 +93,18 @@ P = PARAMS.read_text(encoding="utf-8")
 
 @case("param_missing_key")
 def _(tmp):
-    # delete the whole block of ouderen.intramuraal_per_1000_85_89
-    text, n = re.subn(r"    intramuraal_per_1000_85_89:\n(      .*\n)+", "", P, count=1)
+    # delete the whole block of ouderen.intramuraal_per_1000_85_plus
+    text, n = re.subn(r"    intramuraal_per_1000_85_plus:\n(      .*\n)+", "", P, count=1)
     assert n == 1
-    return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_85_89",
+    return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_85_plus",
                        line_of(text, "  ouderen:"), "ontbreekt")
 
 
 @case("param_misspelled_key")
 def _(tmp):
-    text = replace_once(P, "    nultreden_per_1000_75_plus:", "    nultreden_per_1000_75plus:")
-    return _param_case(tmp, text, "parameters.ouderen.nultreden_per_1000_75plus",
-                       line_of(text, "nultreden_per_1000_75plus:"), "Bedoelt u 'nultreden_per_1000_75_plus'")
+    text = replace_once(P, "    beperkt_aandeel_75_plus:", "    beperkt_aandeel_75plus:")
+    return _param_case(tmp, text, "parameters.ouderen.beperkt_aandeel_75plus",
+                       line_of(text, "beperkt_aandeel_75plus:"), "Bedoelt u 'beperkt_aandeel_75_plus'")
 
 
 @case("param_non_numeric_waarde")
@@ -123,9 +123,9 @@ def _(tmp):
 
 @case("param_laag_above_waarde")
 def _(tmp):
-    text = replace_once(P, "      waarde: 25\n      laag: 15\n", "      waarde: 25\n      laag: 30\n")
+    text = replace_once(P, "      waarde: 46.34\n      laag: 41.7\n", "      waarde: 46.34\n      laag: 50\n")
     return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_75_84",
-                       (line_of(text, "intramuraal_per_1000_75_84:"), line_of(text, "laag: 30")), "30")
+                       (line_of(text, "intramuraal_per_1000_75_84:"), line_of(text, "laag: 50")), "50")
 
 
 @case("param_share_above_1")

@@ -10,6 +10,10 @@ Carlo band and tornado), ``inputs`` (data inputs from data/processed), ``tables`
 from .assembly import demand_table, opgave_basis
 from .catalogue import CATALOGUE, GROUP_CODES, OVERLAP_PRIORITEIT, Group, get_group
 from .estimators import flow, flow_units, lettings_capacity, policy_task, trend_forecast
+from .inputs import demand_inputs, intramural_supply
+from .ouderen import rijksopgave_key
+from .tables import demand_all, five_numbers, intramural_comparison, ouderen_comparison, supply_origin
+from .uncertainty import monte_carlo_measures, regional_band
 from .bands import map_rates_to_bands, prevalence
 from .local import apply_local_figures
 from .overlap import apply_overlap
@@ -23,4 +27,6 @@ __all__ = [
     "prevalence", "map_rates_to_bands", "flow", "flow_units", "policy_task", "trend_forecast", "apply_local_figures",
     "apply_overlap", "demand_table", "opgave_basis", "sensitivity", "lettings_capacity",
     "read_local_figures", "read_user_csv",
+    "demand_inputs", "intramural_supply", "rijksopgave_key", "demand_all", "five_numbers", "intramural_comparison",
+    "ouderen_comparison", "supply_origin", "monte_carlo_measures", "regional_band",
 ]
