@@ -22,7 +22,6 @@ it checks the 324 against their part of the national total and states the tolera
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from woonzorg_lib.dataset import load
