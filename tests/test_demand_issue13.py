@@ -129,3 +129,19 @@ def test_intramural_comparison_never_reports_a_surplus():
     assert c.loc["CR01", "tekort_indicatie"] == 0  # more than the national coverage: 0, not a surplus
     assert c.loc["CR02", "tekort_indicatie"] == pytest.approx(300 - 60 / 0.6)
     assert (c["tekort_indicatie"] >= 0).all()
+
+
+def test_regional_band_is_computed_on_the_regional_total(params):
+    from woonzorg_lib.groups import regional_band
+    proj = synthetic_projection(GEM, variants=("laag", "midden", "hoog"))
+    inp = synthetic_inputs(GEM)
+    b = regional_band(proj, params, {"GM9001": "R", "GM9002": "R"}, jaar=2030, **inp).set_index(
+        ["groep", "woningtype", "maat"])
+    d = demand_all(proj, params, **inp)
+    d = d[(d["jaar"] == 2030) & (d["groep"] == "ouderen") & (d["woningtype"] == "nultreden") & (d["maat"] == "vraag")]
+    s = d.groupby("variant")["waarde"].sum()
+    row = b.loc[("ouderen", "nultreden", "vraag")]
+    assert row["midden"] == pytest.approx(s["midden"])
+    # percentiles of the sum are inside the sums of the percentiles (the draws are not perfectly correlated)
+    assert s["laag"] - 1e-6 <= row["laag"] <= row["midden"] <= row["hoog"] <= s["hoog"] + 1e-6
+    assert ("ouderen", "nultreden", "aanbod") in b.index

@@ -183,7 +183,8 @@ def _draw_stack(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping,
 def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping[str, str], *,
                   jaar: int, **inputs) -> pd.DataFrame:
     """Regional totals with their own Monte-Carlo band: ``regio, groep, woningtype, maat, midden,
-    laag, hoog`` in ``jaar`` (laag/hoog = 10th/90th percentile of the regional sum per draw)."""
+    laag, hoog`` in ``jaar`` (aanbod: at the basisjaar; laag/hoog = 10th/90th percentile of the
+    regional sum per draw, not the sum of gemeente percentiles)."""
     inputs.setdefault("tot_jaar", jaar)
     stack = _draw_stack(projection, params, inputs)
     prep = _prepare(projection, params, "midden", **inputs)
@@ -194,9 +195,13 @@ def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping
     names = np.array([regio.get(c, "") for c in prep.gemeenten], dtype=object)
     rows = []
     for (g, wt, maat), arr in sorted(stack.items()):
+        col = 0 if maat == "aanbod" else yi  # supply is the current supply (basisjaar)
         for r in sorted({x for x in names if x}):
             sel = names == r
-            tot = np.nansum(arr.reshape(len(arr), G, Y)[:, sel, yi], axis=1)
-            c = float(np.nansum(central[(g, wt, maat)].reshape(G, Y)[sel, yi]))
+            cells = arr.reshape(len(arr), G, Y)[:, sel, col]
+            if np.isnan(cells).all():
+                continue
+            tot = np.nansum(cells, axis=1)
+            c = float(np.nansum(central[(g, wt, maat)].reshape(G, Y)[sel, col]))
             rows.append((r, g, wt, maat, c, float(np.percentile(tot, 10)), float(np.percentile(tot, 90))))
     return pd.DataFrame(rows, columns=["regio", "groep", "woningtype", "maat", "midden", "laag", "hoog"])
