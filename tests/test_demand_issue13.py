@@ -145,3 +145,25 @@ def test_regional_band_is_computed_on_the_regional_total(params):
     # percentiles of the sum are inside the sums of the percentiles (the draws are not perfectly correlated)
     assert s["laag"] - 1e-6 <= row["laag"] <= row["midden"] <= row["hoog"] <= s["hoog"] + 1e-6
     assert ("ouderen", "nultreden", "aanbod") in b.index
+
+
+def test_realisations_count_against_the_programme_share(params, tmp_path):
+    from woonzorg_lib.groups.usercsv import read_realisations
+    from pathlib import Path
+    ex = read_realisations(Path(__file__).resolve().parents[1] / "config" / "examples" / "realisaties_voorbeeld.csv")
+    assert ex.set_index(["gemeentecode", "woningtype"]).loc[("GM0957", "nultreden"), "gerealiseerd"] == 120
+    p = tmp_path / "r.csv"
+    p.write_text("gemeentecode,woningtype,gerealiseerd\nGM9001,nultreden,50\n", encoding="utf-8")
+    real = read_realisations(p, known_gemeenten=set(GEM))
+    proj = synthetic_projection(GEM)
+    kw = dict(groepen=["ouderen"], methode={"ouderen": "rijksopgave"}, ouderen_sleutel=_key([0.001, 0.002]))
+    base = demand_table(proj, params, "midden", **kw).set_index(["gemeentecode", "woningtype", "maat", "jaar"])["waarde"]
+    less = demand_table(proj, params, "midden", realisaties=real, **kw).set_index(
+        ["gemeentecode", "woningtype", "maat", "jaar"])["waarde"]
+    assert less[("GM9001", "nultreden", "opgave", 2024)] == pytest.approx(base[("GM9001", "nultreden", "opgave", 2024)] - 50)
+    assert less[("GM9001", "nultreden", "opgave", 2030)] == pytest.approx(base[("GM9001", "nultreden", "opgave", 2030)] - 50)
+    assert less[("GM9002", "nultreden", "opgave", 2030)] == base[("GM9002", "nultreden", "opgave", 2030)]
+    p.write_text("gemeentecode,woningtype,gerealiseerd\nGM9001,intramuraal,50\n", encoding="utf-8")
+    with pytest.raises(InputError, match="intramuraal") as info:
+        read_realisations(p, known_gemeenten=set(GEM))
+    assert info.value.row == 2

@@ -38,11 +38,15 @@ def _run(args) -> int:
     local = None
     if args.local:
         local = read_local_figures(args.local, known_gemeenten=set(region.gemeenten), tot_jaar=args.until)
+    realisaties = None
+    if args.realisaties:
+        from ..groups.usercsv import read_realisations
+        realisaties = read_realisations(args.realisaties, known_gemeenten=set(region.gemeenten))
     variants = tuple(v for v in VARIANTS if v in args.variant) if args.variant else VARIANTS
     codes = sorted(region.gemeenten)
     proj = pipeline.region_forecast(region, as_of=pipeline.BASE_YEAR, until=args.until)
     inputs = demand_inputs(codes, as_of=pipeline.BASE_YEAR)
-    df = demand_all(proj, params, variants=variants, local_figures=local, methode=methode,
+    df = demand_all(proj, params, variants=variants, local_figures=local, methode=methode, realisaties=realisaties,
                     basisjaar=pipeline.BASE_YEAR, tot_jaar=args.until, **inputs)
     if gebied_out is not None:
         from ..groups.inputs import corop_all
@@ -70,6 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--local", default=None, help="CSV met lokale cijfers (vraag of aanbod) die de standaard vervangen")
     p.add_argument("--methode", action="append", default=None, metavar="GROEP=NAAM",
                    help=f"methode per groep, bv. ouderen=rijksopgave (ouderen: {'|'.join(METHODES)}; standaard behoefte)")
+    p.add_argument("--realisaties", default=None, metavar="FILE.csv",
+                   help="CSV met sinds 1-1-2022 gerealiseerde ouderenwoningen per gemeente en woningtype "
+                        "(methode rijksopgave: afgetrokken van het aandeel)")
     p.add_argument("--aanbod-gebied", default=None, metavar="FILE.csv",
                    help="schrijf ook de vergelijking intramurale vraag × aanbod per COROP (waar het aanbod bekend is)")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")

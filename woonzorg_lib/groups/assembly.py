@@ -137,6 +137,7 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
                  return_overlap: bool = False,
                  methode: Mapping[str, str] | None = None,
                  ouderen_sleutel: pd.DataFrame | None = None,
+                 realisaties: pd.DataFrame | None = None,
                  onzekerheid: str = "montecarlo") -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Need, supply and task per gemeente × groep × woningtype × jaar for one variant.
 
@@ -162,7 +163,9 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
     - ``groepen``: subset of group codes (default all 14; a group whose input is missing raises).
 
     - ``methode``: ``{"ouderen": "behoefte" | "rijksopgave"}`` (default behoefte, see
-      :mod:`.ouderen`); ``ouderen_sleutel``: the rijksopgave key (:func:`.ouderen.rijksopgave_key`).
+      :mod:`.ouderen`); ``ouderen_sleutel``: the rijksopgave key (:func:`.ouderen.rijksopgave_key`);
+      ``realisaties``: homes realised since 1-1-2022 (:func:`.usercsv.read_realisations`), subtracted
+      from the rijksopgave share (without it the full share counts: flagged in the report).
     - ``onzekerheid``: ``montecarlo`` (default): laag/hoog are the 10th/90th percentile of each
       cell over a seeded Monte Carlo of the parameter ranges and the demographic interval
       (:mod:`.uncertainty`); ``uiterst``: every parameter at its low/high-need end (old method).
@@ -180,7 +183,8 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
                     woningvoorraad=woningvoorraad, studenten_historie=studenten_historie, aanbod=aanbod,
                     gebieden=gebieden, local_figures=local_figures,
                     arbeidsmigranten_regiotype=arbeidsmigranten_regiotype,
-                    landelijke_gemeenten=landelijke_gemeenten, methode=methode, ouderen_sleutel=ouderen_sleutel)
+                    landelijke_gemeenten=landelijke_gemeenten, methode=methode, ouderen_sleutel=ouderen_sleutel,
+                    realisaties=realisaties)
     if onzekerheid not in ("montecarlo", "uiterst"):
         raise ValueError(f"onzekerheid '{onzekerheid}' is geen montecarlo of uiterst")
     if variant == "midden" or onzekerheid == "uiterst" or demografie_variant is not None:
@@ -192,7 +196,7 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
               nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
               studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local_figures=local_figures,
               arbeidsmigranten_regiotype=arbeidsmigranten_regiotype, landelijke_gemeenten=landelijke_gemeenten,
-              methode=methode, ouderen_sleutel=ouderen_sleutel)
+              methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties)
     measures = monte_carlo_measures(projection, params, **kw)[variant]
     table = _assemble(prep, measures, variant)
     if return_overlap:

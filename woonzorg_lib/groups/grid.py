@@ -55,6 +55,7 @@ class _Prepared:
     methode: Mapping[str, str] = field(default_factory=dict)  # e.g. {"ouderen": "rijksopgave"}
     ouderen_sleutel: pd.DataFrame | None = None  # rijksopgave key (gemeentecode, aandeel; attrs)
     local_supply: pd.DataFrame | None = None     # local figures with maat aanbod
+    realisaties: pd.DataFrame | None = None      # rijksopgave: homes realised since 1-1-2022
 
     def _pop(self) -> pd.DataFrame:
         if self.pop is None:
@@ -191,7 +192,7 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
              local_figures: pd.DataFrame | None = None,
              arbeidsmigranten_regiotype: Mapping[str, str] | None = None,
              landelijke_gemeenten: Collection[str] | None = None, methode: Mapping[str, str] | None = None,
-             ouderen_sleutel: pd.DataFrame | None = None) -> _Prepared:
+             ouderen_sleutel: pd.DataFrame | None = None, realisaties: pd.DataFrame | None = None) -> _Prepared:
     if not isinstance(params, ParameterSet):
         raise TypeError("params moet een ParameterSet zijn (woonzorg_lib.groups.params.load_parameters)")
     if variant not in VARIANTEN:
@@ -279,7 +280,8 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
                      nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
                      studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local=local,
                      regiotype=regiotype, landelijk=landelijk, projection=projection, dv=dv, arrays=arrays,
-                     methode=methode, ouderen_sleutel=ouderen_sleutel, local_supply=local_supply)
+                     methode=methode, ouderen_sleutel=ouderen_sleutel, local_supply=local_supply,
+                     realisaties=realisaties)
     for name, values in lookups.items():
         prep.cache[("lookup", name)] = values
     prep.inw = prep.bandpop("totaal").matrix.sum(axis=1)

@@ -88,7 +88,17 @@ def _direct_opgave(prep: _Prepared, v: Mapping[str, float]) -> Series:
     aandeel = key["aandeel"].reindex(prep.gemeenten).to_numpy(float)
     per_extra = float(prep.ouderen_sleutel.attrs.get("woningen_per_extra_75plus", 0.0))
     p75 = persons_75plus(prep)
-    return {("ouderen", wt): rijksopgave_opgave(aandeel, prep.years, p75, per_extra, wt) for wt in OUDEREN_WT}
+    out = {("ouderen", wt): rijksopgave_opgave(aandeel, prep.years, p75, per_extra, wt) for wt in OUDEREN_WT}
+    real = prep.realisaties
+    if real is not None and len(real):
+        # homes realised since 1-1-2022 (user CSV) count against the programme share in every year
+        G, Y = prep.shape
+        gpos = {c: i for i, c in enumerate(prep.gemeenten)}
+        for rec in real.to_dict("records"):
+            if rec["gemeentecode"] in gpos:
+                arr = out[("ouderen", rec["woningtype"])].reshape(G, Y)
+                arr[gpos[rec["gemeentecode"]], :] -= float(rec["gerealiseerd"])
+    return out
 
 
 def _apportion_supply(prep: _Prepared, weights: Series) -> Series:

@@ -297,3 +297,29 @@ def read_local_figures(path: str | Path, *, known_gemeenten: Collection[str] | N
                           kind="mergesort").reset_index(drop=True)
     out.attrs["bestand"] = str(file)
     return out
+
+
+#: Realisations CSV (CONTRACTS "Files a user writes"): homes for ouderen realised since 1-1-2022.
+REALISATION_COLUMNS: tuple[Column, ...] = (
+    Column("gemeentecode", pattern=r"GM\d{4}", case="upper",
+           pattern_hint=": verwacht een CBS-gemeentecode zoals GM0957"),
+    Column("woningtype", allowed=("nultreden", "geclusterd", "zorggeschikt"), case="lower"),
+    Column("gerealiseerd", kind="count"),
+    Column("gepland", kind="count", required=False),
+    Column("gemeentenaam", required=False),
+    Column("bron", required=False),
+    Column("opmerking", required=False),
+)
+
+
+def read_realisations(path: str | Path, *, known_gemeenten: Collection[str] | None = None) -> pd.DataFrame:
+    """Read a realisations CSV: per gemeente × woningtype (nultreden, geclusterd, zorggeschikt) the
+    homes for ouderen ``gerealiseerd`` from 1-1-2022 up to 1-1-2024 (and optionally ``gepland``,
+    shown, not subtracted). Used by the *rijksopgave* method: opgave = programme share −
+    gerealiseerd. Returns ``gemeentecode, woningtype, gerealiseerd, gepland`` sorted by key."""
+    df = read_user_csv(path, REALISATION_COLUMNS, key=("gemeentecode", "woningtype"),
+                       known_gemeenten=known_gemeenten)
+    out = df[["gemeentecode", "woningtype", "gerealiseerd", "gepland"]].sort_values(
+        ["gemeentecode", "woningtype"], kind="mergesort").reset_index(drop=True)
+    out.attrs["bestand"] = str(path)
+    return out
