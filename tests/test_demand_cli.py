@@ -139,19 +139,20 @@ def _wide(num: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_aanbod_known_or_estimated(num):
-    """Supply per gemeente: estimated from national ratios (ouderen homes, studenten, woonwagens) at
+    """Supply per gemeente: estimated from national ratios (ouderen homes, studenten, woonwagens,
+    arbeidsmigranten) at
     1-1-2024. Intramural supply is known per COROP only, so it is NOT spread over gemeenten."""
     a = num[num["maat"] == "aanbod"]
     assert set(zip(a["groep"], a["woningtype"])) == {
         ("ouderen", "nultreden"), ("ouderen", "geclusterd"), ("ouderen", "zorggeschikt"),
-        ("studenten", "studenteneenheid"), ("woonwagenbewoners", "standplaats")}
+        ("studenten", "studenteneenheid"), ("woonwagenbewoners", "standplaats"), ("arbeidsmigranten", "flex")}
     assert set(a["jaar"]) == {2024} and (a["waarde"] >= 0).all()
 
 
 def test_opgave_definitions(num):
     """CONTRACTS (variant midden): stand = vraag(jaar) − aanbod(2024), or − vraag(2024) where supply
     is unknown; stroom toewijzing = Σ vraag 2024 … jaar − 1. With supply, opgave(2024) is the
-    current tekort (> 0 for the ouderen homes, studenten and woonwagens)."""
+    current tekort (> 0 for the ouderen homes, studenten, woonwagens and arbeidsmigranten)."""
     w = _wide(num[num["variant"] == "midden"]).reset_index()
     key = ["gemeentecode", "groep", "woningtype"]
     checked = {"netto": 0, "groei": 0, "stroom": 0}
@@ -173,7 +174,7 @@ def test_opgave_definitions(num):
             assert got[0] == 0.0, k
             checked["groei"] += 1
         assert np.allclose(got, want, atol=2e-5), (k, got, want)  # CSV has 6 decimals
-    assert checked["netto"] == 5 * 7 and checked["stroom"] > 0 and checked["groei"] > 0
+    assert checked["netto"] == 6 * 7 and checked["stroom"] > 0 and checked["groei"] > 0
 
 
 def test_variants_carry_through(num):

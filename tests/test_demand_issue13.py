@@ -95,8 +95,8 @@ def test_five_numbers_and_local_supply(params):
     assert row["opgave"] == pytest.approx(row["tekort_basis"] + row["groei"])
     other = f.set_index(["gemeentecode", "groep", "woningtype"]).loc[("GM9002", "ouderen", "nultreden")]
     assert other["aanbod_bron"] == "schatting"
-    am = f.set_index(["gemeentecode", "groep", "woningtype"]).loc[("GM9001", "arbeidsmigranten", "flex")]
-    assert am["aanbod_bron"] == "onbekend" and np.isnan(am["tekort_basis"]) and am["opgave"] == pytest.approx(am["groei"])
+    bp = f.set_index(["gemeentecode", "groep", "woningtype"]).loc[("GM9001", "beperking", "intramuraal")]
+    assert bp["aanbod_bron"] == "onbekend" and np.isnan(bp["tekort_basis"]) and bp["opgave"] == pytest.approx(bp["groei"])
     st = f[f["soort"] == "stroom"]
     assert st["opgave"].isna().all() and st["toewijzing"].notna().all()  # never both
 

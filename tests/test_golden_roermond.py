@@ -234,8 +234,9 @@ def test_roermond_2030_midden_by_hand(golden):
         return (inw(R, BASIS) * _w(P, "arbeidsmigranten.per_1000_inwoners_agrarisch_logistiek") / 1000
                 * (1 + _w(P, "arbeidsmigranten.groei_per_jaar")) ** (y - BASIS))
 
+    aanbod[("arbeidsmigranten", "flex")] = arbeid(BASIS) * (1 - _w(P, "arbeidsmigranten.tekort_aandeel"))
     expected[("arbeidsmigranten", "flex")] = arbeid(JAAR)
-    opgave[("arbeidsmigranten", "flex")] = arbeid(JAAR) - arbeid(BASIS)
+    opgave[("arbeidsmigranten", "flex")] = arbeid(JAAR) - aanbod[("arbeidsmigranten", "flex")]
 
     # ------------------------------------------------------------------ studenten (stand, trend)
     # OLS of uitwonende studenten on jaar (2017–2024), continued from the last observation:

@@ -187,7 +187,8 @@ def test_demand_table_contract(params):
         assert ("toewijzing" in set(grp["maat"])) == (CATALOGUE[g].soort == "stroom"), g
     # no supply given: only the labelled estimates (ouderen behoefte, studenten, woonwagens) at 2024
     a = d[d["maat"] == "aanbod"]
-    assert set(a["groep"]) == {"ouderen", "studenten", "woonwagenbewoners"} and set(a["jaar"]) == {2024}
+    assert set(a["groep"]) == {"ouderen", "studenten", "woonwagenbewoners", "arbeidsmigranten"}
+    assert set(a["jaar"]) == {2024}
     assert "intramuraal" not in set(a["woningtype"])
     assert d[list(DEMAND_KEYS)].duplicated().sum() == 0
     assert d.equals(d.sort_values(list(DEMAND_KEYS), kind="mergesort").reset_index(drop=True))
@@ -389,7 +390,8 @@ def test_golden_one_gemeente_2026(params):
     # arbeidsmigranten (stand, regiotype gemengd): 20,000 × 20/1000 × 1.04^(jaar − 2024); bruto
     am = lambda y: inw[2024] * r["arbeidsmigranten.per_1000_inwoners_gemengd"] / 1000 \
         * (1 + r["arbeidsmigranten.groei_per_jaar"]) ** (y - 2024)
-    expected[("arbeidsmigranten", "flex")] = (am(2026), am(2026) - am(2024))
+    supply[("arbeidsmigranten", "flex")] = am(2024) * (1 - r["arbeidsmigranten.tekort_aandeel"])
+    expected[("arbeidsmigranten", "flex")] = (am(2026), am(2026) - supply[("arbeidsmigranten", "flex")])
     # studenten (stand, trend): exact line +10 a year from 160 in 2024 → 180; / 1.0 per unit;
     # estimated supply = 160 × (1 − 5,8% national shortage) → opgave = 180 − 150,72
     per = r["studenten.studenten_per_eenheid"]

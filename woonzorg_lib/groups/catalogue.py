@@ -199,12 +199,13 @@ _GROUPS: tuple[Group, ...] = (
        soort="stand", methode="prevalence",
        woningtypen={"flex": "bedden"},
        parameters=("per_1000_inwoners_agrarisch_logistiek", "per_1000_inwoners_gemengd",
-                   "per_1000_inwoners_stedelijk", "groei_per_jaar"),
+                   "per_1000_inwoners_stedelijk", "groei_per_jaar", "tekort_aandeel"),
        bronnen=("Adviesraad Migratie 2023 (schattingen 220k–800k)",
                 "NH Nieuws: Limburg ≈64.200 werkend (2018)",
                 "versnellingwoningbouw.nl: provincie Utrecht, groei 3,6–4,6% per jaar"),
-       toelichting=("Arbeidsmigranten per 1000 inwoners (naar regiotype) × inwoners basisjaar × "
-                    "groei per jaar; één bed per arbeidsmigrant. Aanbod onbekend: opgave bruto."),
+       toelichting=("Arbeidsmigranten per 1000 inwoners (naar regiotype uit config/regionale_waarden.csv) × "
+                    "inwoners basisjaar × groei per jaar; één bed per arbeidsmigrant. Aanbod geschat: "
+                    "vraag(2024) × (1 − 19% zonder passende woonplek, Expertisecentrum Flexwonen)."),
        invoer=("projection", "arbeidsmigranten_regiotype (optioneel)")),
     _g(code="studenten", naam="Studenten",
        definitie=("Uitwonende studenten (hbo/wo, voltijd) die een studenteneenheid (kamer of studio) "

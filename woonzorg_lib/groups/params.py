@@ -77,6 +77,7 @@ EXPECTED_UNITS: dict[str, str] = {
     "arbeidsmigranten.per_1000_inwoners_gemengd": "per_1000_inwoners",
     "arbeidsmigranten.per_1000_inwoners_stedelijk": "per_1000_inwoners",
     "arbeidsmigranten.groei_per_jaar": "groei_per_jaar",
+    "arbeidsmigranten.tekort_aandeel": "aandeel",
     "studenten.studenten_per_eenheid": "personen_per_eenheid",
     "studenten.tekort_aandeel": "aandeel",
     "woonwagenbewoners.standplaatsen_per_1000_woningen": "per_1000_woningen",

@@ -71,6 +71,9 @@ def _estimated_supply(prep: _Prepared, v: Mapping[str, float], vraag: Series) ->
     if "studenten" in prep.groepen:
         out[("studenten", "studenteneenheid")] = (vraag[("studenten", "studenteneenheid")].reshape(G, Y)[:, 0]
                                                   * (1 - v["studenten.tekort_aandeel"]))
+    if "arbeidsmigranten" in prep.groepen:
+        out[("arbeidsmigranten", "flex")] = (vraag[("arbeidsmigranten", "flex")].reshape(G, Y)[:, 0]
+                                             * (1 - v["arbeidsmigranten.tekort_aandeel"]))
     if "woonwagenbewoners" in prep.groepen:
         out[("woonwagenbewoners", "standplaats")] = woonwagen_stock(prep, v)
     return out
