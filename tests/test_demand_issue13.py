@@ -38,6 +38,9 @@ def test_rijksopgave_method(params):
                      ouderen_sleutel=_key([0.001, 0.002]))
     homes = d[d["woningtype"] != "intramuraal"]
     assert set(homes["maat"]) == {"opgave"}  # a programme share: no vraag, no aanbod
+    from woonzorg_lib.groups import opgave_basis
+    b = opgave_basis(d).set_index(["gemeentecode", "woningtype"])["basis"]
+    assert b[("GM9001", "nultreden")] == "programma" and b[("GM9001", "intramuraal")] == "bruto"
     o = homes.set_index(["gemeentecode", "woningtype", "jaar"])["waarde"]
     assert o[("GM9001", "nultreden", 2024)] == pytest.approx(0.001 * 170_000 * 2 / 9)
     assert o[("GM9002", "geclusterd", 2031)] == pytest.approx(0.002 * 80_000)
@@ -97,6 +100,11 @@ def test_five_numbers_and_local_supply(params):
     assert other["aanbod_bron"] == "schatting"
     bp = f.set_index(["gemeentecode", "groep", "woningtype"]).loc[("GM9001", "beperking", "intramuraal")]
     assert bp["aanbod_bron"] == "onbekend" and np.isnan(bp["tekort_basis"]) and bp["opgave"] == pytest.approx(bp["groei"])
+    from woonzorg_lib.groups.tables import local_marks
+    marks = local_marks(d, local).set_index(["gemeentecode", "groep", "woningtype"])
+    assert marks.loc[("GM9001", "ouderen", "nultreden"), "lokaal_aanbod"]
+    assert not marks.loc[("GM9002", "ouderen", "nultreden"), "lokaal_aanbod"]
+    assert not marks["lokaal_vraag"].any()
     st = f[f["soort"] == "stroom"]
     assert st["opgave"].isna().all() and st["toewijzing"].notna().all()  # never both
 

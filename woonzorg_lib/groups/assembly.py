@@ -206,11 +206,15 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
 
 
 def opgave_basis(demand: pd.DataFrame, basisjaar: int = BASISJAAR) -> pd.DataFrame:
-    """Which opgave is netto (known supply at ``basisjaar``) and which bruto: ``gemeentecode, groep,
-    woningtype, soort, basis`` (stroom groups are always bruto: no supply is subtracted)."""
+    """Which opgave is netto (known or estimated supply at ``basisjaar``: tekort + groei), which bruto
+    (growth only) and which a programme share (``programma``, rijksopgave): ``gemeentecode, groep,
+    woningtype, soort, basis`` (stroom groups are always bruto: their toewijzing subtracts nothing)."""
     key = ["gemeentecode", "groep", "woningtype", "soort"]
     allk = demand[demand["maat"].isin(["vraag", "opgave", "toewijzing"])][key].drop_duplicates()
     has = demand[(demand["maat"] == "aanbod") & (demand["jaar"] == basisjaar)][key].drop_duplicates()
-    out = allk.merge(has.assign(basis="netto"), on=key, how="left")
+    vraag = demand[demand["maat"] == "vraag"][key].drop_duplicates().assign(_v=True)
+    out = allk.merge(has.assign(basis="netto"), on=key, how="left").merge(vraag, on=key, how="left")
     out["basis"] = out["basis"].fillna("bruto")
+    out.loc[out["_v"].isna(), "basis"] = "programma"  # rijksopgave: a programme share, no vraag/aanbod
+    out = out.drop(columns="_v")
     return out.sort_values(key, kind="mergesort").reset_index(drop=True)
