@@ -117,6 +117,7 @@ def test_regional_defaults_file(tmp_path):
     assert r.loc["GM0957", "arbeidsmigranten_regiotype"] == "agrarisch_logistiek"
     assert r.loc["GM0344", "arbeidsmigranten_regiotype"] == "stedelijk" and not r.loc["GM0344", "landelijk"]
     assert r.loc["GM9999", "arbeidsmigranten_regiotype"] == "gemengd" and r.loc["GM9999", "bron"] == "landelijke standaard"
+    assert r.loc["GM0344", "dakloos_g4"] and not r.loc["GM0957", "dakloos_g4"]
     assert read_regional_values()["bron"].str.strip().ne("").all()
     bad = tmp_path / "r.csv"
     bad.write_text("gebied,niveau,arbeidsmigranten_regiotype,landelijk,bron,datum\nLimburg,provincie,havens,,x,2024\n",

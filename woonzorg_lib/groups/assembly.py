@@ -138,6 +138,7 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
                  methode: Mapping[str, str] | None = None,
                  ouderen_sleutel: pd.DataFrame | None = None,
                  realisaties: pd.DataFrame | None = None,
+                 g4_gemeenten: Collection[str] | None = None,
                  onzekerheid: str = "montecarlo") -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Need, supply and task per gemeente × groep × woningtype × jaar for one variant.
 
@@ -159,7 +160,8 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
     - ``local_figures``: from :func:`~woonzorg_lib.groups.usercsv.read_local_figures`.
     - ``arbeidsmigranten_regiotype``: ``{gemeentecode: agrarisch_logistiek|gemengd|stedelijk}``
       (default gemengd); ``landelijke_gemeenten``: where mantelzorgwoningen on the erf apply
-      (default: all gemeenten).
+      (default: all gemeenten); ``g4_gemeenten``: where mo_dakloos takes its G4 rate (default: the
+      catalogue's G4). :func:`~.inputs.demand_inputs` reads all three from config/regionale_waarden.csv.
     - ``groepen``: subset of group codes (default all 14; a group whose input is missing raises).
 
     - ``methode``: ``{"ouderen": "behoefte" | "rijksopgave"}`` (default behoefte, see
@@ -184,7 +186,7 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
                     gebieden=gebieden, local_figures=local_figures,
                     arbeidsmigranten_regiotype=arbeidsmigranten_regiotype,
                     landelijke_gemeenten=landelijke_gemeenten, methode=methode, ouderen_sleutel=ouderen_sleutel,
-                    realisaties=realisaties)
+                    realisaties=realisaties, g4_gemeenten=g4_gemeenten)
     if onzekerheid not in ("montecarlo", "uiterst"):
         raise ValueError(f"onzekerheid '{onzekerheid}' is geen montecarlo of uiterst")
     if variant == "midden" or onzekerheid == "uiterst" or demografie_variant is not None:
@@ -196,7 +198,7 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
               nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
               studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local_figures=local_figures,
               arbeidsmigranten_regiotype=arbeidsmigranten_regiotype, landelijke_gemeenten=landelijke_gemeenten,
-              methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties)
+              methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties, g4_gemeenten=g4_gemeenten)
     measures = monte_carlo_measures(projection, params, **kw)[variant]
     table = _assemble(prep, measures, variant)
     if return_overlap:

@@ -56,6 +56,7 @@ class _Prepared:
     ouderen_sleutel: pd.DataFrame | None = None  # rijksopgave key (gemeentecode, aandeel; attrs)
     local_supply: pd.DataFrame | None = None     # local figures with maat aanbod
     realisaties: pd.DataFrame | None = None      # rijksopgave: homes realised since 1-1-2022
+    g4: frozenset[str] | None = None             # gemeenten with the G4 rate of mo_dakloos (None: catalogue)
 
     def _pop(self) -> pd.DataFrame:
         if self.pop is None:
@@ -192,7 +193,8 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
              local_figures: pd.DataFrame | None = None,
              arbeidsmigranten_regiotype: Mapping[str, str] | None = None,
              landelijke_gemeenten: Collection[str] | None = None, methode: Mapping[str, str] | None = None,
-             ouderen_sleutel: pd.DataFrame | None = None, realisaties: pd.DataFrame | None = None) -> _Prepared:
+             ouderen_sleutel: pd.DataFrame | None = None, realisaties: pd.DataFrame | None = None,
+             g4_gemeenten: Collection[str] | None = None) -> _Prepared:
     if not isinstance(params, ParameterSet):
         raise TypeError("params moet een ParameterSet zijn (woonzorg_lib.groups.params.load_parameters)")
     if variant not in VARIANTEN:
@@ -281,7 +283,7 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
                      studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local=local,
                      regiotype=regiotype, landelijk=landelijk, projection=projection, dv=dv, arrays=arrays,
                      methode=methode, ouderen_sleutel=ouderen_sleutel, local_supply=local_supply,
-                     realisaties=realisaties)
+                     realisaties=realisaties, g4=None if g4_gemeenten is None else frozenset(g4_gemeenten))
     for name, values in lookups.items():
         prep.cache[("lookup", name)] = values
     prep.inw = prep.bandpop("totaal").matrix.sum(axis=1)

@@ -83,4 +83,5 @@ def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
                 studenten_historie=studenten,
                 arbeidsmigranten_regiotype=dict(zip(regio["gemeentecode"], regio["arbeidsmigranten_regiotype"])),
                 landelijke_gemeenten=frozenset(regio.loc[regio["landelijk"], "gemeentecode"]),
+                g4_gemeenten=frozenset(regio.loc[regio["dakloos_g4"], "gemeentecode"]),
                 ouderen_sleutel=rijksopgave_key(codes))

@@ -56,7 +56,7 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
                                                           v["ggz_bw.uitstroom_aandeel_per_jaar"],
                                                           v["ggz_bw.personen_per_woning"])
         elif g == "mo_dakloos":
-            g4 = np.isin(prep.codes, list(G4_GEMEENTEN))
+            g4 = np.isin(prep.codes, list(G4_GEMEENTEN if prep.g4 is None else prep.g4))
             rate = np.where(g4, v["mo_dakloos.woningen_per_1000_inwoners_g4"], v["mo_dakloos.woningen_per_1000_inwoners"])
             out[(g, "zelfstandig_begeleid")] = inw * rate / 1000
         elif g == "jeugdzorg":

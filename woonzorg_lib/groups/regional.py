@@ -3,7 +3,8 @@
 Each row sets values for a ``gebied`` at a ``niveau``: ``gemeente`` (a gemeentecode), ``corop``
 (COROP name) or ``provincie`` (province name). A gemeente takes the value of the most specific row
 that sets it (gemeente > corop > provincie); otherwise the national default
-(``arbeidsmigranten_regiotype`` gemengd, ``landelijk`` ja). Every row names its source and date.
+(``arbeidsmigranten_regiotype`` gemengd, ``landelijk`` ja, ``dakloos_g4`` nee: the G4 rate of
+mo_dakloos). Every row names its source and date.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def read_regional_values(path: str | Path | None = None) -> pd.DataFrame:
         if t and t not in ARBEIDSMIGRANTEN_REGIOTYPEN:
             raise InputError(f"onbekend regiotype '{t}' ({', '.join(ARBEIDSMIGRANTEN_REGIOTYPEN)})", file=file,
                              column="arbeidsmigranten_regiotype", row=i)
-        if rec["landelijk"] and rec["landelijk"].lower() not in _JA_NEE:
-            raise InputError(f"landelijk '{rec['landelijk']}' is geen ja/nee", file=file, column="landelijk", row=i)
+        for col in ("landelijk", "dakloos_g4"):
+            if rec.get(col) and rec[col].lower() not in _JA_NEE:
+                raise InputError(f"{col} '{rec[col]}' is geen ja/nee", file=file, column=col, row=i)
         if not rec["bron"].strip():
             raise InputError("elke regionale waarde noemt haar bron", file=file, column="bron", row=i)
     if df.duplicated(["gebied", "niveau"]).any():
@@ -52,7 +54,7 @@ def read_regional_values(path: str | Path | None = None) -> pd.DataFrame:
 
 def regional_defaults(codes: Iterable[str], path: str | Path | None = None,
                       gemeenten: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per gemeente: ``gemeentecode, arbeidsmigranten_regiotype, landelijk, bron`` (the row that set
+    """Per gemeente: ``gemeentecode, arbeidsmigranten_regiotype, landelijk, dakloos_g4, bron`` (the row that set
     the regiotype, or "landelijke standaard"). ``gemeenten``: ``gemeentecode, corop, provincie``
     (default: the processed gemeenten table)."""
     if gemeenten is None:
@@ -64,7 +66,7 @@ def regional_defaults(codes: Iterable[str], path: str | Path | None = None,
     for code in sorted(set(codes)):
         where = {"gemeente": code, "corop": g.at[code, "corop"] if code in g.index else None,
                  "provincie": g.at[code, "provincie"] if code in g.index else None}
-        regiotype, bron, landelijk = ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, "landelijke standaard", True
+        regiotype, bron, landelijk, g4 = ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, "landelijke standaard", True, False
         for niveau in reversed(NIVEAUS):  # provincie first, the most specific last (wins)
             hit = vals[(vals["niveau"] == niveau) & (vals["gebied"] == where[niveau])]
             if hit.empty:
@@ -74,5 +76,7 @@ def regional_defaults(codes: Iterable[str], path: str | Path | None = None,
                 regiotype, bron = rec["arbeidsmigranten_regiotype"], f"{rec['bron']} ({rec['datum']})"
             if rec["landelijk"]:
                 landelijk = _JA_NEE[rec["landelijk"].lower()]
-        rows.append((code, regiotype, landelijk, bron))
-    return pd.DataFrame(rows, columns=["gemeentecode", "arbeidsmigranten_regiotype", "landelijk", "bron"])
+            if rec.get("dakloos_g4"):
+                g4 = _JA_NEE[rec["dakloos_g4"].lower()]
+        rows.append((code, regiotype, landelijk, g4, bron))
+    return pd.DataFrame(rows, columns=["gemeentecode", "arbeidsmigranten_regiotype", "landelijk", "dakloos_g4", "bron"])
