@@ -145,12 +145,14 @@ def national_behoefte(values: dict, *, as_of: int = 2024) -> dict:
     p0_17 = float(nl.loc[nl["leeftijd"] == "0-17", "waarde"].iloc[0])
     p18_44 = float(nl.loc[nl["leeftijd"] == "18-44", "waarde"].iloc[0])
     p45_64 = p0_64 - p0_17 - p18_44
-    # 65–74 in 2031 = survivors of ages 58–64 (7 of the 20 years of 45–64) and 65–67 (3 of 10)
+    # 65–74 in 2031 = survivors of ages 58–64 (n = 7 of the 20 years of 45–64) and 65–67 (3 of 10)
     s = lambda x0, x1: float(lt.loc[x0 + n:x1 + n].sum() / lt.loc[x0:x1].sum())  # noqa: E731
     p65_end = p45_64 * (65 - (65 - n)) / 20 * s(65 - n, 64) + nl65 * (75 - n - 65) / 10 * s(65, 74 - n)
     p75_end = a * nl65 + b * nl75
-    need = lambda p65, p75: ((p65 * values["ouderen.beperkt_aandeel_65_74"] + p75 * values["ouderen.beperkt_aandeel_75_plus"])  # noqa: E731,E501
-                             * values["ouderen.huishoudens_per_beperkte_persoon"])
+    def need(p65: float, p75: float) -> float:
+        return ((p65 * values["ouderen.beperkt_aandeel_65_74"] + p75 * values["ouderen.beperkt_aandeel_75_plus"])
+                * values["ouderen.huishoudens_per_beperkte_persoon"])
+
     v0, v1 = need(nl65, nl75), need(p65_end, p75_end)
     geschikt = values["ouderen.geschikt_aandeel"]
     out = {}
