@@ -176,3 +176,24 @@ def test_realisations_count_against_the_programme_share(params, tmp_path):
     with pytest.raises(InputError, match="intramuraal") as info:
         read_realisations(p, known_gemeenten=set(GEM))
     assert info.value.row == 2
+
+
+def test_variant_specific_local_figure_holds_in_its_monte_carlo_variant(params, tmp_path):
+    from woonzorg_lib.groups import read_local_figures
+    csv = tmp_path / "l.csv"
+    csv.write_text("gemeentecode,groep,jaar,waarde,variant\nGM9001,statushouders,2025,30,hoog\n"
+                   "GM9001,ggz_bw,2024,5,\n", encoding="utf-8")
+    local = read_local_figures(csv, known_gemeenten=set(GEM))
+    proj = synthetic_projection(GEM, variants=("laag", "midden", "hoog"))
+    d = demand_all(proj, params, local_figures=local, **synthetic_inputs(GEM))
+    v = d[d["maat"] == "vraag"].set_index(["gemeentecode", "groep", "jaar", "variant"])["waarde"]
+    t = d[d["maat"] == "toewijzing"].set_index(["gemeentecode", "groep", "jaar", "variant"])["waarde"]
+    assert v[("GM9001", "statushouders", 2025, "hoog")] == pytest.approx(30.0)
+    assert v[("GM9001", "statushouders", 2025, "midden")] != pytest.approx(30.0)
+    assert t[("GM9001", "statushouders", 2026, "hoog")] == pytest.approx(v[("GM9001", "statushouders", 2024, "hoog")] + 30)
+    for var in ("laag", "midden", "hoog"):  # an all-variant figure holds in every variant
+        assert v[("GM9001", "ggz_bw", 2024, var)] == pytest.approx(5.0)
+    csv.write_text("gemeentecode,groep,woningtype,maat,jaar,waarde,variant\nGM9001,studenten,,aanbod,2024,3,hoog\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="alle varianten"):
+        read_local_figures(csv, known_gemeenten=set(GEM))

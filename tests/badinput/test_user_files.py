@@ -369,16 +369,20 @@ def test_bad_input_is_refused_cleanly(results, name):
 def test_semicolon_and_decimal_comma_are_accepted(results):
     """config/examples/lokale_cijfers_voorbeeld.csv: UTF-8 with BOM, ';' and decimal comma (Excel NL).
     Its figures replace the model: Roermond ggz_bw 12,5 (2024) and 14 (2026) in every variant;
-    Weert statushouders 30 (2025) only in variant hoog; Weert ouderen/intramuraal 640 (2024)."""
+    Weert statushouders 30 (2025) only in variant hoog; Weert ouderen/intramuraal 640 (2024); local
+    supply: Roermond 40 standplaatsen, Weert 2.500 nultredenwoningen (1-1-2024)."""
     _, folder, out, _, res = results["_local_ok"]
     assert res.returncode == 0, res.stderr
     no_traceback(res)
     d = pd.read_csv(out, dtype={"gemeentecode": str})
     v = d[d["maat"] == "vraag"].set_index(["gemeentecode", "groep", "woningtype", "jaar", "variant"])["waarde"]
+    a = d[d["maat"] == "aanbod"].set_index(["gemeentecode", "groep", "woningtype", "jaar", "variant"])["waarde"]
     for var in ("laag", "midden", "hoog"):
         assert v[("GM0957", "ggz_bw", "zelfstandig_begeleid", 2024, var)] == pytest.approx(12.5)
         assert v[("GM0957", "ggz_bw", "zelfstandig_begeleid", 2026, var)] == pytest.approx(14.0)
-        assert v[("GM0957", "woonwagenbewoners", "standplaats", 2024, var)] == pytest.approx(2.0)
         assert v[("GM0988", "ouderen", "intramuraal", 2024, var)] == pytest.approx(640.0)
+        # local supply (maat aanbod) replaces the estimate: Roermond 40 standplaatsen, Weert 2.500 nultreden
+        assert a[("GM0957", "woonwagenbewoners", "standplaats", 2024, var)] == pytest.approx(40.0)
+        assert a[("GM0988", "ouderen", "nultreden", 2024, var)] == pytest.approx(2500.0)
     assert v[("GM0988", "statushouders", "sociale_huur", 2025, "hoog")] == pytest.approx(30.0)
     assert v[("GM0988", "statushouders", "sociale_huur", 2025, "midden")] != pytest.approx(30.0)

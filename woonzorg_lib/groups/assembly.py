@@ -11,6 +11,7 @@ import pandas as pd
 from .bands import BASISJAAR
 from .catalogue import CATALOGUE, DEMAND_COLUMNS, DEMAND_KEYS
 from .grid import _Prepared, _prepare
+from .local import _local_series
 from .need import _net_vraag
 from .params import ParameterSet
 from .supply import _direct_opgave, _opgave, _supply
@@ -199,12 +200,62 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
               studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local_figures=local_figures,
               arbeidsmigranten_regiotype=arbeidsmigranten_regiotype, landelijke_gemeenten=landelijke_gemeenten,
               methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties, g4_gemeenten=g4_gemeenten)
+    # The draws use the local figures that hold for every variant; a variant-specific figure is put
+    # on the percentile series of its own variant afterwards (level local, change from the band).
+    shared, specific = _split_local(local_figures, variant)
+    kw["local_figures"] = shared
     measures = monte_carlo_measures(projection, params, **kw)[variant]
+    if specific is not None and len(specific):
+        measures = _overlay_local(prep, measures, shared, specific)
     table = _assemble(prep, measures, variant)
     if return_overlap:
         _, removed = _run(prep, params.resolve("midden"), params.resolve("midden"))
         return table, _removed_frame(prep, removed)
     return table
+
+
+def _split_local(local: pd.DataFrame | None, variant: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Local figures for every variant, and those given for ``variant`` only."""
+    if local is None or not len(local) or "variant" not in local.columns:
+        return local, None
+    return local[local["variant"].isna()], local[local["variant"] == variant]
+
+
+def _overlay_local(prep: _Prepared, measures: dict, shared: pd.DataFrame | None, specific: pd.DataFrame) -> dict:
+    """Put variant-specific local vraag figures on the band's series and recompute that series'
+    opgave (vraag − aanbod(basisjaar), or − vraag(basisjaar)) or toewijzing (Σ vraag before jaar)."""
+    out = dict(measures)
+    G, Y = prep.shape
+    gpos = {c: i for i, c in enumerate(prep.gemeenten)}
+    spec = specific[specific.get("maat", pd.Series("vraag", index=specific.index)).fillna("vraag") == "vraag"]
+    for (code, g, wt), grp in spec.groupby(["gemeentecode", "groep", "woningtype"], sort=True):
+        key = (g, wt, "vraag")
+        if key not in out or code not in gpos:
+            continue
+        given = {}
+        if shared is not None and len(shared):
+            sh = shared[(shared["gemeentecode"] == code) & (shared["groep"] == g) & (shared["woningtype"] == wt)]
+            if "maat" in sh.columns:
+                sh = sh[sh["maat"].fillna("vraag") == "vraag"]
+            given.update(zip(sh["jaar"].astype(int), sh["waarde"].astype(float)))
+        given.update(zip(grp["jaar"].astype(int), grp["waarde"].astype(float)))
+        if not any(y in given for y in prep.years):
+            continue
+        i = gpos[code]
+        v = out[key].reshape(G, Y).copy()
+        v[i] = _local_series(v[i], prep.years, given)
+        out[key] = v.ravel()
+        if CATALOGUE[g].soort == "stand" and (g, wt, "opgave") in out:
+            a = out.get((g, wt, "aanbod"))
+            ref = a.reshape(G, Y)[i, 0] if a is not None and not np.isnan(a.reshape(G, Y)[i, 0]) else v[i, 0]
+            o = out[(g, wt, "opgave")].reshape(G, Y).copy()
+            o[i] = v[i] - ref
+            out[(g, wt, "opgave")] = o.ravel()
+        elif (g, wt, "toewijzing") in out:
+            t = out[(g, wt, "toewijzing")].reshape(G, Y).copy()
+            t[i] = np.cumsum(v[i]) - v[i]
+            out[(g, wt, "toewijzing")] = t.ravel()
+    return out
 
 
 def opgave_basis(demand: pd.DataFrame, basisjaar: int = BASISJAAR) -> pd.DataFrame:

@@ -280,6 +280,9 @@ def read_local_figures(path: str | Path, *, known_gemeenten: Collection[str] | N
                              f"vanaf het basisjaar {basisjaar})", file=file, column="jaar", row=row)
         variant = rec["variant"] if isinstance(rec["variant"], str) else None
         maat = rec.get("maat") if isinstance(rec.get("maat"), str) else "vraag"
+        if maat == "aanbod" and isinstance(rec["variant"], str):
+            raise InputError("lokaal aanbod geldt voor alle varianten (het huidige aanbod); laat variant leeg",
+                             file=file, column="variant", row=row)
         if maat == "aanbod" and (group.soort != "stand" or rec["jaar"] != basisjaar):
             raise InputError(f"lokaal aanbod kan alleen voor standgroepen op 1 januari {basisjaar} (het basisjaar); "
                              f"{group.code} is {group.soort}, jaar {rec['jaar']}", file=file, column="maat", row=row)
