@@ -18,9 +18,9 @@ import pytest
 
 from .badinput._cli import REGION, ROOT, copy_good, good_outputs, no_traceback, sha256, start_good_outputs, submit
 
-COLUMNS = ["gemeentecode", "groep", "woningtype", "periode", "sleutel", "aandeel", "toewijzing",
-           "huidige_inspanning", "verschil"]
-GROUP = ["groep", "woningtype", "periode", "sleutel"]
+COLUMNS = ["gemeentecode", "groep", "woningtype", "taak", "periode", "sleutel", "aandeel", "toewijzing",
+           "huidige_inspanning", "verschil", "regionale_functie"]
+GROUP = ["groep", "woningtype", "taak", "periode", "sleutel"]
 KEYS = {"inwoners", "sociale_huur", "vraag", "mix"}
 DEFAULT_KEY = ROOT / "config" / "verdeelsleutels" / "default.yaml"
 
