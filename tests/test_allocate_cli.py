@@ -233,3 +233,26 @@ def test_unknown_indicator_is_refused_and_previous_output_unchanged(runs):
     line = _line_of(f.read_text(encoding="utf-8"), "verhuur_capaciteit")
     _assert_refused(runs["res"]["unknown"], f, "indicatoren.1.naam", line, "verhuur_capaciteit")
     assert sha256(runs["out"]["unknown"]) == runs["before_unknown"]
+
+
+# ---------------------------------------------------------------- capacity file and own effort figures
+def test_capacity_file_and_own_effort_table(tmp_path, base):
+    """--capaciteit writes the per-year capacity table; --inspanning adds a user component
+    (the SYNTHETIC example statushouders) to huidige_inspanning; stdout states capacity first."""
+    from .conftest import run_cli
+
+    out, cap = tmp_path / "a.csv", tmp_path / "cap.csv"
+    example = ROOT / "config" / "examples" / "inspanning_voorbeeld.csv"
+    res = run_cli("allocate", "--region", REGION, "--inspanning", example, "--capaciteit", cap, "--out", out)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[1].startswith("Eerst de capaciteit") and "toewijzingen nodig" in lines[2]
+    assert "statushouders" in res.stdout and "niet meegeteld: bw_mo_uitgaven" in res.stdout
+    c = pd.read_csv(cap)
+    assert c["jaar"].tolist() == list(range(2024, 2030))
+    assert np.isfinite(c.select_dtypes("number").to_numpy()).all()
+    a = _read(out)
+    assert a["huidige_inspanning"].notna().all()
+    assert not np.allclose(a["huidige_inspanning"], base["huidige_inspanning"])   # the component counts
+    assert a[["groep", "woningtype", "taak", "periode", "sleutel", "toewijzing"]].groupby(GROUP[:-1] + ["sleutel"]) \
+        ["toewijzing"].sum().equals(base.groupby(GROUP)["toewijzing"].sum())

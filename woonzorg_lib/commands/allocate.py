@@ -58,9 +58,12 @@ def _run(args) -> int:
             bounds[soort] = read_bounds_csv(path, soort=soort, known_gemeenten=region.gemeenten)
             bronnen[soort] = str(path)
     cap_out = out_path(args.capaciteit) if args.capaciteit else None
+    extra = (verdeling.read_effort_csv(args.inspanning, known_gemeenten=region.gemeenten)
+             if args.inspanning else None)
     demand = pipeline.region_demand(region, until=end, params=params, variants=(args.variant,))
     keys = standard_keys(args.key)
-    inputs = verdeling.region_allocation_inputs(region, params=params, key=next(reversed(keys.values())))
+    inputs = verdeling.region_allocation_inputs(region, params=params, key=next(reversed(keys.values())),
+                                                extra_effort=extra)
     df = verdeling.region_allocation(region, demand, key=args.key, periode=args.periode, method=args.methode,
                                      params=params, variant=args.variant, taken=taken,
                                      floors=bounds.get("floors"), caps=bounds.get("caps"),
@@ -84,6 +87,8 @@ def _run(args) -> int:
     print("Huidige inspanning gemeten met: " + (", ".join(effort.attrs["componenten"]) or "geen component")
           + "; regionale functie (centrumgemeente BW/MO) apart: "
           + (", ".join(effort.attrs["regionale_componenten"]) or "geen in deze regio"))
+    for naam, reden in effort.attrs["overgeslagen"].items():
+        print(f"  niet meegeteld: {naam} ({reden})")
     if "carry_over" in bounds:
         print("let op: toewijzing = aandeel in de taak + carry-over (achterstand/overschot); per groep × "
               "woningtype × sleutel telt de toewijzing op tot taak + som van de carry-over")
@@ -128,5 +133,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--capaciteit", default=None, metavar="FILE.csv",
                    help="schrijf ook de capaciteitstabel: per jaar de toewijzingsbehoefte tegenover de "
                         "sociale huur die vrijkomt (30%-norm), vóór elke verdeling")
+    p.add_argument("--inspanning", default=None, metavar="FILE.csv",
+                   help="eigen cijfers voor de huidige inspanning per gemeente (kolommen gemeentecode, component, "
+                        "waarde[, jaar, bron]), bijv. gehuisveste statushouders. "
+                        "Voorbeeld: config/examples/inspanning_voorbeeld.csv")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
     p.set_defaults(func=_run)

@@ -23,7 +23,7 @@ from .apportion import (METHODS, InfeasibleTaskError, apportion_table, dhondt, h
                         pro_rata_whole, quota, webster)
 from .bounds import BOUND_COLUMNS, caps_from_lettings_capacity, read_bounds_csv
 from .capacity import lettings_capacity, lettings_capacity_by_gemeente
-from .effort import EFFORT_COMPONENTS, Inspanning, current_effort, effort_components
+from .effort import EFFORT_COMPONENTS, Inspanning, current_effort, effort_components, read_effort_csv
 from .keys import (INDICATOREN, STANDAARD_SLEUTELS, Indicator, Verdeelsleutel, default_key_path,
                    load_key, parse_key, single_indicator_key, standard_keys)
 from .region import region_allocation, region_allocation_inputs, region_capacity
@@ -42,7 +42,7 @@ __all__ = [
     "fair_share_summary", "hamilton", "indicator_shares", "key_options", "key_sensitivity",
     "key_shares", "keys", "lettings_capacity", "lettings_capacity_by_gemeente", "load_key",
     "parse_key", "periode_jaren", "pressure_signal", "pro_rata_whole", "quota",
-    "read_bounds_csv", "region_allocation", "region_allocation_inputs", "region_capacity", "sensitivity_summary",
+    "read_bounds_csv", "read_effort_csv", "region_allocation", "region_allocation_inputs", "region_capacity", "sensitivity_summary",
     "single_indicator_key", "standard_keys", "taak_of_groep", "task_table", "tasks_from_demand",
     "webster", "write_allocation_csv",
 ]

@@ -38,7 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["EFFORT_COMPONENTS", "EffortComponent", "Inspanning", "current_effort",
-           "default_inspanning", "effort_components"]
+           "default_inspanning", "effort_components", "read_effort_csv"]
 
 ComponentNaam = Literal["zorginstellingen", "sociale_huur", "verhuringen", "statushouders",
                         "bw_mo_uitgaven", "adreslozen"]
@@ -230,4 +230,35 @@ def current_effort(codes: Iterable[str], inspanning: Inspanning | None = None, *
         bronnen[naam] = f"{part['bron'].iloc[0]}, {int(part['jaar'].iloc[0])}"
     out.attrs.update(componenten=used_l, regionale_componenten=used_r, overgeslagen=skipped,
                      bronnen=bronnen)
+    return out
+
+
+def read_effort_csv(path, *, known_gemeenten: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read a user table of effort figures (e.g. statushouders housed per gemeente).
+
+    Columns ``gemeentecode, component, waarde`` and optional ``jaar``, ``bron``,
+    ``gemeentenaam``, ``opmerking``; comma- or semicolon-separated, decimal comma accepted.
+    ``component`` is one of :data:`EFFORT_COMPONENTS`; ``waarde`` ≥ 0. A component given for only
+    some gemeenten of the region is not used (and the run says so). Errors name file, column, row.
+    Returns the table for ``current_effort(extra=…)``.
+    """
+    from woonzorg_lib.groups.usercsv import Column, read_user_csv
+
+    cols = (
+        Column("gemeentecode", pattern=r"GM\d{4}", case="upper",
+               pattern_hint=": verwacht een CBS-gemeentecode zoals GM0957"),
+        Column("component", allowed=tuple(EFFORT_COMPONENTS), case="lower"),
+        Column("waarde", kind="count"),
+        Column("jaar", kind="int", required=False),
+        Column("bron", required=False),
+        Column("gemeentenaam", required=False),
+        Column("opmerking", required=False),
+    )
+    known = set(known_gemeenten) if known_gemeenten is not None else None
+    df = read_user_csv(path, cols, key=("gemeentecode", "component"), known_gemeenten=known)
+    out = df[["gemeentecode", "component", "waarde"]].copy()
+    if df["jaar"].notna().all():
+        out["jaar"] = df["jaar"].astype(int)
+    out["bron"] = [str(b) if isinstance(b, str) and b.strip() else f"eigen tabel {path}"
+                   for b in df["bron"]]
     return out
