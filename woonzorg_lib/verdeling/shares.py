@@ -5,16 +5,15 @@ lettings capacity, effort index)."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from woonzorg_lib.errors import InputError
 
-if TYPE_CHECKING:  # only for annotations: keys imports this module
-    from .keys import Indicator, Verdeelsleutel
-
+# ``indicator`` / ``key`` arguments are :class:`.keys.Indicator` / :class:`.keys.Verdeelsleutel`;
+# typed ``Any`` here because keys imports this module (no import cycle, not even for type hints).
 __all__ = ["derive_indicators", "indicator_shares", "key_shares"]
 
 
@@ -55,7 +54,7 @@ def _check_table(table: pd.DataFrame, source: str) -> None:
                          column="gemeentecode", row=dup)
 
 
-def indicator_shares(indicator: Indicator, indicatoren: pd.DataFrame, *,
+def indicator_shares(indicator: Any, indicatoren: pd.DataFrame, *,
                      source: str = "<indicatoren>") -> pd.Series:
     """Shares (sum 1) per gemeente from one indicator; see the module docstring for the rule."""
     _check_table(indicatoren, source)
@@ -93,7 +92,7 @@ def indicator_shares(indicator: Indicator, indicatoren: pd.DataFrame, *,
     return shares.astype("float64").rename(indicator.naam)
 
 
-def key_shares(key: Verdeelsleutel, indicatoren: pd.DataFrame, *, groep: str | None = None,
+def key_shares(key: Any, indicatoren: pd.DataFrame, *, groep: str | None = None,
                source: str = "<indicatoren>") -> pd.Series:
     """The key's share per gemeente (``aandeel``, sums to 1) for ``groep``.
 
