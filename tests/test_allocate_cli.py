@@ -108,13 +108,18 @@ def test_toewijzing_sums_exactly_to_the_task_under_every_key(base):
 
 
 def test_task_is_the_rounded_regional_opgave(runs, base):
-    """Task = the region's opgave 2024-2030 (variant midden) rounded to whole units, negative → 0
-    (docs/verdeling.md §1 step 1)."""
+    """Task = the region's opgave (stand) or toewijzing (stroom) 2024-2030, variant midden, rounded
+    to whole units, negative → 0 (docs/verdeling.md §1 step 1)."""
     d = pd.read_csv(runs["demand"], dtype={"gemeentecode": str})
-    o = d[(d["maat"] == "opgave") & (d["jaar"] == 2030) & (d["variant"] == "midden")]
-    opg = o.groupby(["groep", "woningtype"])["waarde"].sum()
+    d = d[(d["jaar"] == 2030) & (d["variant"] == "midden")]
+    # stand groups: maat opgave → taak opgave; stroom groups: maat toewijzing (older demand: opgave)
+    kind = np.where(d["soort"] == "stand", "opgave", "toewijzing")
+    has_toew = (d["maat"] == "toewijzing").any()
+    sel = (d["maat"] == kind) if has_toew else (d["maat"] == "opgave")
+    o = d[sel].assign(taak=kind[sel.to_numpy()])
+    opg = o.groupby(["groep", "woningtype", "taak"])["waarde"].sum()
     want = opg.map(lambda v: max(0, math.floor(v + 0.5)))
-    got = base[base["sleutel"] == "inwoners"].groupby(["groep", "woningtype"])["toewijzing"].sum()
+    got = base[base["sleutel"] == "inwoners"].groupby(["groep", "woningtype", "taak"])["toewijzing"].sum()
     assert got.sort_index().to_dict() == want.sort_index().to_dict()
 
 
