@@ -282,8 +282,18 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
                                      "figure, div, section')).length")
             bad_links = page.evaluate("[...document.querySelectorAll('nav.wz-toc a')].filter("
                                       "a => !document.getElementById(a.getAttribute('href').slice(1))).length")
+            first = page.evaluate("(() => { const h = document.querySelector('main h2'); if (!h) return null; "
+                                  "const r = h.getBoundingClientRect(); return {text: h.innerText.trim(), "
+                                  "top: r.top + window.scrollY}; })()")
+            gemeenten = page.evaluate("[...document.querySelectorAll('main h2')].map(h => h.innerText.trim())"
+                                      ".filter(t => t.startsWith('Gemeente '))")
+            viewport = page.viewport_size or {"height": 720}
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
+            page.emulate_media(media="print")
+            wide = page.evaluate("[...document.querySelectorAll('.wz-wide')].map(e => getComputedStyle(e).page)")
+            gem_breaks = page.evaluate("[...document.querySelectorAll('h2.wz-gemeente-page')].filter("
+                                       "h => getComputedStyle(h).breakBefore === 'page').length")
         finally:
             browser.close()
     if external:
@@ -302,7 +312,11 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
         problems.append(f"{hidden} hoofdstuk(ken) zonder zichtbare inhoud")
     if unclosed:
         problems.append(f"{unclosed} link(s) die tekst of tabellen omvatten (niet gesloten <a>)")
-    return {"file": str(path), "title": title, "images": n_images, "images_broken": broken,
+    return {"file": str(path), "title": title, "first_h2": (first or {}).get("text"),
+            "first_h2_on_first_screen": bool(first) and first["top"] < viewport["height"],
+            "gemeente_pages": gemeenten, "gemeente_page_breaks": gem_breaks,
+            "wide_tables": len(wide), "wide_tables_landscape": sum(w == "wide" for w in wide),
+            "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,
             "toc_links": toc, "problems": problems}
 
