@@ -81,15 +81,13 @@ def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = No
     if not peildatum:
         raise ValueError("every figure needs its reference date")
     _title(fig, title or "")
+    # the source line is printed once, as the figure's caption (text a reader can select and a
+    # screen reader reads), not a second time inside the image
     line = f"{source}. Peildatum: {peildatum}."
-    wrapped = textwrap.wrap(line, 128)
     fig_h = fig.get_size_inches()[1]
-    line_h = SOURCE_FONTSIZE * 1.3 / 72.0 / fig_h          # one text line as a fraction of the height
-    bottom = 0.012 + len(wrapped) * line_h + 0.012
     lay = getattr(fig, "_wz_layout", None)
     if lay is not None:
-        fig.subplots_adjust(bottom=bottom + lay["axis_room"] / fig_h, top=lay["top"])
-    fig.text(0.01, 0.012, "\n".join(wrapped), fontsize=SOURCE_FONTSIZE, color=style.GREY, ha="left", va="bottom")
+        fig.subplots_adjust(bottom=0.02 + lay["axis_room"] / fig_h, top=lay["top"])
     w, h = (int(round(v * style.DPI)) for v in fig.get_size_inches())
     return figure_html(to_png(fig), alt=alt.strip(), caption=line, width=w, height=h)
 
