@@ -135,8 +135,10 @@ def test_size_budget(built):
 def test_rendering_is_deterministic(built):
     job = built["job"]
     executed = render._nbformat().read(job["executed"], as_version=4)
-    a = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])
-    b = render.render(executed, title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"])
+    kw = dict(title=job["title"], header_html=job["header_html"], footer_html=job["footer_html"],
+              status=job.get("status"), rundatum=job.get("rundatum"))
+    a = render.render(executed, **kw)
+    b = render.render(executed, **kw)
     assert a == b == built["html"].read_text(encoding="utf-8")
 
 
