@@ -42,6 +42,14 @@ FILES: dict[str, dict] = {
         cbs_tabellen=[("85755NED", "Gebieden in Nederland 2024"), ("86059NED", "Gebieden in Nederland 2025")],
         peildata=["2024-01-01", "2025-01-01"],
         opmerking="Som inwoners 2024 = 17.942.942 (CBS-totaal Nederland 1-1-2024)."),
+    "population_age_groups.csv": dict(
+        titel="Bevolking naar brede leeftijdsgroep (en geslacht waar beschikbaar) per gemeente 2007-2024",
+        cbs_tabellen=[("60039fvw", "Maatstaven gemeentefonds (Financiële-verhoudingswet), Voorlopig"),
+                      ("84583NED", "Kerncijfers wijken en buurten 2019"),
+                      ("85383NED", "Maatstaven gemeentefonds; diverse indicatoren, Definitief"),
+                      ("85984NED", "Kerncijfers wijken en buurten 2024")],
+        peildata=["1 januari van 'jaar'"],
+        opmerking="Afgeleide rijen (65+, 65-74) staan gemarkeerd in 'opmerking'. Zevenaar 2011-2017 ontbreekt (dump afgekapt)."),
     "households_institutions.csv": dict(
         titel="Particuliere huishoudens, huishoudtypen en personen in instellingen per gemeente 2000-2024",
         cbs_tabellen=[("71486ned", "Huishoudens; samenstelling, grootte, regio, 1 januari"),

@@ -214,10 +214,10 @@ def margins(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None)
             "Inwoners10TotEnMet24Jaar_4": (10, 24), "Inwoners15TotEnMet64Jaar_5": (15, 64),
             "Inwoners18TotEnMet44Jaar_6": (18, 44), "Inwoners75Plus_7": (75, np.nan)}
     d = statline.read_dump(f, ["StatusCijfer", "Perioden", "Regiocode_73", *cols])
-    d = d[(d["StatusCijfer"] == "Definitief") & d["Regiocode_73"].str.startswith("GM")
+    d = d[(d["StatusCijfer"] == "Definitief") & (d["Regiocode_73"].str.startswith("GM") | (d["Regiocode_73"] == "NL01"))
           & d["Perioden"].isin(["2023", "2024"])]
     statline.numeric(d, f, list(cols))
-    unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]))
+    unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
     if unknown:
         raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
     rows = []
