@@ -270,7 +270,7 @@ def gemeentefonds_60039(raw: Path, rmap: RegionMap, totals: pd.DataFrame, tolera
     for name, g in d.groupby("RegioS", sort=False):
         if str(name).endswith(("(GA)", "(SG)")):
             continue
-        m = rmap.lookup(name)
+        m = [("NL01", 1.0)] if str(name).strip() == "Nederland" else rmap.lookup(name)
         if not m:
             continue
         for code, share in m:
