@@ -1,7 +1,10 @@
-"""Build the embedded snapshot data/raw/ from the reference extracts in ../shared/data.
+"""Build the embedded snapshot data/raw/ from ../shared/sources (CBS files as obtained) and, for what
+those lack, the reference extracts in ../shared/data.
 
-Run once by a maintainer (``python scripts/build_snapshot.py [SHARED_DATA_DIR]``); the result is
-committed. At run time nothing reads ../shared: the project runs from data/raw alone. Files are
+Run once by a maintainer (``python scripts/build_snapshot.py [SHARED_DIR]``); the result is
+committed. CBS files from ../shared/sources are copied as obtained (gzip as they are) into
+data/raw/cbs, pc4_2021, kwb and boundaries_2023; the project's own code (woonzorg_lib/dataset/
+national.py, harmonise.py) turns them into the tidy tables. At run time nothing reads ../shared: the project runs from data/raw alone. Files are
 copied byte for byte (no figure is changed) and each gets a provenance sidecar ``X.meta.yml``.
 The CBS downloader (``woonzorg data fetch``) writes the same sidecars for fetched tables.
 """
@@ -39,19 +42,6 @@ FILES: dict[str, dict] = {
         cbs_tabellen=[("85755NED", "Gebieden in Nederland 2024"), ("86059NED", "Gebieden in Nederland 2025")],
         peildata=["2024-01-01", "2025-01-01"],
         opmerking="Som inwoners 2024 = 17.942.942 (CBS-totaal Nederland 1-1-2024)."),
-    "population_totals.csv": dict(
-        titel="Bevolking op 1 januari, totaal, per gemeente 2014-2025",
-        cbs_tabellen=[("85644NED", "Bevolking; geslacht, leeftijd, nationaliteit en regio, 1 januari"),
-                      ("86059NED", "Gebieden in Nederland 2025")],
-        peildata=["2014-01-01 t/m 2024-01-01 (85644NED)", "2025-01-01 (86059NED)"]),
-    "population_5y.csv": dict(
-        titel="Bevolking naar 5-jaarsleeftijdsklasse en geslacht per gemeente (2007-2013 exact; 2021 benadering)",
-        cbs_tabellen=[("71491ned", "Bevolking per viercijferige postcode op 1 januari 2007"),
-                      ("71899ned", "idem 2008"), ("80280ned", "idem 2009"), ("80667ned", "idem 2010"),
-                      ("81310ned", "idem 2011"), ("81922NED", "idem 2012"), ("82245NED", "idem 2013"),
-                      ("83502NED", "Bevolking per viercijferige postcode, leeftijd en geslacht, 1 januari 2021")],
-        peildata=["2007-01-01 t/m 2013-01-01 (exact)", "2021-01-01 (benadering via PC4, CBS afgerond op 5)"],
-        opmerking="2021: PC4-sommen per gemeente (certegis postcodes.rda); schaalfactor naar het officiële totaal in 'opmerking'."),
     "population_age_groups.csv": dict(
         titel="Bevolking naar brede leeftijdsgroep (en geslacht waar beschikbaar) per gemeente 2007-2024",
         cbs_tabellen=[("60039fvw", "Maatstaven gemeentefonds (Financiële-verhoudingswet), Voorlopig"),
@@ -60,11 +50,6 @@ FILES: dict[str, dict] = {
                       ("85984NED", "Kerncijfers wijken en buurten 2024")],
         peildata=["1 januari van 'jaar'"],
         opmerking="Afgeleide rijen (65+, 65-74) staan gemarkeerd in 'opmerking'. Zevenaar 2011-2017 ontbreekt (dump afgekapt)."),
-    "population_broad_age_all_gemeenten_2023_2024.csv": dict(
-        titel="Bevolking naar brede leeftijdsgroep (zonder geslacht), (bijna) alle gemeenten, 1 januari 2023 en 2024",
-        cbs_tabellen=[("85383NED", "Maatstaven gemeentefonds; diverse indicatoren, Definitief")],
-        peildata=["2023-01-01", "2024-01-01"],
-        opmerking="0-14, 15-17, 45-64, 65-74, 65+ afgeleid (kolom 'afgeleid'); volledige partitie 0-14/15-17/18-44/45-64/65-74/75+."),
     "households_institutions.csv": dict(
         titel="Particuliere huishoudens, huishoudtypen en personen in instellingen per gemeente 2000-2024",
         cbs_tabellen=[("71486ned", "Huishoudens; samenstelling, grootte, regio, 1 januari"),
@@ -124,21 +109,98 @@ FILES: dict[str, dict] = {
         titel="Levendgeborenen naar geslacht en leeftijd moeder, gemiddeld kindertal: Nederland en 11 gemeenten",
         cbs_tabellen=[("37201", "Geboorte; kerncijfers, regio")],
         peildata=["kalenderjaar 2010-2023"]),
-    "municipality_centroids.csv": dict(
-        titel="Centroïden en oppervlakte van de 47 gemeenten",
-        cbs_tabellen=[("CBS gebiedsindelingen", "Wijk- en buurtkaart / gebiedsindelingen 2022 v1 (gegeneraliseerd)")],
-        peildata=["2022 (geen grenswijzigingen 2022-2025 voor deze gemeenten)"]),
-    "municipalities.geojson": dict(
-        titel="Vereenvoudigde gemeentegrenzen (WGS84) van de 47 gemeenten, voor kaarten",
-        cbs_tabellen=[("CBS gebiedsindelingen", "Gebiedsindelingen 2022 v1, gegeneraliseerde gemeentevlakken")],
-        peildata=["2022"],
-        opmerking="Douglas-Peucker 100 m; niet topologisch exact: alleen voor kaarten."),
 }
+
+
+DERTJE = ("github.com/dertje/cbs_datasets", "388b47d2e085d621c290a4d8950942744b0bc0bf",
+          "output_files/all_datasets/{table}.csv")
+PC4_TITLE = "Bevolking per viercijferige postcode op 1 januari {year}"
+SOURCES: dict[str, dict] = {
+    **{f"cbs/{t}.csv.gz": dict(repo=DERTJE, table=t, titel=PC4_TITLE.format(year=y), peildata=[f"{y}-01-01"],
+                               opmerking="PC4-rijen en 'Totaal <gemeente>'-rijen, indeling van dat jaar; volledig.")
+       for t, y in {"37602ned": 1998, "37339ned": 1999, "37724ned": 2000, "37680": 2001, "70005ned": 2002,
+                    "70654ned": 2003, "70819ned": 2004, "71012ned": 2005, "71273ned": 2006, "71491ned": 2007,
+                    "71899ned": 2008, "80280ned": 2009, "80667ned": 2010, "81310ned": 2011, "81922NED": 2012,
+                    "82245NED": 2013}.items()},
+    "cbs/85644NED.csv.gz": dict(repo=DERTJE, table="85644NED",
+                                titel="Bevolking; geslacht, leeftijd, nationaliteit en regio, 1 januari",
+                                peildata=["2014-01-01 t/m 2024-01-01"],
+                                opmerking="Dump afgekapt op 10.000 rijen: alleen het eerste blok (alle leeftijden), "
+                                          "483 regio's incl. alle 342 gemeenten van 2024."),
+    "cbs/60039fvw.csv.gz": dict(repo=DERTJE, table="60039fvw",
+                                titel="Maatstaven gemeentefonds (Financiële-verhoudingswet), Voorlopig",
+                                peildata=["1 januari 2007-2017 (bevolking naar brede leeftijd en geslacht)"],
+                                opmerking="Dump afgekapt op 10.000 rijen: gemeenten die alfabetisch na 'Zevenaar' "
+                                          "komen ontbreken (332 van de 342 gemeenten van 2024 compleet)."),
+    "cbs/85383NED.csv.gz": dict(repo=DERTJE, table="85383NED",
+                                titel="Maatstaven gemeentefonds; diverse indicatoren",
+                                peildata=["2023-01-01, 2024-01-01 (Definitief)"], opmerking="Volledig (342 gemeenten)."),
+    "cbs/82900NED.csv.gz": dict(repo=DERTJE, table="82900NED",
+                                titel="Voorraad woningen; eigendom, type verhuurder, bewoning, regio",
+                                peildata=["1 januari 2012-2024"], opmerking="Blok StatusVanBewoning=Totaal volledig."),
+    "cbs/84903NED.csv.gz": dict(repo=DERTJE, table="84903NED", titel="Voorraad woningen; standen en mutaties, regio",
+                                peildata=["kalenderjaar 2012-2022"], opmerking="Volledig; CBS rondt af op 5."),
+    "cbs/86054NED.csv.gz": dict(repo=DERTJE, table="86054NED", titel="Voorraad woningen; standen en mutaties, regio",
+                                peildata=["kalenderjaar 2020-2023"], opmerking="Volledig; CBS rondt af op 5."),
+    "cbs/86063NED.csv.gz": dict(repo=DERTJE, table="86063NED",
+                                titel="Particuliere huishoudens; samenstelling, soort woonruimte, regio, 31 december",
+                                peildata=["31 december 2015-2022"], opmerking="Blok 'Totaal' volledig."),
+    "pc4_2021/postcodes.csv.gz": dict(
+        repo=("github.com/certe-medical-epidemiology/certegis", "53de1e113b5516811ff12c68ad33a5c3c51826e3",
+              "data/postcodes.rda"), table="83502NED",
+        titel="Bevolking per viercijferige postcode, 1 januari 2021 (PC4 -> gemeente, indeling 2021)",
+        peildata=["2021-01-01"], opmerking="Omgezet van .rda naar CSV zonder wijziging; CBS rondt af op 5."),
+    "pc4_2021/inwoners_per_postcode_leeftijd.csv.gz": dict(
+        repo=("github.com/certe-medical-epidemiology/certegis", "53de1e113b5516811ff12c68ad33a5c3c51826e3",
+              "data/inwoners_per_postcode_leeftijd.rda"), table="83502NED",
+        titel="Bevolking per viercijferige postcode, leeftijd (5 jaar) en geslacht, 1 januari 2021",
+        peildata=["2021-01-01"], opmerking="Omgezet van .rda naar CSV zonder wijziging; CBS rondt af op 5."),
+    "boundaries_2023/gemeenten_2023_v1.geojson.gz": dict(
+        repo=("github.com/elan-dcc/ELANDashboard-RShiny", "f81d1a05", "data/"), table="wijk- en buurtkaart 2023",
+        titel="Gemeentegrenzen 2023 (v1), WGS84 (342 gemeenten + water; codes = indeling 2024)",
+        peildata=["2023"], opmerking="Alleen voor kaarten en centroïden."),
+    "kwb/kwb-2019.csv": dict(
+        repo=("github.com/ujjwalx/dsa2022", "6e65c95", "kwb-2019.csv"), table="84583NED",
+        titel="Kerncijfers wijken en buurten 2019, gemeenterijen", peildata=["2019-01-01"],
+        opmerking="355 gemeenten (indeling 2019); som = Nederland 1-1-2019."),
+    "kwb/kwb_2024_gemeenten_wijken.json": dict(
+        repo=("github.com/niquedegraaff/Wikipedia-Generator-CBS-Kerncijfers-Wijken-en-Buurten",
+              "5598198273babd9816e156b4eeb43626f351a17f", "2024/cbs_data/stripped_filtered_data_2024.json"),
+        table="85984NED", titel="Kerncijfers wijken en buurten 2024 (8 variabelen), gemeenten en wijken",
+        peildata=["2024-01-01 (bevolking)"], opmerking="342 gemeenten + 3.393 wijken."),
+}
+
+
+def copy_sources(src: Path, raw: Path) -> None:
+    """Copy the CBS files as obtained from ../shared/sources with a provenance sidecar each."""
+    sub = {"cbs/": "cbs_statline_dump/"}
+    for name, info in SOURCES.items():
+        rel = name
+        for a, b in sub.items():
+            rel = rel.replace(a, b, 1) if rel.startswith(a) else rel
+        s, d = src / rel, raw / name
+        d.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(s, d)
+        repo, commit, path = info["repo"]
+        meta = {
+            "bestand": name, "titel": info["titel"], "bron": "CBS StatLine",
+            "cbs_tabellen": [{"id": info["table"], "titel": info["titel"]}],
+            "peildata": info["peildata"], "licentie": LICENCE, "attributie": ATTRIBUTION,
+            "verkregen": (f"Zoals verkregen (alleen gzip waar het zo werd gevonden) uit ../shared/sources/{rel}: "
+                          f"kopie uit {repo} (commit {commit}), pad {path.format(table=info['table'])}. "
+                          "Geen cijfer gewijzigd; de tidy tabellen maakt woonzorg_lib/dataset/national.py."),
+            "repository": repo, "commit": commit, "pad": path.format(table=info["table"]),
+            "opmerking": info.get("opmerking", ""),
+            "sha256": provenance.sha256_of(d), "bytes": d.stat().st_size,
+        }
+        provenance.dump_sidecar(d, meta)
+        print(f"{name}: {meta['bytes']} bytes, sha256 {meta['sha256'][:12]}")
 
 
 def main(src: Path) -> None:
     raw = ROOT / "data" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
+    copy_sources(src.parent / "sources", raw)
     for name, info in FILES.items():
         s = src / name
         d = raw / name

@@ -130,11 +130,15 @@ def test_real_cli_forecast(tmp_path):
 
 
 def test_real_base_method_validation():
-    """Bands 2009-2013 hidden: 2008 aged and raked to the 2013 margins reproduces the broad groups
-    exactly and the bands closely; 2013 -> 2021 against the 2021 postcode set."""
+    """Bands 2009-2013 hidden: 2008 aged and raked to the 2013 margins (total; broad groups x sex only
+    for the 47 gemeenten of the 60039fvw extract) reproduces the bands closely over all 342 gemeenten;
+    2013 -> 2021 against the 2021 postcode set."""
     v = demo.backtest.base_validation().set_index("toets")
     a = v.iloc[0]
-    assert a["ape_65plus"] < 1e-6 and a["ape_75plus"] < 1e-6
+    assert a["gemeenten"] == 342
+    # 65+/75+ are raked exactly only where 2013 broad groups exist; over all gemeenten they come from
+    # ageing 2008 with national mortality and the migration history (measured 1,7 % and 2,1 %)
+    assert a["ape_65plus"] < 3 and a["ape_75plus"] < 3
     assert a["mediaan_ape"] < 6 and a["dissimilariteit_gem"] < 4
     b = v.iloc[1]
     assert b["mediaan_ape"] < 6 and b["ape_75plus"] < 4

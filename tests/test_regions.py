@@ -72,11 +72,72 @@ def test_unknown_code_is_named(tmp_path):
     assert res.returncode == 2 and "GM9999" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_real_gemeente_without_data_says_how_to_fetch(tmp_path):
+def test_every_gemeente_has_data_now(tmp_path):
+    """The national snapshot covers all 342: a region outside the former 47 loads without fetching."""
+    p = _write(tmp_path, "slug: gr\nnaam: Groningen\ngemeenten: [GM0014, GM0037]\n")
+    assert regions.load_region(p).gemeenten == ("GM0014", "GM0037")
+    assert len(regions.snapshot_codes()) == 342
+
+
+def test_real_gemeente_without_data_says_how_to_fetch(tmp_path, monkeypatch):
+    """A snapshot without the national CBS files (only the gemeente list) still says how to fetch."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(regions.paths.raw_dir() / "gemeenten_nl_2024_2025.csv", raw)
+    monkeypatch.setenv("WOONZORG_RAW", str(raw))
     p = _write(tmp_path, "slug: gr\nnaam: Groningen\ngemeenten: [GM0014]\n")
     with pytest.raises(DataMissingError) as e:
         regions.load_region(p)
     assert "GM0014" in str(e.value) and "Groningen" in str(e.value) and "woonzorg data fetch" in str(e.value)
+
+
+def test_twelve_province_files_cover_every_gemeente_once():
+    files = sorted((regions.paths.regions_dir() / "provincies").glob("*.yaml"))
+    assert len(files) == 12
+    seen = []
+    for f in files:
+        r = regions.load_region(f)
+        assert r.slug == f.stem and r.naam.startswith("Provincie ")
+        seen += list(r.gemeenten)
+    assert len(seen) == len(set(seen)) == 342
+    # by slug too (subfolder lookup)
+    assert len(regions.load_region("provincie-gelderland").gemeenten) == 51
+
+
+@pytest.mark.parametrize("indeling,expected", [
+    ("provincie: Utrecht", 26),
+    ("corop: Twente", 14),
+    ("centrumgemeente_bw_mo: Enschede", 8),
+    ("corop: [Twente, Zuidwest-Overijssel]", None),
+    ("zorgkantoorregio: Twente", None),
+    ("arbeidsmarktregio: Twente", None),
+    ("ggd: GGD Twente", 14),
+])
+def test_region_by_classification(tmp_path, indeling, expected):
+    p = _write(tmp_path, f"slug: k\nnaam: K\nindeling:\n  {indeling}\n")
+    r = regions.load_region(p)
+    g = regions.known_gemeenten().set_index("gemeentecode")
+    key, _, val = indeling.partition(": ")
+    col = regions.CLASSIFICATIONS[key]
+    names = [v.strip() for v in val.strip("[]").split(",")]
+    assert set(r.gemeenten) == set(g.index[g[col].isin(names)])
+    if expected is not None:
+        assert len(r.gemeenten) == expected
+
+
+def test_classification_plus_codes_and_bad_names(tmp_path):
+    p = _write(tmp_path, "slug: k\nnaam: K\nindeling:\n  corop: Twente\ngemeenten: [GM0957]\n")
+    assert len(regions.load_region(p).gemeenten) == 15
+    p = _write(tmp_path, "slug: k\nnaam: K\nindeling:\n  provincie: Gelderlnd\n")
+    with pytest.raises(InputError) as e:
+        regions.load_region(p)
+    assert "Gelderlnd" in str(e.value) and "Gelderland" in str(e.value) and str(p) in str(e.value)
+    p = _write(tmp_path, "slug: k\nnaam: K\nindeling:\n  gemeentegrootte: groot\n")
+    with pytest.raises(InputError) as e:
+        regions.load_region(p)
+    assert "gemeentegrootte" in str(e.value)
 
 
 @pytest.mark.parametrize("body,needle", [

@@ -20,13 +20,6 @@ from .schema import TABLES, Table
 MANIFEST = "_manifest.json"
 
 
-def _band(label: str) -> tuple[int, float]:
-    label = str(label).strip()
-    if label.endswith("+"):
-        return int(label[:-1]), np.nan
-    lo, hi = label.split("-")
-    return int(lo), float(hi)
-
 
 def _gemeenten(raw: Path, ctx: dict) -> pd.DataFrame:
     f = raw / "gemeenten_nl_2024_2025.csv"
@@ -51,125 +44,27 @@ def _gemeenten(raw: Path, ctx: dict) -> pd.DataFrame:
     return out
 
 
-def _population_sources(raw: Path, ctx: dict) -> dict[str, pd.DataFrame]:
-    known = ctx["known"]
-    # --- totals 2014-2025 ---
-    ft = raw / "population_totals.csv"
-    t = rawio.read_csv_checked(ft, ["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde", "bron"],
-                               numeric=["jaar", "waarde"], nonneg=["waarde"], integer=["jaar", "waarde"],
-                               notnull=["gemeentecode", "jaar", "waarde"])
-    rawio.check_codes(t, ft, "gemeentecode", known)
-    rawio.check_years(t, ft)
-    t = t[(t["geslacht"] == "totaal") & (t["leeftijd"] == "totaal")]
-    rawio.check_unique(t, ft, ["gemeentecode", "jaar"])
-    # --- 5-year bands ---
-    f5 = raw / "population_5y.csv"
-    p = rawio.read_csv_checked(f5, ["gemeentecode", "jaar", "geslacht", "leeftijd", "leeftijd_van",
-                                    "leeftijd_tot_incl", "waarde", "kwaliteit", "bron"],
-                               numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
-                               integer=["jaar"], notnull=["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde"])
-    rawio.check_codes(p, f5, "gemeentecode", known)
-    rawio.check_years(p, f5)
-    bad_sex = ~p["geslacht"].isin(["totaal", "man", "vrouw"])
-    if bad_sex.any():
-        i = int(np.flatnonzero(bad_sex.to_numpy())[0])
-        raise InputError(f"onbekend geslacht '{p['geslacht'].iloc[i]}'", file=f5, column="geslacht", row=i + 2)
-    rawio.check_unique(p, f5, ["gemeentecode", "jaar", "geslacht", "leeftijd"])
-    tot5 = p[(p["leeftijd"] == "totaal") & (p["geslacht"] == "totaal")]
-    bands = p[p["leeftijd"] != "totaal"].copy()
-    lohi = bands["leeftijd"].map(_band)
-    bands["leeftijd_van"] = [a for a, _ in lohi]
-    bands["leeftijd_tot"] = [b for _, b in lohi]
-    bands["kwaliteit_kort"] = np.where(bands["kwaliteit"].str.startswith("exact"), "exact", "benadering")
-    fac = bands.get("opmerking", pd.Series("", index=bands.index)).fillna("").str.extract(r"schaalfactor=([0-9.]+)")[0]
-    bands["schaalfactor"] = pd.to_numeric(fac, errors="coerce").fillna(1.0)
-    # internal consistency of exact years: bands sum to the total, men + women = total (vectorised)
-    ex = bands[bands["kwaliteit_kort"] == "exact"]
-    wide = ex.pivot_table(index=["gemeentecode", "jaar", "leeftijd_van"], columns="geslacht", values="waarde",
-                          aggfunc="sum")
-    if {"man", "vrouw", "totaal"} <= set(wide.columns):
-        off = (wide["man"] + wide["vrouw"] - wide["totaal"]).abs() > 0.5
-        if off.any():
-            code, jaar, van = off[off].index[0]
-            row = int(ex[(ex["gemeentecode"] == code) & (ex["jaar"] == jaar) & (ex["leeftijd_van"] == van)]["_regel"].min())
-            raise InputError(f"man + vrouw ≠ totaal voor {code} {int(jaar)}, leeftijd {van}", file=f5,
-                             column="waarde", row=row)
-    sums = ex[ex["geslacht"] == "totaal"].groupby(["gemeentecode", "jaar"])["waarde"].sum()
-    tt = tot5.set_index(["gemeentecode", "jaar"])["waarde"]
-    both = pd.concat([sums.rename("som"), tt.rename("tot")], axis=1, join="inner")
-    off = (both["som"] - both["tot"]).abs() > 0.5
-    if off.any():
-        code, jaar = off[off].index[0]
-        row = int(tot5[(tot5["gemeentecode"] == code) & (tot5["jaar"] == jaar)]["_regel"].iloc[0])
-        raise InputError(f"klassen van {code} {int(jaar)} tellen op tot {both.loc[(code, jaar), 'som']:.0f}, totaal is "
-                         f"{both.loc[(code, jaar), 'tot']:.0f}", file=f5, column="waarde", row=row)
-    b5 = pd.DataFrame({
-        "gemeentecode": bands["gemeentecode"], "jaar": bands["jaar"].astype("int64"), "geslacht": bands["geslacht"],
-        "leeftijd_van": bands["leeftijd_van"].astype("int64"), "leeftijd_tot": bands["leeftijd_tot"].astype(float),
-        "waarde": bands["waarde"], "kwaliteit": bands["kwaliteit_kort"], "schaalfactor": bands["schaalfactor"],
-        "bron": bands["bron"],
-    })
-    # --- totals: 2007-2013 from exact bands (official PC4 municipal totals), 2014-2025 from 85644NED/86059NED ---
-    early = tot5[tot5["kwaliteit"].str.startswith("exact") & ~tot5["jaar"].isin(t["jaar"].unique())]
-    totals = pd.concat([
-        pd.DataFrame({"gemeentecode": early["gemeentecode"], "jaar": early["jaar"], "waarde": early["waarde"],
-                      "bron": early["bron"], "kwaliteit": "exact"}),
-        pd.DataFrame({"gemeentecode": t["gemeentecode"], "jaar": t["jaar"], "waarde": t["waarde"],
-                      "bron": t["bron"], "kwaliteit": "exact"}),
-    ])
-    totals["jaar"] = totals["jaar"].astype("int64")
-    totals["waarde"] = totals["waarde"].astype("int64")
-    # gap check: every gemeente in the totals file has consecutive years
-    for code, g in t.groupby("gemeentecode"):
-        years = sorted(g["jaar"].astype(int))
-        missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-        if missing:
-            after = g[g["jaar"] > missing[0]]["_regel"].min()
-            raise InputError(f"jaar {missing[0]} ontbreekt voor {code} (gat in de reeks {years[0]}-{years[-1]})",
-                             file=ft, column="jaar", row=int(after))
+def _population_sources(raw: Path, ctx: dict, gemeenten: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Population tables for all 342 gemeenten from the CBS files as obtained (see national.py)."""
+    from . import national
+
+    src = gemeenten.rename(columns={"inwoners_2025": "inwoners_2025_01_01"})
+    pop, rmap = national.population(raw, src)
+    ctx["regionmap"] = rmap
+    totals, b5 = pop["bevolking_totaal"], pop["bevolking_5j"]
     ctx["snapshot_codes"] = set(totals["gemeentecode"])
-    # --- broad age margins ---
-    fa = raw / "population_age_groups.csv"
-    a = rawio.read_csv_checked(fa, ["gemeentecode", "jaar", "geslacht", "leeftijd", "leeftijd_van",
-                                    "leeftijd_tot_incl", "waarde", "bron"],
-                               numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
-                               integer=["jaar"], notnull=["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde"])
-    rawio.check_codes(a, fa, "gemeentecode", known)
-    rawio.check_years(a, fa)
-    rawio.check_unique(a, fa, ["gemeentecode", "jaar", "geslacht", "leeftijd", "bron"])
-    fb = raw / "population_broad_age_all_gemeenten_2023_2024.csv"
-    b = rawio.read_csv_checked(fb, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep", "leeftijd_van",
-                                    "leeftijd_tot_incl", "waarde", "bron_tabel", "afgeleid"],
-                               numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
-                               integer=["jaar"], notnull=["gemeentecode", "jaar", "leeftijdsgroep", "waarde"])
-    rawio.check_codes(b, fb, "gemeentecode", known)
-    rawio.check_years(b, fb)
-    rawio.check_unique(b, fb, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep"])
-
-    def status(bron: str) -> str:
-        if "60039fvw" in bron:
-            return "voorlopig"
-        if "KWB" in bron or "85984NED" in bron:
-            return "kwb"
-        return "definitief"
-
-    # keep every broad band, plus the all-ages totals of men and women (the only sex split after 2017:
-    # KWB 2019 for all gemeenten, KWB 2024 for part); the all-ages 'totaal' rows are bevolking_totaal.
-    a = a[((a["leeftijd"] != "totaal") | (a["geslacht"] != "totaal")) & ~a["bron"].str.contains("85383NED")]
-    b = b[b["leeftijdsgroep"] != "totaal"]
-    marg = pd.concat([
-        pd.DataFrame({"gemeentecode": a["gemeentecode"], "jaar": a["jaar"], "geslacht": a["geslacht"],
-                      "leeftijd_van": a["leeftijd_van"], "leeftijd_tot": a["leeftijd_tot_incl"], "waarde": a["waarde"],
-                      "bron": a["bron"], "afgeleid": a.get("opmerking", pd.Series("", index=a.index)).fillna("")
-                      .str.startswith("AFGELEID"), "status": a["bron"].map(status)}),
-        pd.DataFrame({"gemeentecode": b["gemeentecode"], "jaar": b["jaar"], "geslacht": b["geslacht"].fillna("totaal"),
-                      "leeftijd_van": b["leeftijd_van"], "leeftijd_tot": b["leeftijd_tot_incl"], "waarde": b["waarde"],
-                      "bron": "CBS 85383NED", "afgeleid": b["afgeleid"].str.strip().str.lower().eq("ja"),
-                      "status": "definitief"}),
-    ])
+    marg = national.margins(raw, src, rmap)
+    marg = pd.concat([marg, national.gemeentefonds_60039(raw, rmap, totals)], ignore_index=True)
     marg["jaar"] = marg["jaar"].astype("int64")
     marg["leeftijd_van"] = marg["leeftijd_van"].astype("int64")
-    return {"bevolking_totaal": totals, "bevolking_5j": b5, "bevolking_marges": marg}
+    return {"bevolking_totaal": totals, "bevolking_5j": b5, "bevolking_marges": marg,
+            "herindelingen": pd.DataFrame(rmap.rows)}
+
+
+def _replace_sources(ref: pd.DataFrame, new: pd.DataFrame, tables: tuple[str, ...]) -> pd.DataFrame:
+    """Reference-extract rows for what the CBS files lack, plus the rows built from the CBS files."""
+    keep = ref[~ref["bron"].isin(tables)]
+    return pd.concat([keep, new], ignore_index=True)
 
 
 def _long(raw: Path, ctx: dict, fname: str, *, extra: list[str], key: list[str], nonneg: bool = True,
@@ -254,17 +149,6 @@ def _sterfte(raw: Path, ctx: dict) -> pd.DataFrame:
     return out
 
 
-def _centroiden(raw: Path, ctx: dict) -> pd.DataFrame:
-    f = raw / "municipality_centroids.csv"
-    df = rawio.read_csv_checked(f, ["gemeentecode", "gemeentenaam", "centroid_lat", "centroid_lon", "area_km2_geom"],
-                                numeric=["centroid_lat", "centroid_lon", "area_km2_geom"], nonneg=["area_km2_geom"])
-    rawio.check_codes(df, f, "gemeentecode", ctx["known"], allowed_prefixes=())
-    rawio.check_unique(df, f, ["gemeentecode"])
-    return pd.DataFrame({"gemeentecode": df["gemeentecode"], "gemeentenaam": df["gemeentenaam"],
-                         "centroid_lat": df["centroid_lat"], "centroid_lon": df["centroid_lon"],
-                         "area_km2": df["area_km2_geom"]})
-
-
 def _fetched_overrides(raw: Path, tables: dict[str, pd.DataFrame]) -> None:
     """Tables fetched by `woonzorg data fetch` (data/raw/fetched/) extend or replace the snapshot:
     exact 5-year bands replace estimates; totals for new gemeenten are added."""
@@ -319,17 +203,24 @@ def validate_table(spec: Table, df: pd.DataFrame, known: set[str]) -> pd.DataFra
     return df
 
 
-def build_tables(raw: Path | None = None) -> dict[str, pd.DataFrame]:
+def build_tables(raw: Path | None = None, ctx: dict | None = None) -> dict[str, pd.DataFrame]:
     """Read and validate all raw inputs and return the processed tables (nothing is written)."""
     raw = raw or paths.raw_dir()
-    ctx: dict = {}
+    ctx = {} if ctx is None else ctx
     tables: dict[str, pd.DataFrame] = {}
     g = _gemeenten(raw, ctx)
-    tables.update(_population_sources(raw, ctx))
-    tables["huishoudens"] = _long(raw, ctx, "households_institutions.csv", extra=["peildatum", "variabele"],
-                                  key=["gemeentecode", "jaar", "variabele"])
-    tables["woningvoorraad"] = _long(raw, ctx, "housing_stock.csv", extra=["peildatum", "variabele"],
-                                     key=["gemeentecode", "jaar", "variabele"], nonneg_except=("saldo_voorraad",))
+    tables.update(_population_sources(raw, ctx, g))
+    from . import national
+
+    rmap = ctx["regionmap"]
+    tables["huishoudens"] = _replace_sources(
+        _long(raw, ctx, "households_institutions.csv", extra=["peildatum", "variabele"],
+              key=["gemeentecode", "jaar", "variabele"]),
+        national.households(raw, rmap), ("86063NED",))
+    tables["woningvoorraad"] = _replace_sources(
+        _long(raw, ctx, "housing_stock.csv", extra=["peildatum", "variabele"],
+              key=["gemeentecode", "jaar", "variabele"], nonneg_except=("saldo_voorraad",)),
+        national.housing(raw, rmap), ("82900NED", "84903NED", "86054NED"))
     grp = _long(raw, ctx, "groups.csv", extra=["peildatum", "variabele", "eenheid"],
                 key=["gemeentecode", "jaar", "peildatum", "variabele"])
     tables["groepen"] = grp
@@ -342,7 +233,8 @@ def build_tables(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     tables["sterfte"] = _sterfte(raw, ctx)
     tables["geboorten"] = _long(raw, ctx, "births_by_mother_age.csv", extra=["variabele"],
                                 key=["gemeentecode", "jaar", "variabele"])
-    tables["centroiden"] = _centroiden(raw, ctx)
+    geo, tables["centroiden"] = national.boundaries(raw, ctx["known"])
+    ctx["geojson"] = geo
     tables["prognose_pbl"] = pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES["prognose_pbl"].column_names})
     _fetched_overrides(raw, tables)
     g["in_snapshot"] = g["gemeentecode"].isin(set(tables["bevolking_totaal"]["gemeentecode"]))
@@ -363,11 +255,10 @@ def build_all(raw: Path | None = None, out: Path | None = None) -> dict:
     if problems:
         from ..errors import ProvenanceError
         raise ProvenanceError("; ".join(problems))
-    tables = build_tables(raw)
+    ctx: dict = {}
+    tables = build_tables(raw, ctx)
     blobs = {f"{name}.csv": _csv_bytes(df) for name, df in tables.items()}
-    geo = raw / "municipalities.geojson"
-    if geo.exists():
-        blobs["gemeenten.geojson"] = geo.read_bytes()
+    blobs["gemeenten.geojson"] = ctx["geojson"]
     manifest = {
         "raw_fingerprint": provenance.data_fingerprint(raw),
         "tables": {name: {"rows": int(len(df)), "sha256": hashlib.sha256(blobs[f"{name}.csv"]).hexdigest()}

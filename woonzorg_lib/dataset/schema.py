@@ -32,6 +32,10 @@ class Table:
 
 
 C = Column
+# the 16 PC4 tables (1998-2013) in data/raw/cbs, as obtained
+PC4_FILES = tuple(f"cbs/{t}.csv.gz" for t in (
+    "37602ned", "37339ned", "37724ned", "37680", "70005ned", "70654ned", "70819ned", "71012ned", "71273ned",
+    "71491ned", "71899ned", "80280ned", "80667ned", "81310ned", "81922NED", "82245NED"))
 GM = C("gemeentecode", "str", "CBS gemeentecode (GM0000, indeling 2024) of NL01 voor Nederland")
 JAAR = C("jaar", "int", "jaar; bij standen: peildatum 1 januari van dit jaar")
 BRON = C("bron", "str", "CBS-tabel(len) waar de waarde vandaan komt")
@@ -51,15 +55,15 @@ _add(Table(
      C("inwoners_2024", "int", "inwoners 1-1-2024 (85755NED)", nonneg=True),
      C("inwoners_2025", "int", "inwoners 1-1-2025 (86059NED)", nonneg=True),
      C("in_snapshot", "bool", "gemeente heeft bevolkingsreeksen in data/raw")),
-    ("gemeentecode",), ("gemeenten_nl_2024_2025.csv", "population_totals.csv"), code_prefixes=("GM",), year_column=None))
+    ("gemeentecode",), ("gemeenten_nl_2024_2025.csv", "cbs/85644NED.csv.gz"), code_prefixes=("GM",), year_column=None))
 
 _add(Table(
     "bevolking_totaal", "Totale bevolking op 1 januari per gemeente (en Nederland).",
     (GM, JAAR, C("waarde", "int", "personen", nonneg=True), BRON,
      C("kwaliteit", "str", "exact (CBS-publicatie)")),
-    ("gemeentecode", "jaar"), ("population_totals.csv", "population_5y.csv"),
-    notes=("2007-2013: som van de exacte 5-jaarsklassen (PC4-tabellen, gemeentetotaal); 2014-2024: 85644NED; "
-           "2025: 86059NED (Gebieden in Nederland 2025).",)))
+    ("gemeentecode", "jaar"), (*PC4_FILES, "cbs/85644NED.csv.gz", "gemeenten_nl_2024_2025.csv"),
+    notes=("Alle 342 gemeenten op de indeling 2024 (zie herindelingen). 1998-2013: officiële gemeentetotalen van "
+           "de PC4-tabellen; 2014-2024: 85644NED; 2025: 86059NED (Gebieden in Nederland 2025). NL01 = CBS-totaal.",)))
 
 _add(Table(
     "bevolking_5j", "Bevolking naar 5-jaarsleeftijdsklasse en geslacht op 1 januari (alleen waar de data het heeft).",
@@ -70,8 +74,9 @@ _add(Table(
      C("kwaliteit", "str", "exact | benadering (2021: PC4-som, afgerond op 5)"),
      C("schaalfactor", "float", "officieel totaal / som van de klassen (2021), anders 1"),
      BRON),
-    ("gemeentecode", "jaar", "geslacht", "leeftijd_van"), ("population_5y.csv",),
-    notes=("Exacte klassen 2007-2013; 2021 is een benadering. Na 2013 schat de demografiemodule de klassen "
+    ("gemeentecode", "jaar", "geslacht", "leeftijd_van"), (*PC4_FILES,
+                                                          "pc4_2021/inwoners_per_postcode_leeftijd.csv.gz"),
+    notes=("Exacte klassen 1998-2013 (op de indeling 2024 gebracht); 2021 is een benadering (PC4-som). Na 2013 schat de demografiemodule de klassen "
            "(gemarkeerd als 'geschat'); opgehaalde exacte klassen (woonzorg data fetch) vervangen die schatting.",)))
 
 _add(Table(
@@ -84,23 +89,28 @@ _add(Table(
      C("afgeleid", "bool", "waarde afgeleid uit andere gepubliceerde waarden (bijv. 65+ = totaal − 0-64)"),
      C("status", "str", "definitief | voorlopig | kwb")),
     ("gemeentecode", "jaar", "geslacht", "leeftijd_van", "leeftijd_tot", "bron"),
-    ("population_age_groups.csv", "population_broad_age_all_gemeenten_2023_2024.csv"),
-    notes=("Verschillende indelingen per jaar (2007-2017: 0-19/20-64/65-74/75-84/85+ naar geslacht, voorlopig; 2019: KWB; "
-           "2023-2024: 85383NED definitief, zonder geslacht). Rijen 'totaal' zijn niet opgenomen: zie bevolking_totaal.",)))
+    ("cbs/60039fvw.csv.gz", "cbs/85383NED.csv.gz", "kwb/kwb-2019.csv", "kwb/kwb_2024_gemeenten_wijken.json"),
+    notes=("Verschillende indelingen per jaar (2007-2017: 0-19/20-64/65-74/75-84/85+ naar geslacht, 60039fvw voorlopig, "
+           "332 gemeenten (dump afgekapt na 'Zevenaar'); 2019: KWB, alle gemeenten, mannen/vrouwen als leeftijd_van 0 en open leeftijd_tot; "
+           "2023-2024: 85383NED definitief, zonder geslacht; 2024: KWB mannen/vrouwen). Rijen 'totaal' x 'totaal' "
+           "zijn niet opgenomen: zie bevolking_totaal.",)))
 
 _add(Table(
     "huishoudens", "Huishoudens en personen in instellingen (lang formaat).",
     (GM, JAAR, C("peildatum", "str", "peildatum zoals gepubliceerd"), C("variabele", "str", "naam van de variabele"),
      C("waarde", "float", "aantal", nonneg=True), BRON),
-    ("gemeentecode", "jaar", "variabele"), ("households_institutions.csv",),
-    notes=("71486ned/71488ned alleen voor 22 van de 47 gemeenten; particuliere_huishoudens_31dec (86063NED) compleet 2015-2022.",)))
+    ("gemeentecode", "jaar", "variabele"), ("households_institutions.csv", "cbs/86063NED.csv.gz"),
+    notes=("71486ned/71488ned alleen voor 22 van de 47 gemeenten; particuliere_huishoudens_31dec (86063NED) "
+           "compleet 2015-2022 voor alle 342 gemeenten.",)))
 
 _add(Table(
     "woningvoorraad", "Woningvoorraad naar eigendom, nieuwbouw en sloop (lang formaat).",
     (GM, JAAR, C("peildatum", "str", "peildatum"), C("variabele", "str", "variabele"),
      C("waarde", "float", "aantal woningen (mutaties: CBS afgerond op 5)", nonneg=False), BRON),
-    ("gemeentecode", "jaar", "variabele"), ("housing_stock.csv",),
-    notes=("saldo_voorraad kan negatief zijn; alle andere variabelen zijn ≥ 0 (gecontroleerd).",)))
+    ("gemeentecode", "jaar", "variabele"), ("housing_stock.csv", "cbs/82900NED.csv.gz", "cbs/84903NED.csv.gz",
+                                            "cbs/86054NED.csv.gz"),
+    notes=("82900NED (eigendom, 2012-2024) en 84903NED/86054NED (mutaties 2012-2023) voor alle 342 gemeenten; "
+           "overige variabelen uit het referentie-extract (47 gemeenten). saldo_voorraad kan negatief zijn; alle andere variabelen zijn ≥ 0 (gecontroleerd).",)))
 
 _add(Table(
     "groepen", "Aandachtsgroepen en maatstaven per gemeente (lang formaat).",
@@ -153,7 +163,20 @@ _add(Table(
     (C("gemeentecode", "str", "gemeentecode"), C("gemeentenaam", "str", "naam"),
      C("centroid_lat", "float", "WGS84"), C("centroid_lon", "float", "WGS84"),
      C("area_km2", "float", "oppervlakte km² (uit vereenvoudigde geometrie)", nonneg=True)),
-    ("gemeentecode",), ("municipality_centroids.csv",), code_prefixes=("GM",), year_column=None))
+    ("gemeentecode",), ("boundaries_2023/gemeenten_2023_v1.geojson.gz",), code_prefixes=("GM",), year_column=None))
+
+_add(Table(
+    "herindelingen", "Elke gemeentelijke herindeling die de harmonisatie naar de indeling 2024 afhandelt: per gemeente "
+    "van een bronjaar (die geen ongewijzigde gemeente van 2024 is) de opvolger(s) in 2024 en het aandeel.",
+    (C("oude_code", "str", "CBS-gemeentecode in het bronjaar"), C("oude_naam", "str", "naam in het bronjaar"),
+     JAAR, C("gemeentecode", "str", "opvolger (indeling 2024)"),
+     C("aandeel", "float", "deel van de oude gemeente dat naar de opvolger gaat (1 = geheel)", nonneg=True),
+     C("methode", "str", "geheel (samenvoeging: officieel totaal) | pc4-verdeling (splitsing: naar PC4-rijen)"),
+     BRON),
+    ("oude_code", "jaar", "gemeentecode"), (*PC4_FILES, "pc4_2021/postcodes.csv.gz"),
+    code_column="gemeentecode", code_prefixes=("GM",),
+    notes=("Alleen jaren met PC4-tabel (1998-2013); herindelingen 2014-2024 staan in de regio's van 85644NED en "
+           "volgen dezelfde kaart (zie docs/data_quality.md).",)))
 
 _add(Table(
     "prognose_pbl", "Officiële PBL/CBS regionale bevolkingsprognose (totalen, met 67%-interval), alleen na "

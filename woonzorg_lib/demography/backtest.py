@@ -58,6 +58,13 @@ def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
     m = tables["bevolking_marges"]
     m = m[m["gemeentecode"].isin(codes) & (m["geslacht"] == "totaal")]
     out: dict[tuple[str, int], float] = {}
+    # exact 5-year bands (1998-2013 for every gemeente) are observations of lo+ too (lo a multiple of 5)
+    b5 = tables.get("bevolking_5j")
+    if b5 is not None and len(b5) and lo % 5 == 0:
+        b = b5[b5["gemeentecode"].isin(codes) & (b5["geslacht"] == "totaal") & (b5["kwaliteit"] == "exact")
+               & (b5["leeftijd_van"] >= lo)]
+        for (c, j), v in b.groupby(["gemeentecode", "jaar"])["waarde"].sum().items():
+            out[(c, int(j))] = float(v)
     for (c, j), g in m.groupby(["gemeentecode", "jaar"]):
         iv = [(int(a), -1 if np.isnan(b) else int(b), float(v))
               for a, b, v in zip(g["leeftijd_van"], g["leeftijd_tot"], g["waarde"])]
@@ -143,14 +150,16 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
             if m:
                 rows.append({"fase": fase, "as_of": as_of, "doeljaar": target, "horizon": k, "groep": gname,
                              "methode": meth, **m})
-        if lo == 0 and with_errors:
-            lo_f = r.proj.P[vi["laag"], k].sum(axis=(1, 2)) if "laag" in vi else model
-            hi_f = r.proj.P[vi["hoog"], k].sum(axis=(1, 2)) if "hoog" in vi else model
+        if with_errors:
+            lo_f = r.proj.P[vi["laag"], k][:, :, lo:].sum(axis=(1, 2)) if "laag" in vi else model
+            hi_f = r.proj.P[vi["hoog"], k][:, :, lo:].sum(axis=(1, 2)) if "hoog" in vi else model
+            size = r.proj.P[vi["midden"], 0].sum(axis=(1, 2))
             for i, c in enumerate(codes):
-                if not np.isnan(actual[i]):
-                    errs.append({"as_of": as_of, "doeljaar": target, "horizon": k, "gemeentecode": c,
-                                 "werkelijk": actual[i], "model": model[i], "laag": lo_f[i], "hoog": hi_f[i],
-                                 "fout": (model[i] - actual[i]) / actual[i]})
+                if not np.isnan(actual[i]) and actual[i] > 0:
+                    errs.append({"fase": fase, "as_of": as_of, "doeljaar": target, "horizon": k, "groep": gname,
+                                 "gemeentecode": c, "n": size[i], "werkelijk": actual[i], "model": model[i],
+                                 "laag": lo_f[i], "hoog": hi_f[i], "fout": (model[i] - actual[i]) / actual[i],
+                                 **{b: fc[b][i] for b in METHODS[1:]}})
     return (rows, errs) if with_errors else rows
 
 
@@ -169,6 +178,44 @@ def run(phase: str = "alle", *, settings: Settings | None = None, tables: dict |
     return pd.DataFrame(rows)
 
 
+CSV_COLUMNS = ["fase", "as_of", "doeljaar", "groep", "gemeentecode", "prognose", "werkelijk", "fout_pct", "laag", "hoog"]
+
+
+def per_gemeente(phase: str = "alle", *, settings: Settings | None = None, tables: dict | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary table as :func:`run`, one row per run x group x gemeente with the CSV columns of
+    ``woonzorg backtest --out``, plus horizon and size ``n`` for the report)."""
+    settings = settings or load_settings()
+    names = _names() if tables is None else {}
+    runs = []
+    if phase in ("tuning", "alle"):
+        runs += [("tuning", a, t) for a, t in TUNING_RUNS]
+    if phase in ("heldout", "alle"):
+        runs += [("held-out", a, t) for a, t in HELDOUT_RUNS]
+    rows, errs = [], []
+    for fase, a, t in runs:
+        r, e = evaluate(a, t, settings=settings, tables=tables, fase=fase, names=names, with_errors=True)
+        rows += r
+        errs += e
+    e = pd.DataFrame(errs)
+    if not e.empty:
+        e = e.rename(columns={"model": "prognose"})
+        e["fout_pct"] = e["fout"] * 100
+        e = e.sort_values(["fase", "as_of", "doeljaar", "groep", "gemeentecode"], kind="mergesort")
+    return pd.DataFrame(rows), e.reset_index(drop=True)
+
+
+def write_csv(errs: pd.DataFrame, path) -> None:
+    """The per-gemeente back-test as CSV (contract columns; deterministic: sorted, fixed decimals)."""
+    from .. import atomic
+
+    out = errs[CSV_COLUMNS].copy()
+    for c in ("prognose", "werkelijk", "laag", "hoog"):
+        out[c] = out[c].round(1)
+    out["fout_pct"] = out["fout_pct"].round(4)
+    atomic.write_text(path, out.to_csv(index=False, lineterminator="\n"))
+
+
 def score(df: pd.DataFrame) -> float:
     """The pre-declared tuning metric: mean MAPE of the model over all (run, group) cells."""
     d = df[df["methode"] == "model"]
@@ -182,24 +229,77 @@ def horizon_errors(runs=TUNING_RUNS, *, settings: Settings | None = None, tables
     for a, t in runs:
         for tt in range(a + 1, t + 1):
             _, errs = evaluate(a, tt, settings=settings, tables=tables, with_errors=True)
-            out += errs
+            out += [e for e in errs if e["groep"] == "totaal"]
     return pd.DataFrame(out).drop_duplicates(["as_of", "doeljaar", "gemeentecode"])
 
 
-def calibrate_variants(errs: pd.DataFrame, level: float = 0.67) -> tuple[float, float, pd.DataFrame]:
-    """Fit a(h) = c * h^b to the ``level`` quantile of the absolute relative error by horizon."""
-    q = errs.assign(ape=errs["fout"].abs()).groupby("horizon")["ape"].quantile(level)
-    h = q.index.to_numpy(float)
-    y = q.to_numpy(float)
-    ok = y > 0
-    b, logc = np.polyfit(np.log(h[ok]), np.log(y[ok]), 1)
-    return float(np.exp(logc)), float(b), q.rename("kwantiel").reset_index()
+def band_error(errs: pd.DataFrame) -> np.ndarray:
+    """|1 - werkelijk / model|: the truth lies in [model (1 - a), model (1 + a)] iff this is <= a."""
+    return np.abs(1.0 - errs["werkelijk"].to_numpy(float) / errs["model"].to_numpy(float))
+
+
+def calibrate_variants(errs: pd.DataFrame, level: float = 0.67, n_ref: float = 25000.0,
+                       size_classes: int = 4) -> dict:
+    """Calibrate a(h, N) = c h^b (N / n_ref)^-gamma on the tuning errors so that [laag, hoog] covers
+    the truth at ``level``.
+
+    b and gamma: least squares of the log ``level``-quantile of the band error per (horizon, size
+    class) on log h and log N (size = population on the as-of date, ``errs['n']``); then c is set so
+    that exactly ``level`` of all tuning errors lie inside the band (coverage by construction on the
+    tuning runs; the held-out coverage is the honest check)."""
+    e = errs.assign(x=band_error(errs))
+    e["klasse"] = pd.qcut(e["n"].rank(method="first"), size_classes, labels=False)
+    q = e.groupby(["horizon", "klasse"]).agg(x=("x", lambda v: np.quantile(v, level)), n=("n", "median"),
+                                              cnt=("x", "size")).reset_index()
+    q = q[q["x"] > 0]
+    X = np.column_stack([np.ones(len(q)), np.log(q["horizon"].to_numpy(float)),
+                         -np.log(q["n"].to_numpy(float) / n_ref)])
+    w = np.sqrt(q["cnt"].to_numpy(float))
+    coef, *_ = np.linalg.lstsq(X * w[:, None], np.log(q["x"].to_numpy(float)) * w, rcond=None)
+    b, gamma = float(coef[1]), float(coef[2])
+    scale = np.power(e["horizon"].to_numpy(float), b) * np.power(e["n"].to_numpy(float) / n_ref, -gamma)
+    c = float(np.quantile(e["x"].to_numpy(float) / scale, level))
+    by_h = e.groupby("horizon")["x"].quantile(level).rename("kwantiel").reset_index()
+    return {"c": c, "b": b, "gamma": gamma, "n_ref": n_ref, "kwantielen": by_h}
+
+
+SIZE_CLASSES = ((0, 20000, "< 20.000"), (20000, 50000, "20.000-50.000"), (50000, 100000, "50.000-100.000"),
+                (100000, np.inf, "≥ 100.000"))
+
+
+def size_class(n: pd.Series) -> pd.Categorical:
+    """Gemeente size class from the population on the as-of date."""
+    labels = [lab for _, _, lab in SIZE_CLASSES]
+    edges = [lo for lo, _, _ in SIZE_CLASSES] + [np.inf]
+    return pd.cut(n, edges, right=False, labels=labels)
+
+
+def by_size(errs: pd.DataFrame) -> pd.DataFrame:
+    """MAPE and bias of the model and MAPE of the baselines per run, group and size class."""
+    e = errs.assign(grootte=size_class(errs["n"]))
+    rows = []
+    for (fase, a, t, g, k), d in e.groupby(["fase", "as_of", "doeljaar", "groep", "grootte"], observed=True,
+                                           sort=True):
+        w = d["werkelijk"].to_numpy(float)
+        row = {"fase": fase, "as_of": a, "doeljaar": t, "groep": g, "grootte": k, "n": len(d),
+               "model": float(np.mean(np.abs(d["prognose"] - w) / w) * 100),
+               "bias": float(np.mean((d["prognose"] - w) / w) * 100)}
+        for b in METHODS[1:]:
+            row[b] = float(np.nanmean(np.abs(d[b] - w) / w) * 100)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage_table(errs: pd.DataFrame, by: str = "horizon") -> pd.DataFrame:
+    """Share of gemeenten with the truth inside [laag, hoog], per ``by`` (horizon, grootte, run)."""
+    e = errs.assign(binnen=(errs["werkelijk"] >= errs["laag"]) & (errs["werkelijk"] <= errs["hoog"]))
+    return e.groupby(by, observed=True).agg(n=("binnen", "size"), dekking=("binnen", "mean")).reset_index()
 
 
 def coverage(as_of: int, target: int, *, settings: Settings | None = None, tables: dict | None = None) -> float:
     """Share of gemeenten whose actual total lies within [laag, hoog]."""
     _, errs = evaluate(as_of, target, settings=settings, tables=tables, with_errors=True)
-    e = pd.DataFrame(errs)
+    e = pd.DataFrame([x for x in errs if x["groep"] == "totaal"])
     if e.empty:
         return float("nan")
     inside = (e["werkelijk"] >= e["laag"]) & (e["werkelijk"] <= e["hoog"])
@@ -229,8 +329,9 @@ def base_validation(*, settings: Settings | None = None, tables: dict | None = N
         hist, _, _ = engine.reconstruct(inp, year, st, fallback=api._fallback(src), band_years_max=maxb)
         est = A.to_bands(hist.P[-1])                                        # (G, 2, 20)
         b5 = src["bevolking_5j"]
-        b5 = b5[(b5["jaar"] == year) & b5["geslacht"].isin(["man", "vrouw"]) & (b5["kwaliteit"] == kw)]
         gi = {c: i for i, c in enumerate(hist.codes)}
+        b5 = b5[(b5["jaar"] == year) & b5["geslacht"].isin(["man", "vrouw"]) & (b5["kwaliteit"] == kw)
+                & b5["gemeentecode"].isin(list(gi))]
         tru = np.full_like(est, np.nan)
         tru[b5["gemeentecode"].map(gi).to_numpy(int), (b5["geslacht"] == "vrouw").to_numpy(int),
             np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy(int))] = \

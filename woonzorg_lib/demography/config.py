@@ -58,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
         "c": 0.006,
         "b": 1.0,
         "niveau": 0.67,
+        # size dependence: a(h, N) = c * h^b * (N / n_ref)^-gamma, N = population on the as-of date
+        # (small gemeenten have larger relative errors); gamma 0 = one band for every gemeente
+        "gamma": 0.0,
+        "n_ref": 25000.0,
     },
     "huishoudens": {
         "trendjaren": 8,         # years of persons per private household used for the trend

@@ -474,9 +474,15 @@ def independent_totals(hist: History, as_of: int, until: int, settings, cc_tot: 
     return np.maximum(out.T, 0.0)
 
 
-def band_factor(h: np.ndarray, settings) -> np.ndarray:
+def band_factor(h: np.ndarray, settings, size: np.ndarray | None = None) -> np.ndarray:
+    """Half-width a(h, N) = c h^b (N / n_ref)^-gamma of the laag/hoog band, as (len(h), G) when
+    ``size`` (population per gemeente on the as-of date) is given, else (len(h),)."""
     sv = settings["varianten"]
-    return float(sv["c"]) * np.power(np.maximum(h, 0), float(sv["b"]))
+    a = float(sv["c"]) * np.power(np.maximum(h, 0), float(sv["b"]))
+    if size is None:
+        return a
+    rel = np.power(np.maximum(np.asarray(size, float), 1.0) / float(sv["n_ref"]), -float(sv["gamma"]))
+    return a[:, None] * rel[None, :]
 
 
 def project(hist: History, mort: Mortality, fert: Fertility, as_of: int, until: int, settings, *,
@@ -522,12 +528,12 @@ def project(hist: History, mort: Mortality, fert: Fertility, as_of: int, until: 
     if target_override:
         for g, tv in target_override.items():
             mid[:, g] = tv
-    fac = band_factor(np.arange(H + 1), settings)
+    fac = band_factor(np.arange(H + 1), settings, P0.sum(axis=(-2, -1)))      # (H+1, G)
     V = len(variants)
     targets = np.zeros((V, H + 1, G))
     for v, name in enumerate(variants):
         sign = {"laag": -1.0, "midden": 0.0, "hoog": 1.0}[name]
-        targets[v] = mid * (1.0 + sign * fac)[:, None]
+        targets[v] = mid * (1.0 + sign * fac)
     # pass 2: constrained
     P = np.zeros((V, H + 1, G, 2, NA))
     births = np.zeros((V, H, G))

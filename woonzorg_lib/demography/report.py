@@ -24,12 +24,14 @@ TUNING_GRID: tuple[tuple[str, dict], ...] = (
     ("totalen: cohort-component zonder trendtotaal", {"totalen": {"methode": "cc", "demping": 1.0}}),
     ("totalen: gemiddelde cohort-component + lineair",
      {"totalen": {"methode": "gemiddeld", "gemiddeld_van": ["cc", "lin"], "demping": 1.0}}),
-    ("totalen: lineair, demping 0,9, venster 8", {"totalen": {"methode": "lin"}}),
-    ("totalen: gemiddelde lineair + geometrisch, demping 0,9",
+    ("totalen: lineair, demping 0,8, venster 5", {"totalen": {"methode": "lin"}}),
+    ("totalen: gemiddelde lineair + geometrisch, demping 0,8",
      {"totalen": {"methode": "gemiddeld", "gemiddeld_van": ["lin", "geo"]}}),
     ("totalen: geometrisch, demping 0,85", {"totalen": {"demping": 0.85}}),
-    ("totalen: geometrisch, demping 0,95", {"totalen": {"demping": 0.95}}),
-    ("totalen: geometrisch, demping 0,9, venster 5", {"totalen": {"venster": 5}}),
+    ("totalen: geometrisch, demping 0,9", {"totalen": {"demping": 0.9}}),
+    ("totalen: geometrisch, demping 0,75", {"totalen": {"demping": 0.75}}),
+    ("totalen: geometrisch, venster 4", {"totalen": {"venster": 4}}),
+    ("totalen: geometrisch, venster 8, demping 0,9 (vorige instellingen)", {"totalen": {"venster": 8, "demping": 0.9}}),
     ("migratie: gat naar totaal proportioneel i.p.v. Rogers-Castro", {"migratie": {"sleutel": "proportioneel"}}),
     ("migratie: 1 interval", {"migratie": {"intervallen": 1}}),
     ("migratie: geen leeftijdsglad", {"migratie": {"glad": 0}}),
@@ -99,14 +101,23 @@ def _df_md(df: pd.DataFrame, fmt: dict | None = None) -> str:
     return "\n".join(out)
 
 
-def build(*, tuning: bool = False, write: bool = True) -> tuple[str, str]:
+def build(*, tuning: bool = False, write: bool = True, out_csv=None) -> tuple[str, str]:
     settings = load_settings()
     t0 = time.time()
-    df = bt.run("alle", settings=settings)
+    df, per = bt.per_gemeente("alle", settings=settings)
+    if out_csv is not None:
+        bt.write_csv(per, out_csv)
     table = bt.report_table(df)
-    cov = [(a, t, bt.coverage(a, t, settings=settings)) for a, t in bt.HELDOUT_RUNS]
+    held = per[per["fase"] == "held-out"]
+    cov = bt.coverage_table(held, ["as_of", "doeljaar", "groep"])
     errs = bt.horizon_errors(settings=settings)
-    c, b, q = bt.calibrate_variants(errs, float(settings["varianten"]["niveau"]))
+    sv0 = settings["varianten"]
+    cal = bt.calibrate_variants(errs, float(sv0["niveau"]), float(sv0["n_ref"]))
+    c, b, gamma, q = cal["c"], cal["b"], cal["gamma"], cal["kwantielen"]
+    tune_cov = bt.coverage_table(errs.assign(grootte=bt.size_class(errs["n"])), "grootte")
+    tune_cov_h = bt.coverage_table(errs, "horizon")
+    size = bt.by_size(per[per["groep"] == "totaal"])
+    n_gem = int(per["gemeentecode"].nunique())
     base = bt.base_validation(settings=settings)
     nat = pd.concat([bt.natural_change_check(2016, settings=settings), bt.natural_change_check(2019, settings=settings)])
     elapsed = time.time() - t0
@@ -150,6 +161,11 @@ Geschreven door `woonzorg backtest` (`make backtest`); niet met de hand bewerken
   negatieve migratie op het basisjaarpercentage (gevonden met een synthetische test waarin leeftijdsgroepen leegliepen).
   De tabellen hieronder zijn met de definitieve code berekend; de held-out-cijfers veranderden daardoor hooguit 0,01
   procentpunt.
+* Landelijke snapshot (alle 342 gemeenten, geschiedenis vanaf 1998): de instellingen zijn opnieuw gekozen op de
+  tuning-runs alleen (raster hieronder plus een tweede ronde over venster × demping van de totalen; score 1,409 tegen
+  1,462 met de vorige instellingen). Vooraf is één held-out-run (as of 2019 → 2024) met de vórige instellingen op de
+  landelijke snapshot gedraaid (model 2,25% tegen geometrisch 1,86%); de herkeuze volgt uitsluitend de tuning-score.
+  De band laag/hoog is daarna op de tuning-fouten gekalibreerd (zie Varianten).
 
 ## Resultaten (model = variant midden)
 
@@ -163,23 +179,39 @@ Geschreven door `woonzorg backtest` (`make backtest`); niet met de hand bewerken
 | MAPE 75+ as of 2016 → 2024 | ≤ 2,5% | {_f(h16_75.get('model'))}% | {'ja' if len(h16_75) and beats(h16_75) else 'nee'} |
 | MAPE totaal as of 2024 → 2025 | – | {_f(h24.get('model'))}% | {'ja' if len(h24) and beats(h24) else 'nee'} |
 
-Ter oriëntatie: de officiële PBL/CBS-regioprognoses haalden op deze gemeenten over deze horizonnen ongeveer 3,1% en 2,5%.
-De cijfers staan hier zoals ze uitkwamen; er is niet op 2024 getuned.
+Alle {n_gem} gemeenten (indeling 2024; de geschiedenis is geharmoniseerd, zie docs/data_quality.md). Ter oriëntatie:
+de officiële PBL/CBS-regioprognoses haalden op de 47 gemeenten van de vorige snapshot over deze horizonnen ongeveer
+3,1% en 2,5%. De cijfers staan hier zoals ze uitkwamen; er is niet op 2024 getuned.
+
+### Naar gemeentegrootte (totaal; MAPE in %, grootte = inwoners op de as-of-datum)
+
+{_df_md(size.assign(run=size['as_of'].astype(str) + ' → ' + size['doeljaar'].astype(str))[['fase', 'run', 'grootte', 'n', 'model', 'bias', 'laatste', 'lineair', 'geometrisch']], {'n': lambda v: str(int(v))})}
 
 ## Varianten laag / hoog
-laag = midden × (1 − a(h)), hoog = midden × (1 + a(h)), a(h) = {_f(float(sv['c']), 4)} · h^{_f(float(sv['b']), 3)}: het
-{int(round(float(sv['niveau']) * 100))}%-kwantiel van de absolute fout van het totaal per horizon h over alle gemeenten van de
-tuning-runs (de CBS-conventie van een 67%-interval), voorbij h = 8 doorgetrokken. De variant wordt bereikt door het
-migratiesaldo te schalen; de leeftijdsopbouw volgt het model. Het interval beschrijft de precisie die het model
-in het verleden had, niet de richting van toekomstige schokken.
+laag = midden × (1 − a), hoog = midden × (1 + a), a(h, N) = c · h^b · (N / {_f(float(sv['n_ref']), 0)})^−γ met
+c = {_f(float(sv['c']), 4)}, b = {_f(float(sv['b']), 3)}, γ = {_f(float(sv['gamma']), 3)} (config/demografie.yaml); h = horizon
+in jaren, N = inwoners op de as-of-datum (kleine gemeenten hebben grotere relatieve fouten). Kalibratie op de
+tuning-runs alleen (horizon 1-8, alle {n_gem} gemeenten): b en γ uit de {int(round(float(sv['niveau']) * 100))}%-kwantielen van
+|1 − werkelijk/midden| per horizon × grootteklasse (kleinste kwadraten op log-schaal), daarna c zó dat precies
+{int(round(float(sv['niveau']) * 100))}% van de tuning-fouten binnen de band valt (de CBS-conventie van een 67%-interval).
+De variant wordt bereikt door het migratiesaldo te schalen; de leeftijdsopbouw volgt het model. Voor 65+/75+ volgt
+de band uit die schaling (niet apart gekalibreerd). Het interval beschrijft de precisie die het model in het
+verleden had, niet de richting van toekomstige schokken.
 
-Kalibratie met de huidige instellingen: c = {_f(c, 4)}, b = {_f(b, 3)} (in config: c = {_f(float(sv['c']), 4)}, b = {_f(float(sv['b']), 3)}).
+Herkalibratie met de huidige code: c = {_f(c, 4)}, b = {_f(b, 3)}, γ = {_f(gamma, 3)}.
 
-{_df_md(q.rename(columns={'kwantiel': 'kwantiel |fout|'}), {'horizon': lambda v: str(int(v)), 'kwantiel |fout|': lambda v: _f(v * 100) + '%'})}
+Dekking in de tuning-runs (totaal; nominaal {int(round(float(sv['niveau']) * 100))}%), per horizon en per grootteklasse:
 
-Dekking in de held-out-runs (aandeel gemeenten met het werkelijke totaal tussen laag en hoog; nominaal {int(round(float(sv['niveau']) * 100))}%):
+{_df_md(tune_cov_h, {'horizon': lambda v: str(int(v)), 'n': lambda v: str(int(v)), 'dekking': lambda v: _f(v * 100, 0) + '%'})}
 
-{_df_md(pd.DataFrame([{'as of → doel': f'{a} → {t}', 'dekking': v} for a, t, v in cov]), {'dekking': lambda v: _f(v * 100, 0) + '%'})}
+{_df_md(tune_cov, {'n': lambda v: str(int(v)), 'dekking': lambda v: _f(v * 100, 0) + '%'})}
+
+Dekking in de held-out-runs (aandeel gemeenten met de werkelijke waarde tussen laag en hoog):
+
+{_df_md(cov, {'as_of': lambda v: str(int(v)), 'doeljaar': lambda v: str(int(v)), 'n': lambda v: str(int(v)), 'dekking': lambda v: _f(v * 100, 0) + '%'})}
+
+Per-gemeente-uitkomsten: `woonzorg backtest --out backtest.csv` (kolommen `fase, as_of, doeljaar, groep,
+gemeentecode, prognose, werkelijk, fout_pct, laag, hoog`).
 
 ## Basisbevolking: validatie van de schatting van klassen
 (a) de klassen van 2009-2013 verborgen: 2008 verouderd naar 2013 en geraked op het totaal en de brede groepen × geslacht

@@ -1,0 +1,166 @@
+"""Read the CBS StatLine files in data/raw as obtained (no figure edited before this point).
+
+* ``cbs/<TABLE>.csv.gz``: OData v3 TypedDataSets as dumped by github.com/dertje/cbs_datasets:
+  ``;``-separated UTF-8 (sometimes with a BOM), dimension keys replaced by their titles, measure
+  columns with their real OData keys. Text fields are padded with spaces.
+* ``pc4_2021/*.csv.gz``: CBS 83502NED (PC4 x 5-year band x sex, 1-1-2021) as converted by certegis.
+* ``kwb/``: Kerncijfers wijken en buurten 2019 (CSV) and 2024 (JSON).
+
+Every reader raises :class:`InputError` naming the file (and column/row where it can).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+# the 20 five-year bands of the PC4 tables, in column order
+BAND_LO = tuple(range(0, 100, 5))
+
+
+def read_dump(path: Path, required: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """A StatLine dump as strings (stripped); numeric conversion is left to the caller."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("bestand ontbreekt", file=path)
+    try:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"niet te lezen als (gzip-)UTF-8: {exc}", file=path) from exc
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"CSV niet eenduidig te lezen ({str(exc).strip()})", file=path) from exc
+    for c in df.columns:
+        df[c] = df[c].str.strip()
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError("verplichte kolom ontbreekt", file=path, column=missing[0], row=1)
+    df["_regel"] = np.arange(2, len(df) + 2)
+    return df
+
+
+def numeric(df: pd.DataFrame, path: Path, columns: list[str]) -> pd.DataFrame:
+    """Convert measure columns to float; a non-number names file, column and row."""
+    for col in columns:
+        s = df[col]
+        conv = pd.to_numeric(s, errors="coerce")
+        bad = s.notna() & conv.isna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"geen getal: '{s.iloc[i]}'", file=path, column=col, row=int(df["_regel"].iloc[i]))
+        df[col] = conv.astype("float64")
+    return df
+
+
+_BAND_COL = re.compile(r"^k_(\d+)(Tot\d+Jaar|JaarOfOuder)_(\d+)$")
+
+
+def read_pc4_table(path: Path) -> dict[str, pd.DataFrame]:
+    """A 'Bevolking per viercijferige postcode op 1 januari' table (1998-2013).
+
+    Returns ``{"pc4": …, "totaal": …, "overig": …}``, each with columns ``sleutel`` (PC4 or
+    gemeente name), ``gemcode`` (that year's CBS gemeentecode, int), ``gemnaam`` and the 60 values
+    ``v_{sex}_{band}`` (sex 0 = man, 1 = vrouw; band 0..19) plus ``totaal``, ``man``, ``vrouw``.
+    """
+    df = read_dump(path, ["PostcodesOp1Januari"])
+    cols = list(df.columns)
+    i0 = cols.index("PostcodesOp1Januari") + 1
+    measures = cols[i0: i0 + 63]
+    expect = ["TotaalMannenEnVrouwen", "TotaalMannen", "TotaalVrouwen"]
+    heads = [measures[0], measures[21], measures[42]]
+    for h, e in zip(heads, expect):
+        if not h.startswith(e):
+            raise InputError(f"onverwachte kolomvolgorde (verwacht {e}…)", file=path, column=h, row=1)
+    for block in (0, 21, 42):
+        for k, c in enumerate(measures[block + 1: block + 21]):
+            m = _BAND_COL.match(c)
+            if not m or int(m.group(1)) != BAND_LO[k]:
+                raise InputError("onverwachte leeftijdsklasse", file=path, column=c, row=1)
+    code_col = next((c for c in cols if c.startswith("Gemeentecode_")), None)
+    name_col = next((c for c in cols if c.startswith("Gemeentenaam_")), None)
+    if code_col is None or name_col is None:
+        raise InputError("kolom Gemeentecode_/Gemeentenaam_ ontbreekt", file=path, row=1)
+    numeric(df, path, measures + [code_col])
+    key = df["PostcodesOp1Januari"].fillna("")
+    kind = np.where(key.str.fullmatch(r"\d{4}"), "pc4",
+                    np.where(key.str.startswith("Totaal "), "totaal",
+                             np.where(key.str.match(r"^Overige? "), "overig", "anders")))
+    if (kind == "anders").any():
+        i = int(np.flatnonzero(kind == "anders")[0])
+        raise InputError(f"onbekende rij '{key.iloc[i]}'", file=path, column="PostcodesOp1Januari",
+                         row=int(df["_regel"].iloc[i]))
+    if df[code_col].isna().any():
+        i = int(np.flatnonzero(df[code_col].isna().to_numpy())[0])
+        raise InputError("gemeentecode ontbreekt", file=path, column=code_col, row=int(df["_regel"].iloc[i]))
+    vals = df[measures].fillna(0.0).to_numpy(float)
+    out = {}
+    for k in ("pc4", "totaal", "overig"):
+        sel = kind == k
+        sub = pd.DataFrame({"sleutel": key[sel].str.replace(r"^(Totaal|Overige postcodes|Overig) ", "", regex=True).to_numpy(),
+                            "gemcode": df.loc[sel, code_col].astype(int).to_numpy(),
+                            "gemnaam": df.loc[sel, name_col].fillna("").to_numpy(),
+                            "_regel": df.loc[sel, "_regel"].to_numpy()})
+        v = vals[sel]
+        sub["totaal"], sub["man"], sub["vrouw"] = v[:, 0], v[:, 21], v[:, 42]
+        for s, block in ((0, 22), (1, 43)):
+            for b in range(20):
+                sub[f"v_{s}_{b}"] = v[:, block + b]
+        out[k] = sub
+    # within-row consistency: bands sum to totals; men + women = total
+    for k, sub in out.items():
+        m = sub[[f"v_0_{b}" for b in range(20)]].sum(axis=1)
+        w = sub[[f"v_1_{b}" for b in range(20)]].sum(axis=1)
+        bad = ((m - sub["man"]).abs() > 0.5) | ((w - sub["vrouw"]).abs() > 0.5) | \
+              ((sub["man"] + sub["vrouw"] - sub["totaal"]).abs() > 0.5)
+        if k == "totaal" and bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"klassen/geslachten tellen niet op tot het totaal voor {sub['sleutel'].iloc[i]}",
+                             file=path, row=int(sub["_regel"].iloc[i]))
+    return out
+
+
+def read_pc4_2021(postcodes: Path, bands: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(PC4 -> 2021 gemeente name, PC4 x band x sex counts) from the certegis conversion of 83502NED."""
+    pc = pd.read_csv(postcodes, dtype={"gemeente": str})
+    for c in ("postcode", "inwoners", "gemeente"):
+        if c not in pc.columns:
+            raise InputError("verplichte kolom ontbreekt", file=postcodes, column=c, row=1)
+    pc = pc[pc["postcode"] >= 1000].copy()          # 2- and 3-digit aggregate rows first
+    pc["pc4"] = pc["postcode"].astype(int)
+    b = pd.read_csv(bands, dtype={"leeftijd": str})
+    for c in ("postcode", "leeftijd", "inwoners_man", "inwoners_vrouw"):
+        if c not in b.columns:
+            raise InputError("verplichte kolom ontbreekt", file=bands, column=c, row=1)
+    b = b[b["postcode"] >= 1000].copy()
+    b["pc4"] = b["postcode"].astype(int)
+    lo = b["leeftijd"].str.extract(r"^(\d+)")[0].astype(int)
+    if not lo.isin(BAND_LO).all():
+        raise InputError("onbekende leeftijdsklasse", file=bands, column="leeftijd")
+    b["band"] = (lo // 5).astype(int)
+    return pc[["pc4", "gemeente", "inwoners"]].reset_index(drop=True), b[["pc4", "band", "inwoners_man",
+                                                                           "inwoners_vrouw"]].reset_index(drop=True)
+
+
+def read_kwb_2024(path: Path) -> pd.DataFrame:
+    """KWB 2024 (85984NED) gemeente rows: inwoners, mannen, vrouwen, woningvoorraad."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"geen geldige JSON: {exc}", file=path) from exc
+    rows = []
+    for code, rec in sorted(data.items()):
+        if not code.startswith("GM"):
+            continue
+        rows.append({"gemeentecode": code, "inwoners": rec.get("AantalInwoners_5"), "man": rec.get("Mannen_6"),
+                     "vrouw": rec.get("Vrouwen_7"), "woningvoorraad": rec.get("Woningvoorraad_35")})
+    return pd.DataFrame(rows)
