@@ -47,8 +47,10 @@ def _no_leftovers(raw: Path):
     assert not [p.name for p in raw.parent.iterdir() if p.name.startswith((".fetch", ".fetched"))]
 
 
-def test_fetch_new_region_then_build_has_the_gemeenten_with_provenance(raw_copy, tmp_path):
-    assert not set(NEW) & regions.snapshot_codes()
+def test_fetch_refreshes_the_national_snapshot_with_provenance(raw_copy, tmp_path):
+    """The shipped snapshot is national (all 342 gemeenten), so a fetch *refreshes*: fetched rows
+    replace snapshot rows with the same key, every other snapshot row stays (docs/downloader.md)."""
+    assert set(NEW) <= regions.snapshot_codes()
     rep = _fetch(raw_copy)
     fdir = raw_copy / "fetched"
     assert set(rep.files) == {"population_5y.csv", "population_totals.csv", "population_margins.csv",
@@ -76,13 +78,16 @@ def test_fetch_new_region_then_build_has_the_gemeenten_with_provenance(raw_copy,
          ("bevolking_totaal", "bevolking_5j", "bevolking_marges", "huishoudens", "woningvoorraad", "groepen",
           "sterfte", "geboorten", "gemeenten", "levenstafel")}
     tot = t["bevolking_totaal"]
-    assert sorted(tot[tot.gemeentecode == "GM0983"]["jaar"]) == [2020, 2021, 2022, 2023, 2024]
+    fetched_tot = tot[(tot.gemeentecode == "GM0983") & tot["bron"].astype(str).str.startswith("SYNTHETISCH")]
+    assert sorted(fetched_tot["jaar"]) == [2020, 2021, 2022, 2023, 2024]
+    assert tot[(tot.gemeentecode == "GM0983")]["jaar"].is_unique          # replaced, not duplicated
+    assert (tot[(tot.gemeentecode == "GM0983")]["jaar"] < 2020).any()      # older snapshot years kept
     # the synthetic 1-1-2024 totals equal the real published totals (make_fixtures.py)
     g = t["gemeenten"].set_index("gemeentecode")
     new24 = tot[tot.jaar == 2024].set_index("gemeentecode")["waarde"]
     assert all(new24[c] == g.loc[c, "inwoners_2024"] for c in NEW) and g.loc[NEW, "in_snapshot"].all()
     b5 = t["bevolking_5j"]
-    nb = b5[b5.gemeentecode.isin(NEW)]
+    nb = b5[b5.gemeentecode.isin(NEW) & b5["jaar"].between(2020, 2024)]
     assert len(nb) == 3 * 5 * 3 * 20 and (nb["kwaliteit"] == "exact").all()
     assert nb["bron"].str.startswith("SYNTHETISCH").all()
     s = nb[nb.geslacht == "totaal"].groupby(["gemeentecode", "jaar"])["waarde"].sum()
@@ -91,9 +96,14 @@ def test_fetch_new_region_then_build_has_the_gemeenten_with_provenance(raw_copy,
         assert set(NEW) <= set(t[name]["gemeentecode"]), name
     lev = t["levenstafel"]
     assert lev[lev.jaar == 2023]["bron"].str.startswith("CBS 37360ned (replay").all()
-    # the snapshot gemeenten are untouched
+    # the other gemeenten are untouched; the fetched gemeente-years replace their snapshot rows
     old = pd.read_csv(tmp_path / "processed" / "bevolking_5j.csv", dtype={"gemeentecode": str})  # raw_copy's
-    assert len(b5) == len(old) + len(nb)
+    key = ["gemeentecode", "jaar", "geslacht", "leeftijd_van"]
+    others_old = old[~old.gemeentecode.isin(NEW)].sort_values(key).reset_index(drop=True)
+    others_new = b5[~b5.gemeentecode.isin(NEW)].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(others_old, others_new)
+    replaced = old.gemeentecode.isin(NEW) & old["jaar"].between(2020, 2024)
+    assert len(b5) == len(old) - replaced.sum() + len(nb)
     _no_leftovers(raw_copy)
 
 
