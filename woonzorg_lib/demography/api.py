@@ -132,7 +132,9 @@ def reconstruction(as_of: int, *, settings: Settings | None = None, tables: dict
         _RECON_CACHE.move_to_end(key)
         return _RECON_CACHE[key][:3]
     inp = asof_mod.load_inputs(int(as_of), src)
-    res = engine.reconstruct(inp, int(as_of), settings, fallback=_fallback(src))
+    from .reconstruct import reconstruct  # split from engine (module size)
+
+    res = reconstruct(inp, int(as_of), settings, fallback=_fallback(src))
     return _remember(_RECON_CACHE, key, (*res, inp))[:3]
 
 
