@@ -2,8 +2,10 @@
 
 Every notebook: kernel python3; committed without outputs; exactly one cell tagged ``parameters``
 whose names equal the fields of ``RunParams``; the next code cell validates them with
-``wz.start(...)``; no logic of its own (no functions, loops, pandas, clock or randomness): only
-narrative and calls to the library.
+``wz.start(...)``; no model logic of its own (no functions, loops over gemeenten, aggregation, rates,
+apportionment, clock or randomness): narrative, calls to the chapter functions in
+``woonzorg_lib.chapters`` (one hop from each cell) and, for readers who explore in JupyterLab, light
+display shaping of their results (select, sort, pivot, rename).
 """
 
 from __future__ import annotations
@@ -20,11 +22,18 @@ from woonzorg_lib.report.validate import RunParams
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = render.chapter_paths(ROOT / "notebooks")
 REQUIRED = ["00_data_en_bronnen", "07_methoden", "08_begrippenlijst", "09_bronnen_en_aannames"]
-ALLOWED_IMPORTS = {"woonzorg_lib.report", "woonzorg_lib.report.tables"}
+ALLOWED_IMPORTS = {"woonzorg_lib.report", "woonzorg_lib.report.tables", "woonzorg_lib.chapters"}
 FORBIDDEN_NAMES = {"pd", "np", "pandas", "numpy", "random", "datetime", "time", "open", "eval", "exec",
-                   "print", "os", "sys", "subprocess"}
-FORBIDDEN_ATTRS = {"groupby", "merge", "pivot", "pivot_table", "apply", "now", "today", "read_csv", "to_csv",
-                   "sample", "seed", "agg", "sum", "mean"}
+                   "print", "os", "sys", "subprocess",
+                   # models: the notebook shows their results through chapter functions, never runs them
+                   "pipeline", "demography", "groups", "demand_table", "allocate", "apportion_table", "hamilton",
+                   "webster", "dhondt", "prevalence", "sensitivity", "forecast"}
+# aggregation, row loops and arithmetic over tables are model code; select/sort/pivot/rename are display shaping
+FORBIDDEN_ATTRS = {"groupby", "merge", "join", "apply", "map", "transform", "iterrows", "itertuples", "now", "today",
+                   "read_csv", "to_csv", "sample", "seed", "agg", "aggregate", "sum", "mean", "cumsum", "mul", "div",
+                   "multiply", "divide", "resample", "rolling"}
+DISPLAY_SHAPING = {"sort_values", "pivot", "pivot_table", "rename", "loc", "query", "head", "filter", "set_index",
+                   "reset_index"}
 
 
 def _nb(path: Path) -> dict:
@@ -99,6 +108,58 @@ def test_no_logic_of_their_own(path):
                 assert node.id not in FORBIDDEN_NAMES, f"{where}: {node.id}"
             if isinstance(node, ast.Attribute):
                 assert node.attr not in FORBIDDEN_ATTRS, f"{where}: .{node.attr}(…) is rekenwerk voor de bibliotheek"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_table_and_figure_is_one_hop_from_a_documented_chapter_function(path):
+    """``module.function(run, …)`` in a cell names a documented function of ``woonzorg_lib.chapters``."""
+    import importlib
+    import inspect
+
+    nb = _nb(path)
+    chapter_modules: set[str] = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(_src(cell))):
+            if isinstance(node, ast.ImportFrom) and node.module == "woonzorg_lib.chapters":
+                chapter_modules |= {a.asname or a.name for a in node.names}
+    calls = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(_src(cell))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in chapter_modules:
+                mod = importlib.import_module(f"woonzorg_lib.chapters.{node.func.value.id}")
+                fn = getattr(mod, node.func.attr, None)
+                assert inspect.isfunction(fn) and fn.__module__ == mod.__name__, \
+                    f"{path.name}: {node.func.value.id}.{node.func.attr} is geen functie van dat hoofdstuk"
+                assert (fn.__doc__ or "").strip(), f"{path.name}: {node.func.value.id}.{node.func.attr} zonder uitleg"
+                calls += 1
+    body = [c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
+    if len(body) > 1:  # chapters with tables or figures take them from the chapter functions
+        assert calls, f"{path.name}: geen enkele hoofdstukfunctie aangeroepen"
+
+
+def test_display_shaping_is_allowed_but_model_code_is_not():
+    """The rule above, on a few cells: shaping passes, aggregation and loops over gemeenten fail."""
+    def verdict(src: str) -> bool:
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, (ast.For, ast.While, ast.FunctionDef, ast.Lambda)):
+                return False
+            if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+                return False
+            if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRS:
+                return False
+        return True
+
+    assert verdict('t = woonbehoefte.need_by_type(run).sort_values("waarde").rename(columns={"waarde": "opgave"})')
+    assert verdict('t = verdeling.key_sensitivity(run).pivot(index="gemeentenaam", columns="sleutel", values="aandeel")')
+    assert not verdict('t = run.demand.groupby("gemeentecode")["waarde"].sum()')
+    assert not verdict('for code in run.codes:\n    x = 1')
+    assert not verdict('a = hamilton(taak, shares)')
+    assert DISPLAY_SHAPING.isdisjoint(FORBIDDEN_ATTRS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
