@@ -21,7 +21,8 @@ from woonzorg_lib.report.validate import RunParams
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = render.chapter_paths(ROOT / "notebooks")
-REQUIRED = ["00_data_en_bronnen", "07_methoden", "08_begrippenlijst", "09_bronnen_en_aannames"]
+REQUIRED = ["00_kernboodschap", "06_data_en_bronnen", "07_methoden", "08_begrippenlijst", "09_bronnen_en_aannames"]
+BACK_MATTER = ["data_en_bronnen", "methoden", "begrippenlijst", "bronnen_en_aannames"]  # sources and methods last
 ALLOWED_IMPORTS = {"woonzorg_lib.report", "woonzorg_lib.report.tables", "woonzorg_lib.chapters"}
 FORBIDDEN_NAMES = {"pd", "np", "pandas", "numpy", "random", "datetime", "time", "open", "eval", "exec",
                    "print", "os", "sys", "subprocess",
@@ -50,6 +51,16 @@ def test_the_chapters_exist_and_are_numbered():
     for r in REQUIRED:
         assert r in names, f"hoofdstuk {r} ontbreekt"
     assert len({n[:2] for n in names}) == len(names), "twee hoofdstukken met hetzelfde nummer"
+
+
+def test_the_report_opens_with_the_kernboodschap_and_keeps_sources_and_methods_at_the_back():
+    names = [p.stem.split("_", 1)[1] for p in NOTEBOOKS]
+    assert names[0] == "kernboodschap"
+    assert names[-len(BACK_MATTER):] == BACK_MATTER
+    first = _src(_nb(NOTEBOOKS[0])["cells"][0])
+    assert first.splitlines()[0] == "## Kernboodschap"
+    md = [_src(c) for c in _nb(NOTEBOOKS[0])["cells"] if c["cell_type"] == "markdown"]
+    assert any(m.startswith("### Leeswijzer") for m in md), "een korte leeswijzer na de kernboodschap"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -166,10 +177,12 @@ def test_display_shaping_is_allowed_but_model_code_is_not():
 def test_each_chapter_starts_with_one_title(path):
     nb = _nb(path)
     first = nb["cells"][0]
-    assert first["cell_type"] == "markdown" and _src(first).startswith("# ")
-    heads = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in _src(c).splitlines()
-             if line.startswith("# ")]
-    assert len(heads) == 1, f"{path.name}: één hoofdstuktitel (# …) per notebook"
+    assert first["cell_type"] == "markdown" and _src(first).startswith("## ")
+    lines = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in _src(c).splitlines()]
+    heads = [line for line in lines if line.startswith("## ")]
+    assert len(heads) == 1, f"{path.name}: één hoofdstuktitel (## …) per notebook"
+    assert not [line for line in lines if line.startswith("# ")], \
+        f"{path.name}: de titel van het rapport is de enige h1; hoofdstukken beginnen met ##"
     for c in nb["cells"]:
         if c["cell_type"] == "markdown":
             assert "`" not in _src(c), f"{path.name}: geen code-opmaak in tekst voor lezers"

@@ -125,9 +125,19 @@ def show_scenario(run) -> None:
                 "Alle cellen staan in de Excel-werkmap.")
 
 
-def write_excel(path: str) -> None:
-    """Write the workbook of the current run (called by the runner after the last chapter)."""
+def write_excel(path: str, *, status: str | None = None, rundatum: str | None = None) -> None:
+    """Write the workbook of the current run (called by the runner after the last chapter); the
+    run's status and date go along when the workbook writer takes them."""
     from . import excel
     from .context import Context
 
-    excel.write_workbook(Context(current()), path)
+    extra = supported(excel.write_workbook, status=status, rundatum=rundatum)
+    excel.write_workbook(Context(current()), path, **extra)
+
+
+def supported(fn, **kwargs) -> dict:
+    """The keyword arguments ``fn`` accepts (an older renderer/writer simply does not get them)."""
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    return {k: v for k, v in kwargs.items() if k in params and v is not None}

@@ -49,6 +49,8 @@ class Job:
     chapters: list[Path]
     excel_name: str | None
     scenario: str = ""
+    status: str = "concept"
+    rundatum: str = ""
     header_html: str = ""
     footer_html: str = ""
     result: dict = field(default_factory=dict)
@@ -84,8 +86,37 @@ def _footer_html(codev: dict, fingerprint: str) -> str:
             "Zie ‘Bronnen en aannames’ voor alle parameters en bronnen.")
 
 
+STATUSES = ("concept", "definitief")
+
+
+def default_rundatum() -> str:
+    """The run date when none is given: the date of the checked-out commit (deterministic: the same
+    commit gives the same date, never the clock); '' outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=str(paths.root()), capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    value = out.stdout.strip() if out.returncode == 0 else ""
+    return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else ""
+
+
+def check_status(status: str | None, rundatum: str | None) -> tuple[str, str]:
+    """Validated ``status`` (concept|definitief) and ``rundatum`` (JJJJ-MM-DD; default: commit date)."""
+    from ..errors import InputError
+
+    status = (status or "concept").strip().lower()
+    if status not in STATUSES:
+        raise InputError(f"status '{status}' onbekend; kies uit {', '.join(STATUSES)}", column="--status")
+    rundatum = (rundatum or "").strip() or default_rundatum()
+    if rundatum and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", rundatum):
+        raise InputError(f"'{rundatum}' is geen datum in de vorm JJJJ-MM-DD", column="--rundatum")
+    return status, rundatum
+
+
 def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path | None = None,
-         chapters: list[Path] | None = None, excel: bool = True, title_prefix: str = "") -> tuple[list[Job], list[dict]]:
+         chapters: list[Path] | None = None, excel: bool = True, title_prefix: str = "",
+         status: str = "concept", rundatum: str = "") -> tuple[list[Job], list[dict]]:
     """Jobs for the given regions; regions that cannot even be loaded become failures."""
     from ..regions import load_region
     from . import render
@@ -134,14 +165,15 @@ def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path |
             key_params["onleesbaar"] = str(broken)
         key = version.cache_key(params=key_params, region_file=src, scenario_file=Path(p.scenario) if p.scenario else None,
                                 notebooks=chapters, data_fingerprint=fingerprint,
-                                extra={"excel": excel, "title_prefix": title_prefix})
+                                extra={"excel": excel, "title_prefix": title_prefix, "status": status,
+                                       "rundatum": rundatum})
         title = title_prefix + report_title(region.naam, p, scen_name)
         stamp = {"key": key, "slug": region.slug, "naam": region.naam, "title": title, "scenario": scen_name,
                  "params": {k: v for k, v in key_params.items() if k != "scenario"},
                  "excel": f"{region.slug}.xlsx" if excel else None}
         job = Job(label=label, slug=region.slug, naam=region.naam, params=p.as_dict(), out_dir=out_dir, key=key,
                   title=title, stamp=stamp, chapters=chapters, excel_name=f"{region.slug}.xlsx" if excel else None,
-                  scenario=scen_name)
+                  scenario=scen_name, status=status, rundatum=rundatum)
         job.header_html = _header_html(region.naam, region.omschrijving, p, scen_name, codev)
         job.footer_html = _footer_html(codev, fingerprint)
         jobs.append(job)
@@ -256,7 +288,8 @@ def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
             "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{safe}.ipynb"),
             "result": str(result), "title": job.title, "stamp": job.stamp,
             "excel": bool(job.excel_name), "excel_name": job.excel_name,
-            "header_html": job.header_html, "footer_html": job.footer_html}
+            "header_html": job.header_html, "footer_html": job.footer_html,
+            "status": job.status, "rundatum": job.rundatum}
     jobfile.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
     logf = open(logs / f"{safe}.log", "w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", WORKER, str(jobfile)], stdout=subprocess.PIPE, stderr=logf,
@@ -343,8 +376,12 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
 
 
 def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = None, out: Path | None = None,
-        scenario: Path | None = None, force: bool = False, say=None, chapters_dir: Path | None = None) -> int:
-    """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed)."""
+        scenario: Path | None = None, force: bool = False, say=None, chapters_dir: Path | None = None,
+        status: str | None = None, rundatum: str | None = None) -> int:
+    """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed).
+    ``status`` (concept|definitief) and ``rundatum`` (JJJJ-MM-DD, default: the commit date) are
+    printed on the report and in the workbook when the renderer supports them."""
+    status, rundatum = check_status(status, rundatum)
     say = say or _Console()
     out = Path(out or paths.reports_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -354,7 +391,8 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     from . import render
 
     chapters = render.chapter_paths(chapters_dir) if chapters_dir else None
-    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario, chapters=chapters)
+    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario, chapters=chapters,
+                          status=status, rundatum=rundatum)
     for f in failures:
         say(f"{f['region']}: MISLUKT: {f['error']}")
     stale = [j for j in todo if force or not is_current(j)]

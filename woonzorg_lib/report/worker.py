@@ -132,7 +132,8 @@ def main(argv: list[str]) -> int:
         if job.get("excel"):
             xlsx = tmp / job["excel_name"]
             extra.append("from woonzorg_lib.report import notebook as _wz\n"
-                         f"_wz.write_excel({str(xlsx)!r})")
+                         f"_wz.write_excel({str(xlsx)!r}, status={job.get('status')!r}, "
+                         f"rundatum={job.get('rundatum')!r})")
             products.append(job["excel_name"])
         executed_path = Path(job["executed"])
         try:
@@ -145,9 +146,11 @@ def main(argv: list[str]) -> int:
             return 1
         progress("HTML maken")
         from . import render
+        from .notebook import supported
 
         html = render.render(executed, title=job["title"], header_html=job.get("header_html", ""),
-                             footer_html=job.get("footer_html", ""))
+                             footer_html=job.get("footer_html", ""),
+                             **supported(render.render, status=job.get("status"), rundatum=job.get("rundatum")))
         (tmp / "index.html").write_text(html, encoding="utf-8", newline="\n")
         for name in products:
             if not (tmp / name).is_file():
