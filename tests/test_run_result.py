@@ -100,3 +100,34 @@ def test_cache_key_changes_with_the_data(monkeypatch):
     monkeypatch.setattr(provenance, "data_fingerprint", lambda *a, **k: "other-data")
     assert cache.key_of("probe", 1) != k1
     cache.clear_memory()
+
+
+def test_a_second_process_waits_for_the_first_instead_of_computing(tmp_path, monkeypatch):
+    """Another process holds the claim (computing): this one waits for its result, computes nothing."""
+    import threading
+
+    monkeypatch.setenv("WOONZORG_CACHE", str(tmp_path))
+    cache.clear_memory()
+    target = tmp_path / f"probe-{cache.key_of('probe', 'w')}.pkl"
+    claim = target.with_suffix(".claim")
+    claim.write_text("12345")
+
+    def other_process():
+        target.write_bytes(pickle.dumps("from the other process"))
+        claim.unlink()
+
+    timer = threading.Timer(0.3, other_process)
+    timer.start()
+    got = cache.cached("probe", "w", lambda: "computed here", persist=True)
+    timer.join()
+    assert got == "from the other process"
+    # a stale claim (its process died long ago) does not block
+    cache.clear_memory()
+    claim = (tmp_path / f"probe-{cache.key_of('probe', 'stale')}.pkl").with_suffix(".claim")
+    claim.write_text("99999")
+    old = claim.stat().st_mtime - cache.CLAIM_TIMEOUT - 10
+    import os
+
+    os.utime(claim, (old, old))
+    assert cache.cached("probe", "stale", lambda: "computed", persist=True) == "computed"
+    cache.clear_memory()

@@ -8,8 +8,11 @@ value: codes, years, variants, a parameter-set hash …). A stale entry can ther
 * In process: an LRU of the most recent entries (so the chapters of one report share one computation).
 * On disk (``persist=True``): one pickle per entry in ``.cache/woonzorg/`` (``WOONZORG_CACHE``
   overrides; ``make clean`` removes it), written atomically (temporary file + ``os.replace``), so
-  it is safe on Linux, macOS and Windows without file locks. Two processes that miss at the same
-  time both compute the same value and the last write wins; a damaged file is recomputed.
+  it is safe on Linux, macOS and Windows without file locks. The first process to miss claims the
+  entry (a ``.claim`` file created with ``O_EXCL``, atomic on every OS) and computes it; the region
+  processes of the same build that miss meanwhile wait for its result instead of computing it
+  again. A claim older than :data:`CLAIM_TIMEOUT` seconds (a killed process) is ignored; a damaged
+  file is recomputed.
 
 Cached values are only read, never changed in place: outputs do not depend on whether the cache
 was warm (the determinism test rebuilds from an empty cache and compares bytes).
@@ -21,6 +24,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from . import paths
 _MEMORY: "OrderedDict[str, object]" = OrderedDict()
 _MEMORY_SIZE = 48
 _CONTEXT: dict = {}
+CLAIM_TIMEOUT = 300.0
 
 
 def cache_dir() -> Path:
@@ -66,19 +71,81 @@ def cached(name: str, key, compute, *, persist: bool = False):
         return _MEMORY[k]
     value = _MISSING
     target = cache_dir() / f"{k}.pkl"
-    if persist and target.is_file():
-        try:
-            value = pickle.loads(target.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged or partial entry is recomputed
-            value = _MISSING
+    claim = None
+    if persist:
+        value = _read(target)
+        if value is _MISSING:
+            claim = _claim(target)
+            if claim is None:  # another process computes it: wait for its result
+                value = _wait_for(target)
     if value is _MISSING:
-        value = compute()
-        if persist:
-            _write(target, value)
+        try:
+            value = compute()
+            if persist:
+                _write(target, value)
+        finally:
+            if claim is not None:
+                _release(claim)
     _MEMORY[k] = value
     while len(_MEMORY) > _MEMORY_SIZE:
         _MEMORY.popitem(last=False)
     return value
+
+
+def _read(target: Path):
+    if not target.is_file():
+        return _MISSING
+    try:
+        return pickle.loads(target.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged or partial entry is recomputed
+        return _MISSING
+
+
+def _claim(target: Path) -> Path | None:
+    """Create ``<entry>.claim`` exclusively; None when another live claim exists."""
+    claim = target.with_suffix(".claim")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    for _ in range(2):
+        try:
+            fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            return claim
+        except FileExistsError:
+            try:
+                if time.time() - claim.stat().st_mtime <= CLAIM_TIMEOUT:
+                    return None
+                claim.unlink()  # stale: its process died
+            except OSError:
+                pass
+        except OSError:
+            return None
+    return None
+
+
+def _release(claim: Path) -> None:
+    try:
+        claim.unlink()
+    except OSError:
+        pass
+
+
+def _wait_for(target: Path):
+    """Poll for the entry another process is computing; _MISSING if its claim disappears without it
+    (that process failed) or times out — then this process computes it itself."""
+    claim = target.with_suffix(".claim")
+    deadline = time.time() + CLAIM_TIMEOUT
+    while time.time() < deadline:
+        value = _read(target)
+        if value is not _MISSING:
+            return value
+        if not claim.exists():
+            return _read(target)
+        time.sleep(0.05)
+    return _MISSING
 
 
 def _write(target: Path, value) -> None:

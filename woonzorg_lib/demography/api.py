@@ -162,6 +162,23 @@ def run(as_of: int = 2024, until: int = 2030, *, variants: Iterable[str] = VARIA
         raise InputError(f"onbekende variant '{bad[0] if bad else ''}'; kies uit {', '.join(VARIANTS)}",
                          column="variant")
     variants = tuple(v for v in VARIANTS if v in variants)
+    if housing_programme is None and tables is None:
+        # the snapshot run (every gemeente) is the same for every region of a build: computed once and
+        # shared through the one cache layer (content-keyed on library, config and data; on disk)
+        from .. import cache
+
+        key = (key_src, as_of, until, variants, settings.key(), _programme_key(None))
+        if key in _RUN_CACHE:
+            _RUN_CACHE.move_to_end(key)
+            return _RUN_CACHE[key]
+        r = cache.cached("demography-run", key[1:], lambda: _run(as_of, until, variants, None, settings, None),
+                         persist=True)
+        return _remember(_RUN_CACHE, key, r)
+    return _run(as_of, until, variants, housing_programme, settings, tables)
+
+
+def _run(as_of: int, until: int, variants: tuple, housing_programme, settings: Settings, tables: dict | None) -> Run:
+    key_src, src = _source(tables)
     hist, mort, fert = reconstruction(as_of, settings=settings, tables=tables)
     prog = None
     if housing_programme is not None:
