@@ -85,7 +85,8 @@ def demand_inputs(region, *, as_of: int = BASE_YEAR) -> dict:
 def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
     g = load.table("gemeenten")
     tot = load.table("bevolking_totaal")
-    nl = tot[(tot["gemeentecode"] == "NL01") & (tot["jaar"] == as_of)]["waarde"]
+    nl = in_region(visible("bevolking_totaal", tot, as_of), ["NL01"])
+    nl = nl[nl["jaar"] == as_of]["waarde"]
     nl_inwoners = float(nl.iloc[0]) if len(nl) else float(g["inwoners_2024"].sum())
     hh = _households(codes, as_of, as_of)
     hh = hh[(hh["jaar"] == as_of) & (hh["variant"] == "midden")]
@@ -93,11 +94,13 @@ def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
     ind = indicators.gemeente_indicators(codes, jaar=as_of)
     woningvoorraad = ind["woningvoorraad"].rename("waarde").reset_index()
     grp = load.table("groepen")
-    st = grp[(grp["variabele"] == "uitwonende_studenten") & grp["gemeentecode"].isin(codes) & (grp["jaar"] <= as_of)]
+    grp = visible("groepen", in_region(grp, codes), as_of)
+    st = grp[grp["variabele"] == "uitwonende_studenten"]
     studenten = st.groupby(["gemeentecode", "jaar"], as_index=False)["waarde"].sum()
     gebieden = _corop_codes(codes)
     z = load.table("zorgwoonruimten")
-    z = z[(z["type_zorgwoonruimte"] == "Totaal") & z["regiocode"].isin(gebieden["gebiedscode"]) & (z["jaar"] <= as_of)]
+    z = visible("zorgwoonruimten", in_region(z, gebieden["gebiedscode"], column="regiocode"), as_of)
+    z = z[z["type_zorgwoonruimte"] == "Totaal"]
     # supply only counts for areas that lie wholly inside the region (demand_table refuses partial areas)
     corop_of_all = _corop_all()
     whole = [c for c in gebieden["gebiedscode"].unique()
