@@ -1,6 +1,6 @@
 """Indicators per gemeente from the processed data, for the verdeelsleutel and the report.
 
-All values are for 1 January of ``jaar`` (default: the base year 2024) and only use observations
+All values are for 1 January of ``as_of`` (default: the base year 2024) and only use observations
 known on that day: every table passes through THE as-of rule (:func:`woonzorg_lib.settings.visible`,
 i.e. :func:`woonzorg_lib.demography.asof.visible`) — a 1 January stock of year Y is known on 1
 January Y; a statistic without a readable reference date (e.g. a gemeentefonds maatstaf for
@@ -31,7 +31,7 @@ def _latest_year(df: pd.DataFrame, variabele: str) -> pd.Series:
     return sel.groupby("gemeentecode")["jaar"].max()
 
 
-def gemeente_indicators(codes, jaar: int = BASE_YEAR) -> pd.DataFrame:
+def gemeente_indicators(codes, as_of: int = BASE_YEAR) -> pd.DataFrame:
     """One row per gemeente (index gemeentecode, sorted) with the raw indicators.
 
     Columns: inwoners, woningvoorraad, sociale_huur (huurwoningen van woningcorporaties),
@@ -40,11 +40,11 @@ def gemeente_indicators(codes, jaar: int = BASE_YEAR) -> pd.DataFrame:
     norm, lettings capacity) are made in one place: :func:`woonzorg_lib.verdeling.keys.derive_indicators`.
     """
     codes = sorted(set(codes))
-    tot = in_region(visible("bevolking_totaal", load.table("bevolking_totaal"), jaar), codes)
-    inw = tot[tot["jaar"] == jaar].set_index("gemeentecode")["waarde"]
-    w = visible("woningvoorraad", in_region(load.table("woningvoorraad"), codes), jaar)
-    g = visible("groepen", in_region(load.table("groepen"), codes), jaar)
-    h = visible("huishoudens", in_region(load.table("huishoudens"), codes), jaar)
+    tot = in_region(visible("bevolking_totaal", load.table("bevolking_totaal"), as_of), codes)
+    inw = tot[tot["jaar"] == as_of].set_index("gemeentecode")["waarde"]
+    w = visible("woningvoorraad", in_region(load.table("woningvoorraad"), codes), as_of)
+    g = visible("groepen", in_region(load.table("groepen"), codes), as_of)
+    h = visible("huishoudens", in_region(load.table("huishoudens"), codes), as_of)
     out = pd.DataFrame(index=pd.Index(codes, name="gemeentecode"))
     out["inwoners"] = inw.astype(float)
     out["woningvoorraad"] = _latest(w, "woningvoorraad_totaal")
@@ -61,7 +61,7 @@ def gemeente_indicators(codes, jaar: int = BASE_YEAR) -> pd.DataFrame:
     if missing.any().any():
         code = missing.any(axis=1).idxmax()
         col = missing.loc[code].idxmax()
-        raise DataMissingError(f"indicator '{col}' ontbreekt voor {code} op of vóór {jaar} in data/processed")
+        raise DataMissingError(f"indicator '{col}' ontbreekt voor {code} op of vóór {as_of} in data/processed")
     return out
 
 

@@ -91,7 +91,7 @@ def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
     hh = _households(codes, as_of, as_of)
     hh = hh[(hh["jaar"] == as_of) & (hh["variant"] == "midden")]
     huishoudens = hh.rename(columns={"huishoudens": "waarde"})[["gemeentecode", "waarde"]]
-    ind = indicators.gemeente_indicators(codes, jaar=as_of)
+    ind = indicators.gemeente_indicators(codes, as_of=as_of)
     woningvoorraad = ind["woningvoorraad"].rename("waarde").reset_index()
     grp = load.table("groepen")
     grp = visible("groepen", in_region(grp, codes), as_of)
@@ -140,23 +140,23 @@ def region_opgave_basis(demand: pd.DataFrame) -> pd.DataFrame:
     return opgave_basis(demand)
 
 
-def region_sensitivity(region, *, params: ParameterSet | None = None, jaar: int = 2030, per_groep: bool = False,
-                       as_of: int = BASE_YEAR) -> pd.DataFrame:
-    """Tornado data: the region's opgave in ``jaar`` with each parameter at its low and high end."""
+def region_sensitivity(region, *, params: ParameterSet | None = None, until: int = DEFAULT_UNTIL,
+                       per_groep: bool = False, as_of: int = BASE_YEAR) -> pd.DataFrame:
+    """Tornado data: the region's opgave in ``until`` with each parameter at its low and high end."""
     params = params or load_parameters()
-    proj = region_forecast(region, as_of=as_of, until=jaar)
+    proj = region_forecast(region, as_of=as_of, until=until)
     r = as_region(region)
-    return sensitivity(proj, params, jaar=jaar, regio={c: r.naam for c in r.gemeenten}, per_groep=per_groep,
+    return sensitivity(proj, params, jaar=until, regio={c: r.naam for c in r.gemeenten}, per_groep=per_groep,
                        **demand_inputs(region, as_of=as_of))
 
 
 # ---------------------------------------------------------------- verdeling
-def allocation_inputs(region, *, params: ParameterSet | None = None, jaar: int = BASE_YEAR) -> tuple[pd.DataFrame, pd.Series]:
+def allocation_inputs(region, *, params: ParameterSet | None = None, as_of: int = BASE_YEAR) -> tuple[pd.DataFrame, pd.Series]:
     """Indicator table (index gemeentecode) and current-effort shares for the verdeelsleutel."""
     derive_indicators = _verdeling("derive_indicators")
 
     params = params or load_parameters()
-    ind = indicators.gemeente_indicators(_codes(region), jaar=jaar)
+    ind = indicators.gemeente_indicators(_codes(region), as_of=as_of)
     base = ind[["inwoners", "woningvoorraad", "sociale_huur"]].copy()
     derived = derive_indicators(base, mutatiegraad=params.value("verhuur.mutatiegraad"),
                                 aandeel_aandachtsgroepen=params.value("verhuur.aandeel_aandachtsgroepen"),
@@ -327,7 +327,7 @@ def run(params) -> RunResult:
         households=demography.households(codes, as_of=as_of, until=until),
         components=demography.components(codes, as_of=as_of, until=until),
         demand=demand, default_demand=default_demand, opgave_basis=region_opgave_basis(demand),
-        sensitivity=region_sensitivity(region, params=pset, jaar=until, as_of=base),
+        sensitivity=region_sensitivity(region, params=pset, until=until, as_of=base),
         indicators=ind, effort=effort, tasks=tasks,
         allocation=region_allocation(region, periode=periode, params=pset, demand=demand, taken=tasks,
                                      variant=params.variant))

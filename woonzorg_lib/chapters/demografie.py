@@ -17,7 +17,7 @@ def pyramid_data(run) -> pd.DataFrame:
     """Region population by sex and band in the base year and the horizon (the run's variant)."""
     f = run.forecast
     f = f[(f["geslacht"] != "totaal") & (f["variant"] == run.params.variant)
-          & f["jaar"].isin([run.base_year, run.params.horizon])]
+          & f["jaar"].isin([run.base_year, run.until])]
     keys = ["jaar", "geslacht", "leeftijd_van"]
     out = f.groupby(keys, as_index=False).agg(waarde=("waarde", "sum"), leeftijd_tot=("leeftijd_tot", "first"))
     return out.sort_values(keys).reset_index(drop=True)
@@ -53,7 +53,7 @@ def households_history(run) -> pd.DataFrame:
 def age_groups(run) -> pd.DataFrame:
     """Region population in broad age groups: base year vs horizon (the run's variant and laag/hoog)."""
     f = run.forecast
-    f = f[(f["geslacht"] == "totaal") & f["jaar"].isin([run.base_year, run.params.horizon])]
+    f = f[(f["geslacht"] == "totaal") & f["jaar"].isin([run.base_year, run.until])]
     bins = [(0, 19, "0–19 jaar"), (20, 64, "20–64 jaar"), (65, 74, "65–74 jaar"), (75, 84, "75–84 jaar"),
             (85, None, "85 jaar en ouder")]
     rows = []
@@ -62,9 +62,9 @@ def age_groups(run) -> pd.DataFrame:
         piv = sel.groupby(["jaar", "variant"])["waarde"].sum()
         b = float(piv.loc[(run.base_year, run.params.variant)])
         rows.append({"leeftijd": label, "basis": b,
-                     "laag": float(piv.loc[(run.params.horizon, "laag")]),
-                     "horizon": float(piv.loc[(run.params.horizon, run.params.variant)]),
-                     "hoog": float(piv.loc[(run.params.horizon, "hoog")])})
+                     "laag": float(piv.loc[(run.until, "laag")]),
+                     "horizon": float(piv.loc[(run.until, run.params.variant)]),
+                     "hoog": float(piv.loc[(run.until, "hoog")])})
     out = pd.DataFrame(rows)
     out["groei"] = out["horizon"] / out["basis"] - 1.0
     return out
@@ -75,7 +75,7 @@ def forecast_by_gemeente(run) -> pd.DataFrame:
     f = run.forecast
     f = f[f["geslacht"] == "totaal"].groupby(["gemeentecode", "jaar", "variant"])["waarde"].sum()
     h = run.households.set_index(["gemeentecode", "jaar", "variant"])["huishoudens"]
-    b, hz, v = run.base_year, run.params.horizon, run.params.variant
+    b, hz, v = run.base_year, run.until, run.params.variant
     rows = []
     for code in run.codes:
         r = {"gemeentecode": code, "gemeentenaam": run.names[code], "basis": float(f.loc[(code, b, v)]),
@@ -96,7 +96,7 @@ def variant_band(run) -> dict:
     from ..demography.config import load_settings
 
     v = load_settings()["varianten"]
-    h = run.params.horizon - run.base_year
+    h = run.until - run.base_year
     return {"c": float(v["c"]), "b": float(v["b"]), "niveau": float(v["niveau"]), "jaren": h,
             "marge_horizon": float(v["c"]) * h ** float(v["b"])}
 
@@ -105,7 +105,7 @@ def population_summary_forecast(run) -> dict:
     """Numbers for the chapter's opening sentences: population and households in the base year and the horizon, growth, 75+."""
     pp = population_paths(run).set_index(["jaar", "variant"])["waarde"]
     hp = households_paths(run).set_index(["jaar", "variant"])["waarde"]
-    b, hz, v = run.base_year, run.params.horizon, run.params.variant
+    b, hz, v = run.base_year, run.until, run.params.variant
     ag = age_groups(run).set_index("leeftijd")
     old = ag.loc[["75–84 jaar", "85 jaar en ouder"]]
     return {"basis": b, "horizon": hz, "inwoners_basis": float(pp[(b, v)]), "inwoners": float(pp[(hz, v)]),
@@ -164,7 +164,7 @@ def _official_forecast(run) -> pd.DataFrame | None:
     if "prognose" not in piv.columns:
         return None
     full = piv["prognose"].notna().groupby(level="jaar").sum()
-    years = [int(y) for y, n in full.items() if n == len(run.codes) and y <= run.params.horizon]
+    years = [int(y) for y, n in full.items() if n == len(run.codes) and y <= run.until]
     if not years:
         return None
     piv = piv[piv.index.get_level_values("jaar").isin(years)]

@@ -42,7 +42,7 @@ def demand_overview(run) -> pd.DataFrame:
     """Per groep × woningtype, region totals: vraag in the base year and the horizon, opgave to the
     horizon (variant of the run, with laag and hoog), unit, stand/stroom and whether bruto."""
     d = run.demand
-    b, hz = run.base_year, run.params.horizon
+    b, hz = run.base_year, run.until
     bruto = _bruto_keys(run)
     rows = []
     for (g, wt), part in d.groupby(["groep", "woningtype"], sort=False):

@@ -23,7 +23,7 @@ def key_figures(run) -> dict:
             "grootste": [f"{r.groep_naam.split(' (')[0]}, {r.woningtype_naam}" for r in biggest.itertuples()],
             "grootste_aandeel": float(biggest["opgave"].sum() / w["opgave"].sum()) if w["opgave"].sum() else float("nan"),
             "gevoeligst": t["label"].tolist(), "boven_capaciteit": over, "n_gemeenten": len(run.codes),
-            "per_jaar": float(w["opgave"].sum()) / max(1, run.params.horizon - run.base_year)}
+            "per_jaar": float(w["opgave"].sum()) / max(1, run.until - run.base_year)}
 
 
 def summary_text(run, kf: dict) -> str:
@@ -33,7 +33,7 @@ def summary_text(run, kf: dict) -> str:
         f"- **Bevolking.** {run.naam} groeit in de variant {run.params.variant} van {fmt.n(kf['inwoners_basis'])} "
         f"naar {fmt.n(kf['inwoners'])} inwoners in {kf['horizon']} ({fmt.pct(kf['groei'], sign=True)}); het aantal "
         f"inwoners van 75 jaar en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}.",
-        f"- **Opgave.** Van {fmt.peildatum(run.base_year)} tot {fmt.peildatum(run.params.horizon)} zijn er voor de "
+        f"- **Opgave.** Van {fmt.peildatum(run.base_year)} tot {fmt.peildatum(run.until)} zijn er voor de "
         f"aandachtsgroepen {fmt.n(kf['opgave_woningen'])} woningen extra nodig{bruto}, ongeveer "
         f"{fmt.n(kf['per_jaar'])} per jaar; de bandbreedte is {fmt.n(kf['opgave_woningen_laag'])} tot "
         f"{fmt.n(kf['opgave_woningen_hoog'])}.",
@@ -78,7 +78,7 @@ def scenario_changes(run) -> pd.DataFrame:
 
 
 def _opgave_by(run, demand: pd.DataFrame, keys: list[str]) -> pd.Series:
-    d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == run.params.horizon) & (demand["variant"] == run.params.variant)]
+    d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == run.until) & (demand["variant"] == run.params.variant)]
     return d.groupby(keys)["waarde"].sum()
 
 
@@ -131,5 +131,5 @@ def scenario_text(run) -> str:
     tot = scenario_by_gemeente(run, "woningen")
     a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
     return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
-            f"{run.params.horizon} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
+            f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
             f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")

@@ -35,7 +35,7 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     if cap is not None:
         tot["verhuurcapaciteit"] = tot["gemeentecode"].map(cap)
         tot["aandeel_capaciteit"] = tot["verhuurcapaciteit"] / float(cap.reindex(run.codes).sum())
-    years = run.params.horizon - run.base_year
+    years = run.until - run.base_year
     tot["per_jaar"] = tot["toewijzing"] / years
     if cap is not None:
         tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
