@@ -21,7 +21,8 @@ from woonzorg_lib.report.validate import RunParams
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = render.chapter_paths(ROOT / "notebooks")
-REQUIRED = ["00_kernboodschap", "06_data_en_bronnen", "07_methoden", "08_begrippenlijst", "09_bronnen_en_aannames"]
+REQUIRED = ["00_kernboodschap", "06_gemeenten", "07_data_en_bronnen", "08_methoden", "09_begrippenlijst",
+            "10_bronnen_en_aannames"]
 BACK_MATTER = ["data_en_bronnen", "methoden", "begrippenlijst", "bronnen_en_aannames"]  # sources and methods last
 ALLOWED_IMPORTS = {"woonzorg_lib.report", "woonzorg_lib.report.tables", "woonzorg_lib.chapters"}
 FORBIDDEN_NAMES = {"pd", "np", "pandas", "numpy", "random", "datetime", "time", "open", "eval", "exec",

@@ -38,10 +38,12 @@ def _bruto_keys(run) -> set:
     return set(map(tuple, b[b["basis"] == "bruto"][["gemeentecode", "groep", "woningtype"]].to_numpy()))
 
 
-def demand_overview(run) -> pd.DataFrame:
-    """Per groep × woningtype, region totals: vraag in the base year and the horizon, opgave to the
-    horizon (variant of the run, with laag and hoog), unit, stand/stroom and whether bruto."""
-    d = run.demand
+def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
+    """Per groep × woningtype, region totals (or one ``gemeente``'s figures): vraag in the base year
+    and the horizon, opgave to the horizon (variant of the run, with laag and hoog), unit,
+    stand/stroom and whether bruto."""
+    d = run.demand if gemeente is None else run.demand[run.demand["gemeentecode"] == gemeente]
+    codes = run.codes if gemeente is None else [gemeente]
     b, hz = run.base_year, run.until
     bruto = _bruto_keys(run)
     rows = []
@@ -55,7 +57,7 @@ def demand_overview(run) -> pd.DataFrame:
                      "opgave": get("opgave", hz, run.params.variant), "opgave_laag": get("opgave", hz, "laag"),
                      "opgave_hoog": get("opgave", hz, "hoog"),
                      "aanbod_basis": get("aanbod", b, run.params.variant),
-                     "bruto": any((c, g, wt) in bruto for c in run.codes)})
+                     "bruto": any((c, g, wt) in bruto for c in codes)})
     out = pd.DataFrame(rows)
     order = {c: i for i, c in enumerate(catalogue()["groep"])}
     out["_o"] = out["groep"].map(order)

@@ -141,3 +141,38 @@ def supported(fn, **kwargs) -> dict:
 
     params = inspect.signature(fn).parameters
     return {k: v for k, v in kwargs.items() if k in params and v is not None}
+
+
+def show_gemeente_pages(run) -> None:
+    """One page per gemeente (heading "Gemeente <CBS name>"): the opening sentences, the population
+    trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
+    from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
+    from ..chapters import bronnen, gemeenten as gm
+    from . import tables
+    from .tables import Col
+
+    table = gm.summaries(run)
+    trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
+    thr = run.params.threshold
+    periode = run.periode.replace("-", "–")
+    bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
+    for code, naam in gm.gemeenten(run):
+        md(f"## Gemeente {naam}")
+        md(gm.summary_text(run, code, table))
+        tables.show(trends[trends["gemeentecode"] == code], [
+            Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
+            Col("waarde", "Inwoners", "personen op 1 januari", "int"),
+        ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
+           source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
+        tables.show(needs[needs["gemeentecode"] == code], [
+            Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("eenheid", "Eenheid"),
+            Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "count"),
+            Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+            Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+            Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+        ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag)
+        tables.show(shares[shares["gemeentecode"] == code], [
+            Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel van de regio", "%", "pct"),
+            Col("toewijzing", f"Toewijzing {periode}", "woningen", "count"),
+        ], caption=f"Aandeel van {naam} in de regionale opgave in woningen, per verdeelsleutel", threshold=thr,
+           source=bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg"))

@@ -1,0 +1,52 @@
+"""Chapter functions (woonzorg_lib.chapters) on a real run (Midden-Limburg, shipped snapshot):
+the per-gemeente pages add up to the regional chapters, and the workbook's view reads the same run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from woonzorg_lib import pipeline
+from woonzorg_lib.chapters import bevolking, gemeenten, groepen, kernboodschap, verdeling, woonbehoefte
+from woonzorg_lib.report.context import Context
+from woonzorg_lib.report.validate import RunParams
+
+
+@pytest.fixture(scope="module")
+def run():
+    return pipeline.run(RunParams(region="midden-limburg"))
+
+
+def test_gemeente_pages_add_up_to_the_region(run):
+    per = gemeenten.needs(run).groupby(["groep", "woningtype"])[["opgave", "opgave_laag", "opgave_hoog", "vraag_basis"]].sum()
+    reg = groepen.demand_overview(run).set_index(["groep", "woningtype"])[["opgave", "opgave_laag", "opgave_hoog",
+                                                                           "vraag_basis"]]
+    pd.testing.assert_frame_equal(per.sort_index(), reg.sort_index(), check_exact=False, rtol=1e-9)
+    s = gemeenten.shares(run).groupby("sleutel")["aandeel"].sum()
+    assert s.to_numpy() == pytest.approx(1.0)
+    t = gemeenten.population_trends(run)
+    base = t[(t["jaar"] == run.base_year) & (t["soort"] == "waargenomen")]["waarde"].sum()
+    assert base == bevolking.gemeenten_overview(run)["inwoners_basis"].sum()
+    assert [c for c, _ in gemeenten.gemeenten(run)] == list(run.gemeenten.sort_values("gemeentenaam")["gemeentecode"])
+
+
+def test_gemeente_summary_agrees_with_the_regional_tables(run):
+    sm = gemeenten.summaries(run)
+    nw = woonbehoefte.need_wide(run, "woningen").set_index("gemeentecode")
+    ab = verdeling.allocation_by_gemeente(run).set_index("gemeentecode")
+    assert sm["opgave_woningen"].sum() == pytest.approx(nw["totaal"].sum())
+    assert sm["toewijzing"].sum() == ab["toewijzing"].sum()
+    code = "GM0957"  # Roermond
+    text = gemeenten.summary_text(run, code)
+    assert text.startswith("Roermond telde op 1 januari 2024") and "_" not in text
+
+
+def test_the_workbook_view_reads_the_same_run(run):
+    ctx = Context(run)
+    assert ctx.demand is run.demand and ctx.p is run.params and ctx.periode == run.periode
+    pd.testing.assert_frame_equal(ctx.need_wide("woningen"), woonbehoefte.need_wide(run, "woningen"))
+    assert ctx.key_figures() == kernboodschap.key_figures(run)
+    assert ctx.gemeenten_overview.equals(bevolking.gemeenten_overview(run))
+    assert ctx.woningtype_label("nultreden") == "nultredenwoning"
+    with pytest.raises(AttributeError):
+        ctx.bestaat_niet  # noqa: B018
