@@ -312,6 +312,20 @@ def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
     return proc, info
 
 
+def largest_first(jobs: list[Job]) -> list[Job]:
+    """Start the regions with the most gemeenten first (longest job first), so the build does not end
+    with one large region running alone on an otherwise idle machine; ties keep their order."""
+    from ..regions import load_region
+
+    def size(job: Job) -> int:
+        try:
+            return len(load_region(job.params["region"]).gemeenten)
+        except WoonzorgError:
+            return 0
+
+    return sorted(jobs, key=lambda j: -size(j))
+
+
 def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
     """Run the jobs (at most ``jobs_n`` at a time); returns one result dict per job."""
     pending = list(jobs)
@@ -399,7 +413,7 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     for j in todo:
         if j not in stale:
             say(f"{j.label}: ongewijzigd (overgeslagen)")
-    results = execute_jobs(stale, jobs_n=jobs_n, say=say) if stale else []
+    results = execute_jobs(largest_first(stale), jobs_n=jobs_n, say=say) if stale else []
     failures += [r for r in results if not r.get("ok")]
     from . import index
 
@@ -462,11 +476,11 @@ def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
         t = time.perf_counter()
         jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
                            title_prefix="floor: ")
-        res_f = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
+        res_f = execute_jobs(largest_first(jobs), jobs_n=jobs_n, say=quiet)
         floor_s = time.perf_counter() - t
         t = time.perf_counter()
         jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
-        res_r = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
+        res_r = execute_jobs(largest_first(jobs), jobs_n=jobs_n, say=quiet)
         real_s = time.perf_counter() - t
         sizes = {j.slug: (j.out_dir / "index.html").stat().st_size for j in jobs if (j.out_dir / "index.html").exists()}
     ok = all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
