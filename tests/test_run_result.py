@@ -110,7 +110,9 @@ def test_a_second_process_waits_for_the_first_instead_of_computing(tmp_path, mon
     cache.clear_memory()
     target = tmp_path / f"probe-{cache.key_of('probe', 'w')}.pkl"
     claim = target.with_suffix(".claim")
-    claim.write_text("12345")
+    import os
+
+    claim.write_text(str(os.getppid()))  # a live process holds the claim
 
     def other_process():
         target.write_bytes(pickle.dumps("from the other process"))
@@ -124,10 +126,21 @@ def test_a_second_process_waits_for_the_first_instead_of_computing(tmp_path, mon
     # a stale claim (its process died long ago) does not block
     cache.clear_memory()
     claim = (tmp_path / f"probe-{cache.key_of('probe', 'stale')}.pkl").with_suffix(".claim")
-    claim.write_text("99999")
+    claim.write_text(str(os.getppid()))
     old = claim.stat().st_mtime - cache.CLAIM_TIMEOUT - 10
-    import os
-
     os.utime(claim, (old, old))
     assert cache.cached("probe", "stale", lambda: "computed", persist=True) == "computed"
+    # a fresh claim of a process that no longer exists (killed) does not make others wait
+    cache.clear_memory()
+    dead = (tmp_path / f"probe-{cache.key_of('probe', 'dead')}.pkl").with_suffix(".claim")
+    import subprocess
+    import sys
+    import time
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    dead.write_text(str(p.pid))
+    t = time.perf_counter()
+    assert cache.cached("probe", "dead", lambda: "computed", persist=True) == "computed"
+    assert time.perf_counter() - t < 5
     cache.clear_memory()

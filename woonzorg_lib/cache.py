@@ -115,15 +115,34 @@ def _claim(target: Path) -> Path | None:
             os.close(fd)
             return claim
         except FileExistsError:
+            if not _stale(claim):
+                return None
             try:
-                if time.time() - claim.stat().st_mtime <= CLAIM_TIMEOUT:
-                    return None
-                claim.unlink()  # stale: its process died
+                claim.unlink()  # its process died (killed, or the machine restarted)
             except OSError:
                 pass
         except OSError:
             return None
     return None
+
+
+def _stale(claim: Path) -> bool:
+    """A claim whose process is gone (POSIX: checked by pid) or that is older than CLAIM_TIMEOUT."""
+    try:
+        if time.time() - claim.stat().st_mtime > CLAIM_TIMEOUT:
+            return True
+        pid = int(claim.read_text(encoding="ascii").strip() or "0")
+    except (OSError, ValueError):
+        return False
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _release(claim: Path) -> None:
@@ -138,12 +157,14 @@ def _wait_for(target: Path):
     (that process failed) or times out — then this process computes it itself."""
     claim = target.with_suffix(".claim")
     deadline = time.time() + CLAIM_TIMEOUT
+    polls = 0
     while time.time() < deadline:
         value = _read(target)
         if value is not _MISSING:
             return value
-        if not claim.exists():
+        if not claim.exists() or (polls % 20 == 0 and _stale(claim)):
             return _read(target)
+        polls += 1
         time.sleep(0.05)
     return _MISSING
 
