@@ -55,7 +55,7 @@ def bench_library(quick: bool) -> list[tuple]:
     def cold(**kw):  # empty the engine's result caches (memory and disk) so the model really runs
         api._RUN_CACHE.clear()
         api._RECON_CACHE.clear()
-        cache.clear_memory()
+        cache.forget("demography-run")
         shutil.rmtree(os.environ["WOONZORG_CACHE"], ignore_errors=True)
         return demography.forecast(None if not quick else codes, until=until, variants=("laag", "midden", "hoog"), **kw)
 

@@ -6,6 +6,8 @@ library source, the configuration (``config/``), the data fingerprint and ``key`
 value: codes, years, variants, a parameter-set hash …). A stale entry can therefore never be used.
 
 * In process: an LRU of the most recent entries (so the chapters of one report share one computation).
+  Models that keep their own in-process results (e.g. the demography engine's reconstruction per
+  as-of year) use a named :func:`memory` store of this layer; :func:`clear_memory` empties them all.
 * On disk (``persist=True``): one pickle per entry in ``.cache/woonzorg/`` (``WOONZORG_CACHE``
   overrides; ``make clean`` removes it), written atomically (temporary file + ``os.replace``), so
   it is safe on Linux, macOS and Windows without file locks. The first process to miss claims the
@@ -53,14 +55,54 @@ def _context() -> str:
     return _CONTEXT["value"]
 
 
+class Memory(OrderedDict):
+    """A named in-process LRU store of this layer (``key in m``, ``m[key]``, :meth:`remember`)."""
+
+    def __init__(self, name: str, size: int):
+        super().__init__()
+        self.name, self.size = name, size
+
+    def remember(self, key, value):
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+    def recall(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+
+_STORES: dict[str, Memory] = {}
+
+
+def memory(name: str, size: int = 8) -> Memory:
+    """The in-process store ``name`` (created on first use, shared by every caller)."""
+    if name not in _STORES:
+        _STORES[name] = Memory(name, size)
+    return _STORES[name]
+
+
 def key_of(name: str, key) -> str:
     return hashlib.sha256(f"{name}|{_context()}|{key!r}".encode()).hexdigest()[:24]
 
 
 def clear_memory() -> None:
-    """Forget the in-process entries (benchmarks use it to time a cold computation)."""
+    """Forget the in-process entries, named stores included (benchmarks use it to time a cold
+    computation)."""
     _MEMORY.clear()
     _CONTEXT.clear()
+    for store in _STORES.values():
+        store.clear()
+
+
+def forget(name: str) -> None:
+    """Forget the in-process entries of ``name`` (its disk entries stay)."""
+    for k in [k for k in _MEMORY if k.startswith(f"{name}-")]:
+        del _MEMORY[k]
 
 
 def cached(name: str, key, compute, *, persist: bool = False):

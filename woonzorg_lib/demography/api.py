@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +10,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .. import cache
 from ..errors import DataMissingError, InputError
 from . import ages as A
 from . import asof as asof_mod
@@ -20,10 +20,10 @@ from .config import Settings, load_settings
 from .engine import VARIANTS
 
 MAX_HORIZON = 60
-_RAW_CACHE: dict = {}
-_RECON_CACHE: "OrderedDict[tuple, tuple]" = OrderedDict()
-_RUN_CACHE: "OrderedDict[tuple, Run]" = OrderedDict()
-_CACHE_SIZE = 8
+# in-process stores of the one cache layer (woonzorg_lib.cache); the snapshot run is also shared on disk
+_RAW_CACHE = cache.memory("demography-snapshot-tables", 4)
+_RECON_CACHE = cache.memory("demography-reconstruction", 8)
+_RUN_CACHE = cache.memory("demography-run", 8)
 
 
 @dataclass
@@ -83,12 +83,8 @@ def _source(tables: dict | None) -> tuple[str, dict]:
     return f"id{id(tables)}", tables
 
 
-def _remember(cache: OrderedDict, key, value):
-    cache[key] = value
-    cache.move_to_end(key)
-    while len(cache) > _CACHE_SIZE:
-        cache.popitem(last=False)
-    return value
+def _remember(store: cache.Memory, key, value):
+    return store.remember(key, value)
 
 
 def latest_year(tables: dict | None = None) -> int:
@@ -165,8 +161,6 @@ def run(as_of: int = 2024, until: int = 2030, *, variants: Iterable[str] = VARIA
     if housing_programme is None and tables is None:
         # the snapshot run (every gemeente) is the same for every region of a build: computed once and
         # shared through the one cache layer (content-keyed on library, config and data; on disk)
-        from .. import cache
-
         key = (key_src, as_of, until, variants, settings.key(), _programme_key(None))
         if key in _RUN_CACHE:
             _RUN_CACHE.move_to_end(key)
