@@ -142,3 +142,33 @@ def test_ctrl_c_leaves_the_published_report_and_no_temp_files(tmp_path, built):
     assert not list(out.rglob(".tmp-*"))
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "build") not in ps, "a worker of this run is still alive"
+
+
+def test_regions_sharing_a_kernel_fail_and_publish_independently(tmp_path):
+    """With one worker the regions run one after another in ONE kernel: a region whose chapter fails
+    is reported with its notebook and cell, the regions before it are published, and the ones after
+    it still build (in a new kernel) — byte-identical to building them alone."""
+    chapters = tmp_path / "nb"
+    chapters.mkdir()
+    shutil.copy(ROOT / "notebooks" / "09_begrippenlijst.ipynb", chapters / "00_begrippen.ipynb")
+    nb = json.loads((ROOT / "notebooks" / "09_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
+                        "outputs": [], "source": "assert run.slug != 'enschede', 'stuk voor enschede'"})
+    (chapters / "01_kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    lines: list[str] = []
+    # twente (14 gemeenten) runs first, then enschede (fails), then midden-limburg (new kernel)
+    rc = runner.run(["enschede", "midden-limburg", "twente"], jobs_n=1, out=tmp_path / "out", say=lines.append,
+                    chapters_dir=chapters)
+    text = "\n".join(lines)
+    assert rc == 1, text
+    assert any(line.startswith("enschede") and "01_kapot.ipynb" in line and "stuk voor enschede" in line
+               for line in lines), text
+    assert (tmp_path / "out" / "twente" / "index.html").is_file()
+    assert (tmp_path / "out" / "midden-limburg" / "index.html").is_file()
+    assert not (tmp_path / "out" / "enschede" / "index.html").exists()
+    assert not list((tmp_path / "out").rglob(".tmp-*"))
+    alone = runner.run(["midden-limburg"], jobs_n=1, out=tmp_path / "alone", say=lambda m: None,
+                       chapters_dir=chapters)
+    assert alone == 0
+    assert (tmp_path / "alone" / "midden-limburg" / "index.html").read_bytes() == \
+        (tmp_path / "out" / "midden-limburg" / "index.html").read_bytes()

@@ -1,8 +1,10 @@
 """``woonzorg run``: build the reports of one or more regions.
 
-* One process per region (``python -m woonzorg_lib.report.worker``), at most ``jobs`` at a time;
-  in each, ONE kernel executes all chapters in order (papermill), then nbconvert renders one
-  self-contained ``index.html``; the last chapter's kernel also writes the Excel workbook.
+* The regions are packed into at most ``jobs`` balanced groups, one worker process each
+  (``python -m woonzorg_lib.report.worker``); in each, ONE kernel executes all chapters of its
+  regions in order (papermill) — imports, data tables and model caches are loaded once per group —
+  then nbconvert renders one self-contained ``index.html`` per region; after a region's last
+  chapter the kernel also writes its Excel workbook.
 * Progress is shown per region and chapter; each region has its own log (``build/logs/``).
 * A failing region does not stop the others; at the end a summary lists region, notebook, cell and
   error, and the exit code is 1.
@@ -270,38 +272,49 @@ def _worker_env() -> dict:
     return env
 
 
-def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
+def _safe(label: str) -> str:
+    return label.replace("/", "__")
+
+
+def _start(group: list[Job], say) -> tuple[subprocess.Popen, dict]:
+    """Start one worker process for ``group`` (its regions run one after another in one kernel)."""
     logs = build_dir() / "logs"
     executed = build_dir() / "executed"
     logs.mkdir(parents=True, exist_ok=True)
     executed.mkdir(parents=True, exist_ok=True)
-    safe = job.label.replace("/", "__")
-    tmp = job.out_dir / f".tmp-{os.getpid()}-{safe.replace('__', '-')}"
-    if job.out_dir.parent.exists() is False:
-        job.out_dir.parent.mkdir(parents=True, exist_ok=True)
-    jobfile = build_dir() / "jobs" / f"{safe}.json"
-    jobfile.parent.mkdir(parents=True, exist_ok=True)
-    result = build_dir() / "jobs" / f"{safe}.result.json"
-    if result.exists():
-        result.unlink()
-    spec = {"label": job.label, "params": job.params, "out_dir": str(job.out_dir), "tmp_dir": str(tmp),
-            "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{safe}.ipynb"),
-            "result": str(result), "title": job.title, "stamp": job.stamp,
-            "excel": bool(job.excel_name), "excel_name": job.excel_name,
-            "header_html": job.header_html, "footer_html": job.footer_html,
-            "status": job.status, "rundatum": job.rundatum}
-    jobfile.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-    logf = open(logs / f"{safe}.log", "w", encoding="utf-8")
+    name = "+".join(_safe(j.label) for j in group)
+    specs = []
+    for job in group:
+        safe = _safe(job.label)
+        tmp = job.out_dir / f".tmp-{os.getpid()}-{safe.replace('__', '-')}"
+        if job.out_dir.parent.exists() is False:
+            job.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        result = build_dir() / "jobs" / f"{safe}.result.json"
+        result.parent.mkdir(parents=True, exist_ok=True)
+        if result.exists():
+            result.unlink()
+        specs.append({"label": job.label, "params": job.params, "out_dir": str(job.out_dir), "tmp_dir": str(tmp),
+                      "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{name}.ipynb"),
+                      "result": str(result), "title": job.title, "stamp": job.stamp,
+                      "excel": bool(job.excel_name), "excel_name": job.excel_name,
+                      "header_html": job.header_html, "footer_html": job.footer_html,
+                      "status": job.status, "rundatum": job.rundatum})
+    jobfile = build_dir() / "jobs" / f"{name}.json"
+    jobfile.write_text(json.dumps({**specs[0], "regions": specs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    logf = open(logs / f"{name}.log", "w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", WORKER, str(jobfile)], stdout=subprocess.PIPE, stderr=logf,
                             env=_worker_env(), cwd=str(paths.root()), text=True, bufsize=1,
                             start_new_session=True)
-    info = {"log": logs / f"{safe}.log", "logf": logf, "result": result, "t0": time.perf_counter()}
+    info = {"log": logs / f"{name}.log", "logf": logf, "results": [Path(sp["result"]) for sp in specs],
+            "tmp_dirs": [Path(sp["tmp_dir"]) for sp in specs], "t0": time.perf_counter()}
+    prefix = "" if len(group) > 1 else f"{group[0].label}: "
 
     def relay():
         for line in proc.stdout:
             line = line.rstrip("\n")
             if line.startswith("@@"):
-                say(f"  {job.label}: {line[2:].strip()}")
+                msg = line[2:].strip()
+                say(f"  {msg if msg.startswith(group[0].label) or len(group) > 1 else prefix + msg}")
             else:
                 logf.write(line + "\n")
                 logf.flush()
@@ -310,6 +323,29 @@ def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
     t.start()
     info["thread"] = t
     return proc, info
+
+
+def _weight(job: Job) -> int:
+    """Rough cost of a region's build: a fixed part (kernel, imports, model) plus its gemeenten."""
+    from ..regions import load_region
+
+    try:
+        return 10 + len(load_region(job.params["region"]).gemeenten)
+    except WoonzorgError:
+        return 10
+
+
+def groups_of(jobs: list[Job], n: int) -> list[list[Job]]:
+    """At most ``n`` groups, balanced by :func:`_weight` (largest first, each to the lightest group);
+    a group's regions share one kernel. Deterministic: ties keep the given order."""
+    n = max(1, min(n, len(jobs)))
+    groups: list[list[Job]] = [[] for _ in range(n)]
+    load = [0] * n
+    for job in largest_first(jobs):
+        k = min(range(n), key=lambda i: (load[i], i))
+        groups[k].append(job)
+        load[k] += _weight(job)
+    return [g for g in groups if g]
 
 
 def largest_first(jobs: list[Job]) -> list[Job]:
@@ -326,53 +362,60 @@ def largest_first(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda j: -size(j))
 
 
-def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
-    """Run the jobs (at most ``jobs_n`` at a time); returns one result dict per job."""
-    pending = list(jobs)
+def execute_jobs(jobs: list[Job], *, jobs_n: int, say, share_kernels: bool = True) -> list[dict]:
+    """Run the jobs with at most ``jobs_n`` worker processes at a time; returns one result dict per
+    job. With ``share_kernels`` the jobs are packed into ``jobs_n`` balanced groups and a group's
+    regions run in one kernel (imports, data tables and model caches loaded once); without it every
+    job has its own process and kernel (the benchmark floor)."""
+    pending = groups_of(jobs, jobs_n) if share_kernels else [[j] for j in largest_first(jobs)]
     running: dict = {}
     results: list[dict] = []
     total = len(jobs)
     done = 0
+    started = 0
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs_n):
-                job = pending.pop(0)
-                say(f"[{done + len(running) + 1}/{total}] {job.label}: start")
-                proc, info = _start(job, say)
-                running[proc] = (job, info)
+                group = pending.pop(0)
+                for job in group:
+                    started += 1
+                    say(f"[{started}/{total}] {job.label}: start")
+                proc, info = _start(group, say)
+                running[proc] = (group, info)
             time.sleep(0.05)
             for proc in [p for p in running if p.poll() is not None]:
-                job, info = running.pop(proc)
+                group, info = running.pop(proc)
                 info["thread"].join(timeout=5)
                 info["logf"].close()
                 secs = time.perf_counter() - info["t0"]
-                try:
-                    res = json.loads(info["result"].read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    res = {"region": job.label, "ok": False, "notebook": "-", "cell": "-",
-                           "error": f"het bouwproces stopte onverwacht (code {proc.returncode})"}
-                res["log"] = str(info["log"])
-                res["seconds"] = round(secs, 2)
-                job.result = res
-                results.append(res)
-                done += 1
-                if res.get("ok"):
-                    size = (job.out_dir / "index.html").stat().st_size
-                    say(f"[{done}/{total}] {job.label}: klaar in {fmt.dec(secs, 1)} s "
-                        f"({fmt.dec(size / 1024, 0)} kB HTML)")
-                else:
-                    say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
-                        f"{res.get('error')}  (log: {info['log']})")
+                for job, result_path in zip(group, info["results"]):
+                    try:
+                        res = json.loads(result_path.read_text(encoding="utf-8"))
+                    except (OSError, ValueError):
+                        res = {"region": job.label, "ok": False, "notebook": "-", "cell": "-",
+                               "error": f"het bouwproces stopte onverwacht (code {proc.returncode})"}
+                    res["log"] = str(info["log"])
+                    res["seconds"] = round(res.get("seconds") or secs, 2)
+                    job.result = res
+                    results.append(res)
+                    done += 1
+                    if res.get("ok"):
+                        size = (job.out_dir / "index.html").stat().st_size
+                        say(f"[{done}/{total}] {job.label}: klaar in {fmt.dec(res['seconds'], 1)} s "
+                            f"({fmt.dec(size / 1024, 0)} kB HTML)")
+                    else:
+                        say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
+                            f"{res.get('error')}  (log: {info['log']})")
     except KeyboardInterrupt:
         # Each worker runs in its own process group (with its kernel): pass the interrupt on, give
-        # it a few seconds to clean up its temporary folder, then make sure nothing of it is left.
-        for proc, (job, info) in running.items():
+        # it a few seconds to clean up its temporary folders, then make sure nothing of it is left.
+        for proc in running:
             try:
                 os.killpg(proc.pid, signal.SIGINT)
             except OSError:
                 pass
         deadline = time.time() + 10
-        for proc, (job, info) in running.items():
+        for proc, (group, info) in running.items():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
@@ -383,8 +426,8 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
                 pass
             proc.wait()
             info["logf"].close()
-            shutil.rmtree(Path(json.loads((build_dir() / "jobs" / f"{job.label.replace('/', '__')}.json")
-                                          .read_text(encoding="utf-8"))["tmp_dir"]), ignore_errors=True)
+            for tmp in info["tmp_dirs"]:
+                shutil.rmtree(tmp, ignore_errors=True)
         raise
     return results
 
@@ -413,7 +456,7 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     for j in todo:
         if j not in stale:
             say(f"{j.label}: ongewijzigd (overgeslagen)")
-    results = execute_jobs(largest_first(stale), jobs_n=jobs_n, say=say) if stale else []
+    results = execute_jobs(stale, jobs_n=jobs_n, say=say) if stale else []
     failures += [r for r in results if not r.get("ok")]
     from . import index
 
@@ -431,61 +474,8 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     return 0
 
 
-# ----------------------------------------------------------------------------------------------
-# The floor: the same number of chapters that only import the stack, executed and rendered the same way
-FLOOR_STACK = "import numpy, pandas, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, seaborn"
-
-
-def floor_notebooks(n: int, folder: Path) -> list[Path]:
-    """``n`` chapter notebooks that each only import the stack (with the same parameters cell)."""
-    import nbformat
-
-    from . import render
-
-    folder.mkdir(parents=True, exist_ok=True)
-    real = render.chapter_paths()
-    out = []
-    params_src = "\n".join(f"{k} = {v!r}" for k, v in {"region": "midden-limburg", **RunParams.defaults()}.items())
-    for i in range(n):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        pc = nbformat.v4.new_code_cell(params_src)
-        pc.metadata["tags"] = ["parameters"]
-        nb.cells = [pc, nbformat.v4.new_markdown_cell(f"# Hoofdstuk {i}"), nbformat.v4.new_code_cell(FLOOR_STACK)]
-        for j, c in enumerate(nb.cells):
-            c["id"] = f"f{i:02d}{j:02d}"
-        name = real[i].name if i < len(real) else f"{i:02d}_leeg.ipynb"
-        p = folder / name
-        nbformat.write(nb, p)
-        out.append(p)
-    return out
-
-
 def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
-    """Measure, in one run: the floor (stack-only chapters) and the real reports, both from scratch,
-    into temporary output folders. Returns seconds for each and the ratio."""
-    import tempfile
+    """The clean-build benchmark (see :mod:`.floor`)."""
+    from .floor import bench as _bench
 
-    say = say or _Console()
-    quiet = lambda msg: None  # noqa: E731
-    with tempfile.TemporaryDirectory(prefix="woonzorg-bench-", dir=build_dir() if build_dir().exists() else None) as td:
-        td = Path(td)
-        os.environ["WOONZORG_CACHE"] = str(td / "cache")  # a clean build: nothing cached from earlier runs
-        n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
-        floor_chapters = floor_notebooks(n, td / "floor_nb")
-        t = time.perf_counter()
-        jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
-                           title_prefix="floor: ")
-        res_f = execute_jobs(largest_first(jobs), jobs_n=jobs_n, say=quiet)
-        floor_s = time.perf_counter() - t
-        t = time.perf_counter()
-        jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
-        res_r = execute_jobs(largest_first(jobs), jobs_n=jobs_n, say=quiet)
-        real_s = time.perf_counter() - t
-        sizes = {j.slug: (j.out_dir / "index.html").stat().st_size for j in jobs if (j.out_dir / "index.html").exists()}
-    ok = all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
-    out = {"regions": list(region_args), "jobs": jobs_n, "chapters": n, "floor_s": round(floor_s, 2),
-           "report_s": round(real_s, 2), "ratio": round(real_s / floor_s, 3) if floor_s else None, "ok": ok,
-           "html_bytes": sizes}
-    say(json.dumps(out, ensure_ascii=False))
-    return out
+    return _bench(region_args, jobs_n=jobs_n, say=say)
