@@ -50,3 +50,23 @@ def test_the_workbook_view_reads_the_same_run(run):
     assert ctx.woningtype_label("nultreden") == "nultredenwoning"
     with pytest.raises(AttributeError):
         ctx.bestaat_niet  # noqa: B018
+
+
+def test_kernboodschap_keeps_extra_homes_and_lettings_apart(run):
+    """The first screen gives extra homes (stand) and lettings per year (stroom) separately, each
+    with its range, and never their sum (a stock and a flow are never added up)."""
+    from woonzorg_lib.report import fmt
+
+    kf = kernboodschap.key_figures(run)
+    ov = groepen.demand_overview(run)
+    w = ov[ov["eenheid"] == "woningen"]
+    assert kf["extra_woningen"] == pytest.approx(w[w["soort"] == "stand"]["opgave"].sum())
+    assert kf["verhuur_per_jaar"] == pytest.approx(w[w["soort"] == "stroom"]["opgave"].sum() / 6)
+    assert kf["extra_woningen_laag"] <= kf["extra_woningen"] <= kf["extra_woningen_hoog"]
+    assert sum(kf["extra_per_type"].values()) == pytest.approx(kf["extra_woningen"], abs=1.0)
+    text = kernboodschap.summary_text(run, kf)
+    assert "woningen extra" in text and "vrijkomende woningen" in text
+    assert fmt.n(kf["opgave_woningen"]) not in text, "stand + stroom opgeteld in de kernboodschap"
+    assert "_" not in text
+    t = kernboodschap.summary_table(run)
+    assert set(t["soort_naam"]) == {"extra in de voorraad", "verhuringen, opgeteld"}

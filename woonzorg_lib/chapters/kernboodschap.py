@@ -6,58 +6,92 @@ import pandas as pd
 
 from ..report import fmt
 from . import bronnen, demografie, groepen, prognose, verdeling
-from .labels import WONINGTYPE_LABELS
+from .labels import SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL
+
+
+def _model(x) -> str:
+    """A modelled number in the report's rounding (the report's policy when fmt has one)."""
+    return (getattr(fmt, "model", None) or fmt.n)(x)
 
 
 def key_figures(run) -> dict:
-    """The headline numbers of the report (samenvatting)."""
+    """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
+    extra homes to add to the stock from the base year to the horizon, per woonvorm in
+    ``extra_per_type``) and ``verhuur_per_jaar`` (stroom groups: lettings from the existing stock per
+    year); each with laag and hoog. ``opgave_woningen`` (both together) is kept for older readers of
+    this dict only and is never printed as one number."""
     k = demografie.population_summary_forecast(run)
     ov = groepen.demand_overview(run)
     w = ov[ov["eenheid"] == "woningen"]
+    stand, stroom = w[w["soort"] == "stand"], w[w["soort"] == "stroom"]
+    years = max(1, run.until - run.base_year)
     t = prognose.tornado_data(run, "woningen", top=3)
     alloc = verdeling.allocation_by_gemeente(run)
     over = alloc[alloc["druk"] > 1.0]["gemeentenaam"].tolist() if "druk" in alloc.columns else []
     biggest = w.sort_values("opgave", ascending=False).head(3)
+    per_type = stand.groupby("woningtype")["opgave"].sum().sort_values(ascending=False, kind="mergesort")
+    flows = stroom.groupby("groep")["opgave"].sum().sort_values(ascending=False)
     return {**k, "opgave_woningen": float(w["opgave"].sum()), "opgave_woningen_laag": float(w["opgave_laag"].sum()),
             "opgave_woningen_hoog": float(w["opgave_hoog"].sum()), "bruto": bool(w["bruto"].any()),
             "grootste": [f"{r.groep_naam.split(' (')[0]}, {r.woningtype_naam}" for r in biggest.itertuples()],
             "grootste_aandeel": float(biggest["opgave"].sum() / w["opgave"].sum()) if w["opgave"].sum() else float("nan"),
             "gevoeligst": t["label"].tolist(), "boven_capaciteit": over, "n_gemeenten": len(run.codes),
-            "per_jaar": float(w["opgave"].sum()) / max(1, run.until - run.base_year)}
+            "per_jaar": float(w["opgave"].sum()) / years,
+            "extra_woningen": float(stand["opgave"].sum()), "extra_woningen_laag": float(stand["opgave_laag"].sum()),
+            "extra_woningen_hoog": float(stand["opgave_hoog"].sum()), "extra_bruto": bool(stand["bruto"].any()),
+            "extra_per_type": {str(t): float(v) for t, v in per_type.items() if v >= 0.5},
+            "verhuur_per_jaar": float(stroom["opgave"].sum()) / years,
+            "verhuur_per_jaar_laag": float(stroom["opgave_laag"].sum()) / years,
+            "verhuur_per_jaar_hoog": float(stroom["opgave_hoog"].sum()) / years,
+            "verhuur_voor": [SHORT_GROUP_NAMES.get(g, g).lower() for g in flows.index[:3] if flows[g] >= 0.5],
+            "jaren": years}
 
 
 def summary_text(run, kf: dict) -> str:
-    """The headline numbers (from :func:`key_figures`) as a short Markdown list."""
-    bruto = " (bruto: het bestaande aanbod is voor die woonvormen niet bekend)" if kf["bruto"] else ""
-    lines = [
-        f"- **Bevolking.** {run.naam} groeit in de variant {run.params.variant} van {fmt.n(kf['inwoners_basis'])} "
-        f"naar {fmt.n(kf['inwoners'])} inwoners in {kf['horizon']} ({fmt.pct(kf['groei'], sign=True)}); het aantal "
-        f"inwoners van 75 jaar en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}.",
-        f"- **Opgave.** Van {fmt.peildatum(run.base_year)} tot {fmt.peildatum(run.until)} zijn er voor de "
-        f"aandachtsgroepen {fmt.n(kf['opgave_woningen'])} woningen extra nodig{bruto}, ongeveer "
-        f"{fmt.n(kf['per_jaar'])} per jaar; de bandbreedte is {fmt.n(kf['opgave_woningen_laag'])} tot "
-        f"{fmt.n(kf['opgave_woningen_hoog'])}.",
-        f"- **Grootste posten.** {fmt.join(kf['grootste'])}: samen {fmt.pct(kf['grootste_aandeel'], 0)} van de "
-        f"opgave in woningen.",
-        f"- **Onzekerheid.** De uitkomst hangt het meest af van {fmt.join(kf['gevoeligst'])}. Lokale cijfers voor "
-        f"deze parameters maken de analyse het meest nauwkeuriger.",
-    ]
+    """The kernboodschap in a few written sentences: extra homes by woonvorm to the horizon and the
+    lettings need per year — never added together — with their likely range, then population,
+    uncertainty and the allocation (numbers from :func:`key_figures`)."""
+    tot = fmt.peildatum(run.until)
+    types = fmt.join([f"{_model(v)} {WONINGTYPE_PLURAL.get(t, t)}" for t, v in kf["extra_per_type"].items()])
+    parts = [f"Tot {tot} zijn in {run.naam} voor de aandachtsgroepen naar schatting "
+             f"**{_model(kf['extra_woningen'])} woningen extra** nodig"
+             + (f" ({types})" if types else "") + ". "
+             f"Waarschijnlijk ligt dat aantal tussen {_model(kf['extra_woningen_laag'])} en "
+             f"{_model(kf['extra_woningen_hoog'])}."]
+    if kf["extra_bruto"]:
+        parts.append("Voor een deel van de woonvormen is het huidige aanbod niet bekend; daar is de groei van de vraag "
+                     "geteld zonder wat er al staat af te trekken.")
+    if kf["verhuur_per_jaar"] >= 0.5:
+        voor = f", vooral voor {fmt.join(kf['verhuur_voor'])}" if kf["verhuur_voor"] else ""
+        parts.append(f"Daarnaast moeten elk jaar ongeveer **{_model(kf['verhuur_per_jaar'])} vrijkomende woningen** uit de "
+                     f"bestaande voorraad naar aandachtsgroepen gaan{voor} (tussen "
+                     f"{_model(kf['verhuur_per_jaar_laag'])} en {_model(kf['verhuur_per_jaar_hoog'])} per jaar). Dat "
+                     "zijn verhuringen, geen extra woningen: de twee getallen tellen we niet bij elkaar op.")
+    parts.append(f"\n\nDe regio groeit in de variant {run.variant} van {fmt.n(kf['inwoners_basis'])} naar "
+                 f"{_model(kf['inwoners'])} inwoners ({fmt.pct(kf['groei'], sign=True)}); het aantal inwoners van 75 jaar "
+                 f"en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}. Hoe groot de opgave precies is, "
+                 f"hangt het meest af van {fmt.join(kf['gevoeligst'])}; met lokale cijfers daarvoor wordt de schatting "
+                 "nauwkeuriger.")
     if kf["boven_capaciteit"]:
-        lines.append(f"- **Verdeling.** Met de standaardsleutel is de toewijzing per jaar in "
-                     f"{fmt.join(kf['boven_capaciteit'])} groter dan het aantal sociale huurwoningen dat per jaar "
-                     f"vrijkomt voor aandachtsgroepen.")
+        hoeveel = (f"alle {kf['n_gemeenten']}" if len(kf["boven_capaciteit"]) == kf["n_gemeenten"]
+                   else f"{len(kf['boven_capaciteit'])} van de {kf['n_gemeenten']}")
+        parts.append(f"Met de standaardsleutel krijgen {hoeveel} "
+                     f"gemeenten per jaar meer toegewezen dan er sociale huurwoningen voor aandachtsgroepen vrijkomen: "
+                     f"{fmt.join(kf['boven_capaciteit'])}. Daar is naast verhuur ook nieuwbouw of transformatie nodig.")
     else:
-        lines.append("- **Verdeling.** Met de standaardsleutel blijft de toewijzing per jaar in elke gemeente "
-                     "binnen de verhuurcapaciteit voor aandachtsgroepen.")
-    return "\n".join(lines)
+        parts.append("Met de standaardsleutel past de toewijzing per jaar in elke gemeente binnen het aantal sociale "
+                     "huurwoningen dat vrijkomt voor aandachtsgroepen.")
+    return " ".join(parts).replace(" \n\n", "\n\n")
 
 
 def summary_table(run) -> pd.DataFrame:
-    """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto."""
+    """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto;
+    ``soort_naam`` says whether the figure is extra stock (stand) or lettings added up (stroom)."""
     ov = groepen.demand_overview(run)
-    g = ov.groupby(["groep", "groep_naam", "eenheid"], as_index=False, sort=False).agg(
+    g = ov.groupby(["groep", "groep_naam", "eenheid", "soort"], as_index=False, sort=False).agg(
         opgave=("opgave", "sum"), opgave_laag=("opgave_laag", "sum"), opgave_hoog=("opgave_hoog", "sum"),
         bruto=("bruto", "any"))
+    g["soort_naam"] = g["soort"].map({"stand": "extra in de voorraad", "stroom": "verhuringen, opgeteld"})
     return g
 
 

@@ -10,6 +10,12 @@ WONINGTYPE_LABELS = {
     "sociale_huur": "sociale huurwoning", "standplaats": "standplaats", "studenteneenheid": "studenteneenheid",
     "flex": "flexwoning",
 }
+WONINGTYPE_PLURAL = {
+    "nultreden": "nultredenwoningen", "geclusterd": "geclusterde woningen", "zorggeschikt": "zorggeschikte woningen",
+    "intramuraal": "intramurale plaatsen", "zelfstandig_begeleid": "woningen met begeleiding",
+    "sociale_huur": "sociale huurwoningen", "standplaats": "standplaatsen", "studenteneenheid": "studenteneenheden",
+    "flex": "flexwoningen",
+}
 SHORT_GROUP_NAMES = {
     "ouderen": "Ouderen", "beperking": "Beperking", "ggz_bw": "Beschermd wonen", "mo_dakloos": "Dak- en thuislozen",
     "jeugdzorg": "Jeugdzorg", "huiselijk_geweld": "Huiselijk geweld", "ex_gedetineerden": "Ex-gedetineerden",
@@ -28,7 +34,15 @@ KEY_LABELS = {"inwoners": "inwoners", "sociale_huur": "sociale huur", "vraag": "
 
 
 def parameter_label(key: str, group_names: dict | None = None) -> str:
-    """'ouderen.intramuraal_per_1000_75_84' → 'ouderen: intramuraal per 1000 75 84'."""
+    """A parameter's name for readers: the report's Dutch term list when it has one
+    (``report.terms.parameter``), else 'ouderen.intramuraal_per_1000_75_84' → 'ouderen: intramuraal
+    per 1000 75 84'."""
+    try:
+        from ..report import terms
+
+        return terms.parameter(key)
+    except (ImportError, AttributeError):
+        pass
     grp, _, name = key.partition(".")
     return f"{grp.replace('_', ' ')}: {name.replace('_', ' ')}"
 
