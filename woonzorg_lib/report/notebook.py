@@ -153,7 +153,7 @@ def show_gemeente_pages(run) -> None:
 
     table = gm.summaries(run)
     trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
-    thr = run.params.threshold
+    thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
     for code, naam in gm.gemeenten(run):
