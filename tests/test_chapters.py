@@ -32,10 +32,14 @@ def test_gemeente_pages_add_up_to_the_region(run):
 
 def test_gemeente_summary_agrees_with_the_regional_tables(run):
     sm = gemeenten.summaries(run)
-    nw = woonbehoefte.need_wide(run, "woningen").set_index("gemeentecode")
+    kf = kernboodschap.key_figures(run)
     ab = verdeling.allocation_by_gemeente(run).set_index("gemeentecode")
-    assert sm["opgave_woningen"].sum() == pytest.approx(nw["totaal"].sum())
+    assert sm["extra_woningen"].sum() == pytest.approx(kf["extra_woningen"])
+    assert sm["verhuur_per_jaar"].sum() == pytest.approx(kf["verhuur_per_jaar"])
     assert sm["toewijzing"].sum() == ab["toewijzing"].sum()
+    pg = kernboodschap.per_gemeente(run)
+    assert pg["extra_woningen"].sum() == pytest.approx(kf["extra_woningen"])
+    assert pg["aandeel"].sum() == pytest.approx(1.0)
     code = "GM0957"  # Roermond
     text = gemeenten.summary_text(run, code)
     assert text.startswith("Roermond telde op 1 januari 2024") and "_" not in text

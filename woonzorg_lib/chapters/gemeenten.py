@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import bevolking, groepen, verdeling, woonbehoefte
+from . import bevolking, groepen, verdeling
 from .labels import WONINGTYPE_LABELS
 
 
@@ -74,8 +74,14 @@ def shares(run) -> pd.DataFrame:
 
 
 def summaries(run) -> pd.DataFrame:
-    """The numbers of every page's opening sentences, one row per gemeente (index gemeentecode)."""
-    nw = woonbehoefte.need_wide(run, "woningen").set_index("gemeentecode")
+    """The numbers of every page's opening sentences, one row per gemeente (index gemeentecode):
+    inhabitants, extra woningen to the horizon (stand) and vrijkomende woningen per year (stroom) —
+    kept apart — and its allocation under the standard key."""
+    from . import kernboodschap
+
+    pg = kernboodschap.per_gemeente(run).set_index("gemeentecode")
+    bruto = needs(run)
+    bruto = bruto[(bruto["eenheid"] == "woningen") & (bruto["soort"] == "stand")].groupby("gemeentecode")["bruto"].any()
     ab = verdeling.allocation_by_gemeente(run).set_index("gemeentecode")
     f = run.forecast
     f = f[(f["geslacht"] == "totaal") & (f["jaar"] == run.until)].groupby(["gemeentecode", "variant"])["waarde"].sum()
@@ -86,9 +92,10 @@ def summaries(run) -> pd.DataFrame:
                      "inwoners_horizon": float(f.get((code, run.variant), float("nan"))),
                      "inwoners_laag": float(f.get((code, "laag"), float("nan"))),
                      "inwoners_hoog": float(f.get((code, "hoog"), float("nan"))),
-                     "opgave_woningen": float(nw["totaal"].get(code, 0.0)),
-                     "per_1000": float(nw["per_1000"].get(code, float("nan"))),
-                     "bruto": bool(nw["totaal__bruto"].get(code, False)),
+                     "extra_woningen": float(pg["extra_woningen"].get(code, 0.0)),
+                     "extra_per_1000": float(pg["extra_per_1000"].get(code, float("nan"))),
+                     "verhuur_per_jaar": float(pg["verhuur_per_jaar"].get(code, 0.0)),
+                     "bruto": bool(bruto.get(code, False)),
                      "toewijzing": float(ab["toewijzing"].get(code, 0.0)),
                      "per_jaar": float(ab["per_jaar"].get(code, 0.0)),
                      "aandeel": float(ab["aandeel"].get(code, float("nan"))),
@@ -103,17 +110,19 @@ def summary_text(run, gemeente: str, table: pd.DataFrame | None = None) -> str:
 
     s = (summaries(run) if table is None else table).loc[gemeente]
     s = {**s.to_dict(), "basisjaar": run.base_year, "horizon": run.until, "variant": run.variant}
-    bruto = " Het bestaande aanbod is voor een deel van de woonvormen niet bekend; dan is de opgave bruto." \
-        if s["bruto"] else ""
+    bruto = (" Voor een deel van de woonvormen is het huidige aanbod niet bekend; daar is de groei van de vraag "
+             "geteld zonder wat er al staat af te trekken.") if s["bruto"] else ""
     druk = ""
     if s["druk"] == s["druk"]:
-        druk = (" Dat is meer dan het aantal sociale huurwoningen dat per jaar vrijkomt voor aandachtsgroepen."
+        druk = (" Dat is meer dan het aantal sociale huurwoningen dat er per jaar vrijkomt voor aandachtsgroepen."
                 if s["druk"] > 1 else
-                " Dat past binnen het aantal sociale huurwoningen dat per jaar vrijkomt voor aandachtsgroepen.")
+                " Dat past binnen het aantal sociale huurwoningen dat er per jaar vrijkomt voor aandachtsgroepen.")
+    m = getattr(fmt, "model", None) or fmt.n
     return (f"{s['naam']} telde op {fmt.peildatum(s['basisjaar'])} {fmt.n(s['inwoners'])} inwoners. Op "
-            f"{fmt.peildatum(s['horizon'])} zijn dat er naar verwachting {fmt.n(s['inwoners_horizon'])} (variant "
-            f"{s['variant']}; tussen {fmt.n(s['inwoners_laag'])} en {fmt.n(s['inwoners_hoog'])}). Voor de "
-            f"aandachtsgroepen zijn in {s['naam']} tot {fmt.peildatum(s['horizon'])} {fmt.n(s['opgave_woningen'])} "
-            f"woningen extra nodig, {fmt.dec(s['per_1000'], 1)} per 1.000 inwoners.{bruto} Met de standaardsleutel "
-            f"krijgt {s['naam']} {fmt.n(s['toewijzing'])} woningen van de regionale opgave toegewezen "
-            f"({fmt.pct(s['aandeel'])}), ongeveer {fmt.n(s['per_jaar'])} per jaar.{druk}")
+            f"{fmt.peildatum(s['horizon'])} zijn dat er naar verwachting {m(s['inwoners_horizon'])} (variant "
+            f"{s['variant']}; tussen {m(s['inwoners_laag'])} en {m(s['inwoners_hoog'])}). Voor de "
+            f"aandachtsgroepen zijn in {s['naam']} tot {fmt.peildatum(s['horizon'])} naar schatting "
+            f"{m(s['extra_woningen'])} woningen extra nodig ({fmt.dec(s['extra_per_1000'], 1)} per 1.000 inwoners)."
+            f"{bruto} Daarnaast moeten er elk jaar ongeveer {m(s['verhuur_per_jaar'])} vrijkomende woningen naar "
+            f"aandachtsgroepen gaan. Met de standaardsleutel krijgt {s['naam']} {fmt.pct(s['aandeel'])} van de "
+            f"regionale taken in woningen toegewezen, ongeveer {m(s['per_jaar'])} woningen per jaar.{druk}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..report import fmt
-from . import bronnen, demografie, groepen, prognose, verdeling
+from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
 from .labels import SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL
 
 
@@ -82,6 +82,28 @@ def summary_text(run, kf: dict) -> str:
         parts.append("Met de standaardsleutel past de toewijzing per jaar in elke gemeente binnen het aantal sociale "
                      "huurwoningen dat vrijkomt voor aandachtsgroepen.")
     return " ".join(parts).replace(" \n\n", "\n\n")
+
+
+def per_gemeente(run) -> pd.DataFrame:
+    """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
+    vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
+    of the regional tasks under the standard key. ``attrs``: the region's totals of each column."""
+    d = run.demand
+    d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.variant) & (d["eenheid"] == "woningen")]
+    years = max(1, run.until - run.base_year)
+    extra = d[d["soort"] == "stand"].groupby("gemeentecode")["waarde"].sum()
+    verhuur = d[d["soort"] == "stroom"].groupby("gemeentecode")["waarde"].sum() / years
+    inw = bevolking.population_in(run, run.base_year)
+    ab = verdeling.allocation_by_gemeente(run).set_index("gemeentecode")
+    g = run.gemeenten[["gemeentecode", "gemeentenaam"]].copy()
+    g["extra_woningen"] = g["gemeentecode"].map(extra).fillna(0.0)
+    g["extra_per_1000"] = g["extra_woningen"] / g["gemeentecode"].map(inw) * 1000.0
+    g["verhuur_per_jaar"] = g["gemeentecode"].map(verhuur).fillna(0.0)
+    g["aandeel"] = g["gemeentecode"].map(ab["aandeel"])
+    tot_inw = float(inw.reindex(run.codes).sum())
+    g.attrs["totaal_waarden"] = {"extra_per_1000": float(g["extra_woningen"].sum()) / tot_inw * 1000.0,
+                                 "aandeel": 1.0}
+    return g.sort_values("gemeentenaam").reset_index(drop=True)
 
 
 def summary_table(run) -> pd.DataFrame:
