@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from woonzorg_lib.errors import InputError
-from woonzorg_lib.verdeling import allocate as alloc_mod
-from woonzorg_lib.verdeling.allocate import (ALLOCATION_COLUMNS, KEY_COLUMNS, allocate,
+import woonzorg_lib.verdeling as alloc_mod
+from woonzorg_lib.verdeling import (ALLOCATION_COLUMNS, KEY_COLUMNS, allocate,
                                              fair_share_summary, periode_jaren, pressure_signal,
                                              sensitivity_summary, task_table,
                                              write_allocation_csv)
@@ -241,7 +241,7 @@ def test_weight_monotonicity_property(w1, w2, naam):
      "woningtype", 3),
     ({"groep": ["ouderen", "Ouderen", "statushouders", "ggz_bw"]}, "groep", 3),
     ({"woningtype": ["nultreden", "nultreden", "sociale_huur", "zelfstandig_begeleid"]},
-     "groep/woningtype/periode", 3),
+     "groep/woningtype/taak/periode", 3),
 ])
 def test_bad_task_table_names_file_column_and_row(change, column, row, keys):
     bad = SYNTHETIC_TAKEN.assign(**change)
@@ -292,7 +292,7 @@ def test_fair_share_summary(table):
     fs = fair_share_summary(table, sleutel="mix")
     assert set(fs["sleutel"]) == {"mix"}
     row = fs[(fs.gemeentecode == "GM9001") & (fs.groep == "statushouders")].iloc[0]
-    assert row["taak"] == 23
+    assert row["eenheden_taak"] == 23 and row["taak"] == "toewijzing"
     assert row["eenheden_huidig"] == pytest.approx(0.70 * 23)
     assert row["verschil_eenheden"] == pytest.approx(row["toewijzing"] - 0.70 * 23)
     assert row["verschil_procentpunt"] == pytest.approx(100 * (60 / 109 - 0.70))
@@ -302,19 +302,26 @@ def test_fair_share_summary(table):
 
 
 def test_pressure_signal(table):
-    ps = pressure_signal(table, SYNTHETIC_GEMEENTEN, sleutel="mix", groepen=["ouderen", "ggz_bw"])
+    """Only the lettings task (taak toewijzing: ggz_bw, statushouders) meets the capacity."""
+    ps = pressure_signal(table, SYNTHETIC_GEMEENTEN, sleutel="mix")
+    assert set(ps["periode"]) == {"2024-2030", "2025H1"}   # ouderen (opgave) never counted
     row = ps[(ps.gemeentecode == "GM9002") & (ps.periode == "2024-2030")].iloc[0]
     part = table[(table.gemeentecode == "GM9002") & (table.sleutel == "mix")
-                 & table.groep.isin(["ouderen", "ggz_bw"])]
+                 & (table.taak == "toewijzing") & (table.periode == "2024-2030")]
+    assert set(part["groep"]) == {"ggz_bw"}
     assert row["toewijzing"] == part["toewijzing"].sum()
     assert row["toewijzing_per_jaar"] == pytest.approx(row["toewijzing"] / 6)
     cap = 3_500 * 0.065 * 0.30
     assert row["verhuurcapaciteit"] == pytest.approx(cap)
     assert row["druk"] == pytest.approx(row["toewijzing"] / 6 / cap)
-    # GM9005 has no corporatiebezit: any toewijzing is above capacity
-    row5 = ps[ps.gemeentecode == "GM9005"].iloc[0]
-    assert row5["toewijzing"] > 0 and math.isinf(row5["druk"])
-    assert row5["signaal"] == "boven_capaciteit"
+    # GM9005 has no corporatiebezit: no ∞, an empty druk and the reason in words
+    row5 = ps[(ps.gemeentecode == "GM9005") & (ps.periode == "2024-2030")].iloc[0]
+    assert row5["toewijzing"] > 0 and math.isnan(row5["druk"])
+    assert row5["signaal"] == "geen_capaciteit" and "geen corporatiewoningen" in row5["toelichting"]
+    assert not np.isinf(ps["druk"].to_numpy()).any()
+    # a stock task alone gives no pressure rows at all
+    only_stock = table[table.taak == "opgave"]
+    assert pressure_signal(only_stock, SYNTHETIC_GEMEENTEN).empty
 
 
 def test_sensitivity_summary(table):
@@ -356,9 +363,9 @@ def test_write_allocation_csv(tmp_path, table):
 
 
 def test_module_exports_the_contract_columns():
-    assert alloc_mod.ALLOCATION_COLUMNS == ["gemeentecode", "groep", "woningtype", "periode",
-                                            "sleutel", "aandeel", "toewijzing",
-                                            "huidige_inspanning", "verschil"]
+    assert alloc_mod.ALLOCATION_COLUMNS == ["gemeentecode", "groep", "woningtype", "taak",
+                                            "periode", "sleutel", "aandeel", "toewijzing",
+                                            "huidige_inspanning", "verschil", "regionale_functie"]
 
 
 def test_effort_index_from_current_effort_when_the_column_is_absent():

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from woonzorg_lib.errors import InputError
-from woonzorg_lib.verdeling.allocate import (ALLOCATION_COLUMNS, allocate, caps_from_lettings_capacity,
+from woonzorg_lib.verdeling import (ALLOCATION_COLUMNS, allocate, caps_from_lettings_capacity,
                                              read_bounds_csv)
 from woonzorg_lib.verdeling.apportion import InfeasibleTaskError, apportion_table
 from woonzorg_lib.verdeling.keys import derive_indicators, key_shares, standard_keys
@@ -427,12 +427,10 @@ def test_cli_carry_over_for_one_task_exact(cli):
     assert (t.loc[t["gemeentecode"] == "GM1669", "toewijzing"] == 0).all()
     assert "schuift door" in res.stdout and "GM1669" in res.stdout
     # the same task without carry-over, from the library, gives the basis
-    from woonzorg_lib import pipeline
-    from woonzorg_lib.verdeling.allocate import task_table
-    base = pipeline.region_allocation(REGION, taken=task_table(100, groep="statushouders",
-                                                               woningtype="sociale_huur",
-                                                               periode="2024-2030"),
-                                      demand=pd.read_csv(good_outputs()["demand"], dtype={"gemeentecode": str}))
+    from woonzorg_lib.verdeling import region_allocation, task_table
+    base = region_allocation(REGION, pd.read_csv(good_outputs()["demand"], dtype={"gemeentecode": str}),
+                             taken=task_table(100, groep="statushouders", woningtype="sociale_huur",
+                                              periode="2024-2030"))
     m = t.merge(base, on=["gemeentecode"] + GROUP, suffixes=("", "_b"))
     co = m["gemeentecode"].map({"GM0957": 10, "GM0988": -4, "GM1669": -500}).fillna(0).astype(int)
     assert (m["toewijzing"] == np.maximum(m["toewijzing_b"] + co, 0)).all()

@@ -18,9 +18,9 @@ import pytest
 
 from .badinput._cli import REGION, ROOT, copy_good, good_outputs, no_traceback, sha256, start_good_outputs, submit
 
-COLUMNS = ["gemeentecode", "groep", "woningtype", "periode", "sleutel", "aandeel", "toewijzing",
-           "huidige_inspanning", "verschil"]
-GROUP = ["groep", "woningtype", "periode", "sleutel"]
+COLUMNS = ["gemeentecode", "groep", "woningtype", "taak", "periode", "sleutel", "aandeel", "toewijzing",
+           "huidige_inspanning", "verschil", "regionale_functie"]
+GROUP = ["groep", "woningtype", "taak", "periode", "sleutel"]
 KEYS = {"inwoners", "sociale_huur", "vraag", "mix"}
 DEFAULT_KEY = ROOT / "config" / "verdeelsleutels" / "default.yaml"
 
@@ -108,13 +108,18 @@ def test_toewijzing_sums_exactly_to_the_task_under_every_key(base):
 
 
 def test_task_is_the_rounded_regional_opgave(runs, base):
-    """Task = the region's opgave 2024-2030 (variant midden) rounded to whole units, negative → 0
-    (docs/verdeling.md §1 step 1)."""
+    """Task = the region's opgave (stand) or toewijzing (stroom) 2024-2030, variant midden, rounded
+    to whole units, negative → 0 (docs/verdeling.md §1 step 1)."""
     d = pd.read_csv(runs["demand"], dtype={"gemeentecode": str})
-    o = d[(d["maat"] == "opgave") & (d["jaar"] == 2030) & (d["variant"] == "midden")]
-    opg = o.groupby(["groep", "woningtype"])["waarde"].sum()
+    d = d[(d["jaar"] == 2030) & (d["variant"] == "midden")]
+    # stand groups: maat opgave → taak opgave; stroom groups: maat toewijzing (older demand: opgave)
+    kind = np.where(d["soort"] == "stand", "opgave", "toewijzing")
+    has_toew = (d["maat"] == "toewijzing").any()
+    sel = (d["maat"] == kind) if has_toew else (d["maat"] == "opgave")
+    o = d[sel].assign(taak=kind[sel.to_numpy()])
+    opg = o.groupby(["groep", "woningtype", "taak"])["waarde"].sum()
     want = opg.map(lambda v: max(0, math.floor(v + 0.5)))
-    got = base[base["sleutel"] == "inwoners"].groupby(["groep", "woningtype"])["toewijzing"].sum()
+    got = base[base["sleutel"] == "inwoners"].groupby(["groep", "woningtype", "taak"])["toewijzing"].sum()
     assert got.sort_index().to_dict() == want.sort_index().to_dict()
 
 
@@ -233,3 +238,26 @@ def test_unknown_indicator_is_refused_and_previous_output_unchanged(runs):
     line = _line_of(f.read_text(encoding="utf-8"), "verhuur_capaciteit")
     _assert_refused(runs["res"]["unknown"], f, "indicatoren.1.naam", line, "verhuur_capaciteit")
     assert sha256(runs["out"]["unknown"]) == runs["before_unknown"]
+
+
+# ---------------------------------------------------------------- capacity file and own effort figures
+def test_capacity_file_and_own_effort_table(tmp_path, base):
+    """--capaciteit writes the per-year capacity table; --inspanning adds a user component
+    (the SYNTHETIC example statushouders) to huidige_inspanning; stdout states capacity first."""
+    from .conftest import run_cli
+
+    out, cap = tmp_path / "a.csv", tmp_path / "cap.csv"
+    example = ROOT / "config" / "examples" / "inspanning_voorbeeld.csv"
+    res = run_cli("allocate", "--region", REGION, "--inspanning", example, "--capaciteit", cap, "--out", out)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[1].startswith("Eerst de capaciteit") and "toewijzingen nodig" in lines[2]
+    assert "statushouders" in res.stdout and "niet meegeteld: bw_mo_uitgaven" in res.stdout
+    c = pd.read_csv(cap)
+    assert c["jaar"].tolist() == list(range(2024, 2030))
+    assert np.isfinite(c.select_dtypes("number").to_numpy()).all()
+    a = _read(out)
+    assert a["huidige_inspanning"].notna().all()
+    assert not np.allclose(a["huidige_inspanning"], base["huidige_inspanning"])   # the component counts
+    assert a[["groep", "woningtype", "taak", "periode", "sleutel", "toewijzing"]].groupby(GROUP[:-1] + ["sleutel"]) \
+        ["toewijzing"].sum().equals(base.groupby(GROUP)["toewijzing"].sum())

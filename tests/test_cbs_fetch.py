@@ -10,6 +10,7 @@ column on top of them (see their _replay.json).
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -23,7 +24,7 @@ from woonzorg_lib.cbs import fetch as fetchmod
 from woonzorg_lib.cbs import merge_fetched
 from woonzorg_lib.cbs.fetch import Settings, fetch
 from woonzorg_lib.cbs.tables import FetchError, SchemaChanged
-from woonzorg_lib.dataset.build import build_all
+from woonzorg_lib.dataset.build import build_all, build_tables
 
 from .conftest import tree_hashes
 
@@ -39,7 +40,7 @@ def _settings(replay=BASE, slept=None, **kw):
 
 
 def _fetch(raw, replay=BASE, slept=None, region=REGION, **kw):
-    return fetch(region, settings=_settings(replay, slept), raw=raw, log=lambda s: None, **kw)
+    return fetch(region, settings=_settings(replay, slept), raw=raw, log=lambda s: None, check=build_tables, **kw)
 
 
 def _no_leftovers(raw: Path):
@@ -110,6 +111,9 @@ def test_fault_leaves_raw_byte_identical_and_names_table_and_failure(raw_copy, n
     assert f"CBS-tabel {table}" in msg and failure in msg and "Niets gewijzigd in data/raw" in msg
     if name == "renamed-column":
         assert isinstance(e.value, SchemaChanged) and "InBezitWoningcorporatie_4" in msg and slept == []
+    elif table == "03759ned":                              # falls back to 85644NED, which fails as well
+        assert "terugval op CBS-tabel 85644NED mislukte" in msg and msg.count("na 5 pogingen") == 2
+        assert slept == [1.0, 2.0, 4.0, 8.0] * 2
     else:
         assert "na 5 pogingen" in msg and slept == [1.0, 2.0, 4.0, 8.0]      # backoff between the 5 attempts
     assert tree_hashes(raw_copy) == before
@@ -154,19 +158,22 @@ def test_fetches_accumulate_and_refetch_replaces(raw_copy, tmp_path):
 
 def test_titles_instead_of_keys_are_mapped_back_and_long_region_lists_are_chunked(raw_copy, tmp_path, monkeypatch):
     """A reply that carries titles (as cbsodata.get_data() would give: 'Venlo', 'Horst aan de Maas') instead of
-    padded keys still yields gemeentecodes; a small URL budget forces one data request per gemeente."""
+    padded keys still yields gemeentecodes; a small clause budget forces one data request per gemeente and year."""
     over = tmp_path / "titles"
     over.mkdir()
     (over / "_replay.json").write_text(json.dumps({"base": str(BASE), "faults": [
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM0983  ", "to": "Venlo"},
         {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "rename_column", "from": "GM1507  ",
          "to": "Horst aan de Maas"}]}))
-    monkeypatch.setattr(fetchmod, "MAX_FILTER_CHARS", 1170)   # fits one gemeente per request, not two
+    # the marital-status total is filtered on the server (all 3 sexes are wanted, the 21 ages are filtered
+    # here): a budget of 3 clauses leaves one region and one period per request
+    monkeypatch.setattr(fetchmod, "MAX_FILTER_CLAUSES", 3)
     rep = _fetch(raw_copy, over, groups=["bevolking"])
     assert rep.files["population_totals.csv"] == 15
     meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
     data_q = [q for q in meta["query"] if q["endpoint"] == "TypedDataSet"]
-    assert len(data_q) == 3                                   # one chunk per gemeente
+    assert len(data_q) == 15                                  # one request per gemeente × year
+    assert all(q["filter"].count(" eq ") == 3 for q in data_q)
     p = pd.read_csv(raw_copy / "fetched" / "population_totals.csv")
     assert sorted(set(p.gemeentecode)) == NEW
 
@@ -222,3 +229,36 @@ def test_alternative_population_table_85644NED(raw_copy):
     assert rep.tables == ["85644NED"] and rep.files["population_totals.csv"] == 3
     meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
     assert meta["cbs_tabellen"][0]["id"] == "85644NED" and "Nationaliteit=Totaal" in meta["opmerking"]
+
+
+def test_03759ned_failing_falls_back_to_85644NED(raw_copy, tmp_path):
+    over = tmp_path / "only-85644"
+    over.mkdir()
+    (over / "_replay.json").write_text(json.dumps({"base": str(BASE), "faults": [
+        {"table": "03759ned", "endpoint": "TypedDataSet", "kind": "http_status", "status": 500}]}))
+    rep = _fetch(raw_copy, over, groups=["bevolking"])
+    assert rep.tables == ["85644NED"] and rep.files["population_totals.csv"] == 3      # 85644NED here: 2024 only
+    assert any(w.startswith("85644NED: gebruikt in plaats van 03759ned") and "HTTP 500" in w for w in rep.warnings)
+    meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
+    assert [t["id"] for t in meta["cbs_tabellen"]] == ["85644NED"] and provenance.verify(raw_copy) == []
+
+
+def test_recording_a_paged_chunked_fetch_keeps_every_row_and_replays_identically(raw_copy, tmp_path, monkeypatch):
+    """WOONZORG_CBS_RECORD during a fetch whose data requests are both chunked (5 clauses: 2 periods × 2 regions
+    + the marital-status total) and paged (252 rows in pages of 100): the recording holds all 945 rows, and a fetch
+    replayed from the recording alone writes byte-identical files."""
+    monkeypatch.setattr(fetchmod, "MAX_FILTER_CLAUSES", 5)
+    rec = tmp_path / "rec"
+    fetch(REGION, groups=["bevolking"], raw=raw_copy, log=lambda s: None,
+          settings=Settings(replay=str(BASE), record=str(rec), backoff=0))
+    meta = provenance.load_sidecar(raw_copy / "fetched" / "population_5y.csv")
+    q = [x for x in meta["query"] if x["endpoint"] == "TypedDataSet"]
+    assert len(q) == 6 and max(x.get("paginas", 1) for x in q) == 3          # chunked and paged
+    doc = json.loads((rec / "03759ned" / "TypedDataSet.json").read_text(encoding="utf-8"))
+    assert len(doc["value"]) == 3 * 5 * 3 * 21 == 945                        # every row (was: the first 100)
+    first = (raw_copy / "fetched" / "population_5y.csv").read_bytes()
+    shutil.rmtree(raw_copy / "fetched")
+    fetch(REGION, groups=["bevolking"], raw=raw_copy, log=lambda s: None, settings=Settings(replay=str(rec), backoff=0))
+    a = pd.read_csv(io.BytesIO(first)).drop(columns=["kwaliteit", "bron"])
+    b = pd.read_csv(raw_copy / "fetched" / "population_5y.csv").drop(columns=["kwaliteit", "bron"])
+    pd.testing.assert_frame_equal(a, b)

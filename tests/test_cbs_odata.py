@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from woonzorg_lib.cbs.odata import Dimension, DimensionError, age_band, build_filter, chunk_filters, period
+from woonzorg_lib.cbs.odata import (Dimension, DimensionError, PeriodError, age_band, build_filter, chunk_filters,
+                                   period, plan_filters)
 from woonzorg_lib.cbs.ofilter import FilterSyntaxError, compile_filter
 
 ROWS = [{"RegioS": "GM0957  ", "Perioden": "2024JJ00", "Geslacht": "T001038"},
@@ -58,7 +59,13 @@ def test_period_and_age_titles():
     assert period("2018MM01") == (2018, "januari", "2018-01-01")
     assert period("2018MM12") == (2018, "december", "2018-12-31")
     assert period("XYZ", "2018 december") == (2018, "december", "2018-12-31")
-    assert period("2024KW01") is None and period("2019G500") is None
+    assert period("2024KW01") == (2024, "kwartaal", "") and period("2019G500") == (2019, "meerjarig", "")
+    assert period("2018MM06") == (2018, "maand", "")
+    assert period("XYZ", "2024") == (2024, "jaar", "")                 # unverified key, title decides
+    assert period("1861G5  ", "1861 tot 1866")[1] == "meerjarig"       # 37360ned's five-year periods
+    for key, title in (("2024JJ01", "2024"), ("2024XX00", ""), ("P2024", "peiljaar"), ("2024MM13", "")):
+        with pytest.raises(PeriodError, match="onbekende periodecode"):
+            period(key, title)
     assert age_band("0 tot 5 jaar") == (0, 4)
     assert age_band("95 jaar of ouder") == (95, None)
     assert age_band("0 jaar") == (0, 0)
@@ -76,3 +83,22 @@ def test_long_region_lists_are_split_so_urls_stay_short():
     covered = [k for f in filters for k in keys if f"RegioS eq '{k}'" in f]
     assert sorted(covered) == sorted(keys)
     assert build_filter({"A": ["x"], "B": []}) == "(A eq 'x')"
+
+
+def test_filters_are_chunked_to_a_conservative_clause_count():
+    """No request carries more than 20 'eq' clauses (~24 has been seen to work at CBS, ~45 not); together the
+    requests cover every period × region combination exactly once."""
+    regions = [f"GM{i:04d}  " for i in range(342)]
+    years = [f"{y}JJ00" for y in range(2014, 2025)]
+    fixed = {"Geslacht": ["T001038", "3000   ", "4000   "], "BurgerlijkeStaat": ["T001019"]}
+    filters = plan_filters(fixed, [("Perioden", years), ("RegioS", regions)], max_clauses=20, max_len=10_000)
+    assert max(f.count(" eq ") for f in filters) <= 20
+    pred = [compile_filter(f) for f in filters]
+    for r in regions[:40] + regions[-5:]:
+        for y in years:
+            row = {"RegioS": r, "Perioden": y, "Geslacht": "3000   ", "BurgerlijkeStaat": "T001019"}
+            assert sum(p(row) for p in pred) == 1
+    one = plan_filters({}, [("Perioden", years)], max_clauses=20)          # no region dimension (37360ned)
+    assert one == [build_filter({"Perioden": years})]
+    with pytest.raises(ValueError):
+        plan_filters({"A": [str(i) for i in range(20)]}, [("Perioden", years)], max_clauses=20)

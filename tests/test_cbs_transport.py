@@ -120,3 +120,31 @@ def test_recording_then_replaying_gives_the_same_rows(tmp_path):
     with transport.installed(ReplayAdapter(tmp_path)):
         b = cbsodata.get_meta("03759ned", "TypedDataSet", filters=flt)
     assert a == b and len(a) == 3 * 21
+
+
+def test_recorder_keeps_every_row_of_a_paged_chunked_reply(tmp_path):
+    """Two filter chunks, each paged by odata.nextLink (pages of 100), with a $select without ID (as woonzorg
+    sends it): the recording holds every row of every page (the old recorder kept the first 100), a repeated
+    request is not stored twice, and replaying the recording gives the same rows."""
+    select = ["Geslacht", "Leeftijd", "BurgerlijkeStaat", "RegioS", "Perioden", "BevolkingOp1Januari_1"]
+    chunks = ["(RegioS eq 'GM0983  ' or RegioS eq 'GM0984  ') and (Perioden eq '2024JJ00' or Perioden eq '2023JJ00')",
+              "(RegioS eq 'GM1507  ') and (Perioden eq '2024JJ00' or Perioden eq '2023JJ00')"]
+    inner = ReplayAdapter(BASE)
+    rec = transport.RecordingAdapter(inner, tmp_path)
+    fetched = []
+    with transport.installed(RetryAdapter(rec, backoff=Backoff(base=0))):
+        for f in chunks + chunks[:1]:                       # the first chunk twice: stored once
+            fetched.append(cbsodata.get_meta("03759ned", "TypedDataSet", filters=f, select=select))
+    pages = [u for u in inner.log if "TypedDataSet" in u]
+    assert [len(x) for x in fetched] == [252, 126, 252] and len(pages) == 3 + 2 + 3     # paged: 100 per page
+    doc = json.loads((tmp_path / "03759ned" / "TypedDataSet.json").read_text(encoding="utf-8"))
+    assert "ID" not in doc["value"][0]
+    assert len(doc["value"]) == 252 + 126                  # every row of every page, nothing twice
+    assert len(doc[transport.PAGES_KEY]) == 5
+    replay = ReplayAdapter(tmp_path)
+    with transport.installed(replay):
+        again = [cbsodata.get_meta("03759ned", "TypedDataSet", filters=f, select=select) for f in chunks]
+    assert again == fetched[:2]
+    req = requests.Request("GET", "https://opendata.cbs.nl/ODataFeed/odata/03759ned/TypedDataSet",
+                           params={"$format": "json", "$filter": chunks[1]}).prepare()
+    assert transport.PAGES_KEY not in json.loads(replay.send(req).content)   # bookkeeping is not served

@@ -1,18 +1,18 @@
 """Golden test on REAL data: Roermond (GM0957), 1 January / calendar year 2030, variant midden.
 
 Every group's vraag and opgave (per woningtype) is recomputed here BY HAND, independently of
-``woonzorg_lib.groups.methods``: only the raw ingredients come from the library —
+the demand model (``woonzorg_lib.groups``): only the raw ingredients come from the library —
 
 - the parameter values: ``load_parameters()`` (config/parameters.yaml; variant midden = ``waarde``),
 - the population projection: ``pipeline.region_forecast("midden-limburg")`` (filtered to GM0957 /
   the region, variant midden, ``geslacht == "totaal"``),
-- the other inputs: ``pipeline.demand_inputs("midden-limburg")`` (NL inhabitants, households,
-  dwellings, student history, zorgwoonruimten per COROP),
+- the other inputs: ``groups.demand_inputs(codes)`` (NL inhabitants, households, dwellings,
+  student history, regional defaults),
 
-and the result is compared with ``pipeline.region_demand("midden-limburg", variants=("midden",))``.
+and the result is compared with ``groups.demand_table(projection, parameters, "midden", **inputs)``.
 The formulas follow docs/aandachtsgroepen.md (§2 vraag/aanbod/opgave, §3 per group, §5 overlap)
 and CONTRACTS.md (opgave stand = vraag(jaar) − aanbod(2024), or − vraag(2024) where supply is
-unknown; opgave stroom = Σ vraag 2024 … jaar − 1).
+unknown; toewijzing stroom = Σ vraag 2024 … jaar − 1).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from woonzorg_lib import pipeline
-from woonzorg_lib.groups import load_parameters
+from woonzorg_lib.groups import demand_inputs, demand_table, load_parameters
 
 REGION = "midden-limburg"
 ROERMOND = "GM0957"
@@ -37,8 +37,8 @@ STROOM_YEARS = list(range(BASIS, JAAR))  # opgave stroom 2030 = Σ vraag 2024 �
 def golden():
     P = load_parameters()
     proj = pipeline.region_forecast(REGION, until=JAAR)
-    inputs = pipeline.demand_inputs(REGION)
-    demand = pipeline.region_demand(REGION, until=JAAR, variants=("midden",))
+    inputs = demand_inputs(sorted(pipeline.as_region(REGION).gemeenten))
+    demand = demand_table(proj, P, "midden", tot_jaar=JAAR, **inputs)
     return P, proj, inputs, demand
 
 
@@ -66,24 +66,18 @@ def test_inputs_are_what_the_hand_computation_assumes(golden):
     # Rate bands of the age-specific parameters coincide with whole 5-year bands, except 18+.
     bands = {k: (P[k].leeftijd_van, P[k].leeftijd_tot, P[k].geslacht) for k in (
         "ouderen.intramuraal_per_1000_65_74", "ouderen.intramuraal_per_1000_75_84",
-        "ouderen.intramuraal_per_1000_85_89", "ouderen.intramuraal_per_1000_90_plus",
-        "ouderen.nultreden_per_1000_75_plus", "ouderen.geclusterd_per_1000_75_plus",
-        "ouderen.zorggeschikt_per_1000_75_plus", "beperking.ghz_verblijf_per_1000_18_plus")}
+        "ouderen.intramuraal_per_1000_85_plus", "beperking.ghz_verblijf_per_1000_18_plus")}
     assert bands == {
         "ouderen.intramuraal_per_1000_65_74": (65, 74, "totaal"),
         "ouderen.intramuraal_per_1000_75_84": (75, 84, "totaal"),
-        "ouderen.intramuraal_per_1000_85_89": (85, 89, "totaal"),
-        "ouderen.intramuraal_per_1000_90_plus": (90, None, "totaal"),
-        "ouderen.nultreden_per_1000_75_plus": (75, None, "totaal"),
-        "ouderen.geclusterd_per_1000_75_plus": (75, None, "totaal"),
-        "ouderen.zorggeschikt_per_1000_75_plus": (75, None, "totaal"),
+        "ouderen.intramuraal_per_1000_85_plus": (85, None, "totaal"),
         "beperking.ghz_verblijf_per_1000_18_plus": (18, None, "totaal"),
     }
-    # Intramural supply is known for COROP Midden-Limburg (CR38), which is exactly the region.
-    assert set(inputs["gebieden"]["gemeentecode"]) == set(pipeline.as_region(REGION).gemeenten)
-    assert set(inputs["gebieden"]["gebiedscode"]) == {"CR38"}
-    a = inputs["aanbod"]
-    assert set(a["woningtype"]) == {"intramuraal"} and (a["jaar"] == BASIS).sum() == 1
+    # Intramural supply is known per COROP only: not passed as gemeente supply (compared apart).
+    assert "aanbod" not in inputs and "gebieden" not in inputs
+    # Regional defaults (config/regionale_waarden.csv): Limburg is agrarisch_logistiek; Roermond landelijk.
+    assert inputs["arbeidsmigranten_regiotype"][ROERMOND] == "agrarisch_logistiek"
+    assert ROERMOND in inputs["landelijke_gemeenten"]
     # Roermond is no G4 gemeente (mo_dakloos uses the non-G4 rate).
     assert ROERMOND not in {"GM0363", "GM0599", "GM0518", "GM0344"}
 
@@ -104,20 +98,23 @@ def test_roermond_2030_midden_by_hand(golden):
         return sum(band(code, y, v) for v in (75, 80, 85, 90, 95))
 
     # ------------------------------------------------------------------ ouderen (stand)
-    # intramuraal plaatsen = 2/1000 × (65–69 + 70–74) + 25/1000 × (75–79 + 80–84)
-    #                       + 60/1000 × 85–89 + 170/1000 × (90–94 + 95+)
+    # intramuraal plaatsen = 3,71/1000 × (65–69 + 70–74) + 46,34/1000 × (75–79 + 80–84)
+    #                       + 192,76/1000 × (85–89 + 90–94 + 95+)
     r6574, r7584 = _w(P, "ouderen.intramuraal_per_1000_65_74"), _w(P, "ouderen.intramuraal_per_1000_75_84")
-    r8589, r90 = _w(P, "ouderen.intramuraal_per_1000_85_89"), _w(P, "ouderen.intramuraal_per_1000_90_plus")
+    r85 = _w(P, "ouderen.intramuraal_per_1000_85_plus")
 
     def ouderen_intra(code, y):
         return (r6574 / 1000 * (band(code, y, 65) + band(code, y, 70))
                 + r7584 / 1000 * (band(code, y, 75) + band(code, y, 80))
-                + r8589 / 1000 * band(code, y, 85)
-                + r90 / 1000 * (band(code, y, 90) + band(code, y, 95)))
+                + r85 / 1000 * (band(code, y, 85) + band(code, y, 90) + band(code, y, 95)))
 
-    # nultreden / geclusterd / zorggeschikt woningen = rate_75+/1000 × pop 75+
-    def ouderen_wt(wt, code, y):
-        return _w(P, f"ouderen.{wt}_per_1000_75_plus") / 1000 * pop75(code, y)
+    # behoefte: households with a limited 65–74 (13 %) or 75+ (33 %) member × 0,85 per person
+    def ouderen_need(code, y):
+        return ((band(code, y, 65) + band(code, y, 70)) * _w(P, "ouderen.beperkt_aandeel_65_74")
+                + pop75(code, y) * _w(P, "ouderen.beperkt_aandeel_75_plus")) * _w(P, "ouderen.huishoudens_per_beperkte_persoon")
+
+    def ouderen_wt(wt, code, y):  # split over the types in the programme ratio 170 : 80 : 40
+        return ouderen_need(code, y) * _w(P, f"ouderen.aandeel_{wt}")
 
     def ouderen_total(code, y):  # all four woningtypen: the higher group's need in the overlap rule
         return ouderen_intra(code, y) + sum(ouderen_wt(wt, code, y) for wt in ("nultreden", "geclusterd",
@@ -131,29 +128,26 @@ def test_roermond_2030_midden_by_hand(golden):
         adults = 2 / 5 * band(code, y, 15) + sum(band(code, y, v) for v in range(20, 100, 5))
         return r_ghz / 1000 * adults
 
-    # ------------------------------------------------------------------ intramural supply (§2)
-    # CR38 zorgwoonruimten on 1-1-2024 are split over the 7 gemeenten × {ouderen, beperking} in
-    # proportion to their midden need on 1-1-2024 (neither group is reduced by the overlap rule).
-    a = inputs["aanbod"]
-    S = float(a[(a["gebiedscode"] == "CR38") & (a["jaar"] == BASIS)]["waarde"].sum())
-    total_need_2024 = sum(ouderen_intra(g, BASIS) + beperking(g, BASIS) for g in gemeenten)
-    aanbod_ouderen = S * ouderen_intra(ROERMOND, BASIS) / total_need_2024
-    aanbod_beperking = S * beperking(ROERMOND, BASIS) / total_need_2024
+    # ------------------------------------------------------------------ estimated supply (§2)
+    # the suitable stock of ouderen homes is estimated as 90 % of the 2024 need (ABF 2020)
+    geschikt = _w(P, "ouderen.geschikt_aandeel")
+    aanbod = {("ouderen", wt): ouderen_wt(wt, ROERMOND, BASIS) * geschikt
+              for wt in ("nultreden", "geclusterd", "zorggeschikt")}
 
     R = ROERMOND
     expected: dict[tuple[str, str], float] = {}   # (groep, woningtype) → vraag 2030
     opgave: dict[tuple[str, str], float] = {}     # (groep, woningtype) → opgave 2030
 
-    # ouderen intramuraal: netto opgave = vraag(2030) − aanbod(2024)
+    # ouderen intramuraal: supply per COROP only, so per gemeente the growth vraag(2030) − vraag(2024)
     expected[("ouderen", "intramuraal")] = ouderen_intra(R, JAAR)
-    opgave[("ouderen", "intramuraal")] = ouderen_intra(R, JAAR) - aanbod_ouderen
-    # ouderen nultreden/geclusterd/zorggeschikt: no supply known → bruto: vraag(2030) − vraag(2024)
+    opgave[("ouderen", "intramuraal")] = ouderen_intra(R, JAAR) - ouderen_intra(R, BASIS)
+    # ouderen nultreden/geclusterd/zorggeschikt: opgave = vraag(2030) − estimated suitable stock(2024)
     for wt in ("nultreden", "geclusterd", "zorggeschikt"):
         expected[("ouderen", wt)] = ouderen_wt(wt, R, JAAR)
-        opgave[("ouderen", wt)] = ouderen_wt(wt, R, JAAR) - ouderen_wt(wt, R, BASIS)
-    # beperking intramuraal: netto
+        opgave[("ouderen", wt)] = ouderen_wt(wt, R, JAAR) - aanbod[("ouderen", wt)]
+    # beperking intramuraal: growth
     expected[("beperking", "intramuraal")] = beperking(R, JAAR)
-    opgave[("beperking", "intramuraal")] = beperking(R, JAAR) - aanbod_beperking
+    opgave[("beperking", "intramuraal")] = beperking(R, JAAR) - beperking(R, BASIS)
 
     # ------------------------------------------------------------------ stroom groups (per year y)
     def ggz(y):  # inwoners × 1.25/1000 × 0.25 uitstroom ÷ 1.0 persoon per woning
@@ -186,9 +180,15 @@ def test_roermond_2030_midden_by_hand(golden):
 
     wv = float(inputs["woningvoorraad"].set_index("gemeentecode").loc[R, "waarde"])
 
-    def woonwagen(y):  # woningvoorraad 2024 × 1.05/1000 standplaatsen × 2.25 % nieuwe vraag per jaar
-        return (wv * _w(P, "woonwagenbewoners.standplaatsen_per_1000_woningen") / 1000
-                * _w(P, "woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar"))
+    stock_ww = wv * _w(P, "woonwagenbewoners.standplaatsen_per_1000_woningen") / 1000  # estimated standplaatsen
+
+    def woonwagen(y):  # stand: stock × (1 + 20 % waiting list + 2,25 % new households a year since 2024)
+        return stock_ww * (1 + _w(P, "woonwagenbewoners.wachtlijst_aandeel")
+                           + _w(P, "woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar") * (y - BASIS))
+
+    aanbod[("woonwagenbewoners", "standplaats")] = stock_ww
+    expected[("woonwagenbewoners", "standplaats")] = woonwagen(JAAR)
+    opgave[("woonwagenbewoners", "standplaats")] = woonwagen(JAAR) - stock_ww
 
     hh0 = float(inputs["huishoudens"].set_index("gemeentecode").loc[R, "waarde"])
 
@@ -219,7 +219,6 @@ def test_roermond_2030_midden_by_hand(golden):
         ("huiselijk_geweld", "sociale_huur"): hg,
         ("ex_gedetineerden", "sociale_huur"): exg,
         ("statushouders", "sociale_huur"): statush,
-        ("woonwagenbewoners", "standplaats"): woonwagen,
         ("urgenten", "sociale_huur"): urgenten,
         ("mantelzorg", "sociale_huur"): lambda y: mantelzorg(y)[0],
         ("mantelzorg", "flex"): lambda y: mantelzorg(y)[1],
@@ -227,16 +226,17 @@ def test_roermond_2030_midden_by_hand(golden):
     }
     for key, f in stroom.items():
         expected[key] = f(JAAR)                        # vraag during 2030
-        opgave[key] = sum(f(y) for y in STROOM_YEARS)  # Σ vraag 2024 … 2029 (bruto)
+        opgave[key] = sum(f(y) for y in STROOM_YEARS)  # toewijzing: Σ vraag 2024 … 2029
 
     # ------------------------------------------------------------------ arbeidsmigranten (stand)
-    # bedden = inwoners 2024 × 20/1000 (regiotype gemengd, none given) × 1.04^(jaar − 2024); bruto
+    # bedden = inwoners 2024 × 50/1000 (regiotype agrarisch_logistiek: Limburg) × 1.04^(jaar − 2024); growth
     def arbeid(y):
-        return (inw(R, BASIS) * _w(P, "arbeidsmigranten.per_1000_inwoners_gemengd") / 1000
+        return (inw(R, BASIS) * _w(P, "arbeidsmigranten.per_1000_inwoners_agrarisch_logistiek") / 1000
                 * (1 + _w(P, "arbeidsmigranten.groei_per_jaar")) ** (y - BASIS))
 
+    aanbod[("arbeidsmigranten", "flex")] = arbeid(BASIS) * (1 - _w(P, "arbeidsmigranten.tekort_aandeel"))
     expected[("arbeidsmigranten", "flex")] = arbeid(JAAR)
-    opgave[("arbeidsmigranten", "flex")] = arbeid(JAAR) - arbeid(BASIS)
+    opgave[("arbeidsmigranten", "flex")] = arbeid(JAAR) - aanbod[("arbeidsmigranten", "flex")]
 
     # ------------------------------------------------------------------ studenten (stand, trend)
     # OLS of uitwonende studenten on jaar (2017–2024), continued from the last observation:
@@ -249,8 +249,9 @@ def test_roermond_2030_midden_by_hand(golden):
     per_unit = _w(P, "studenten.studenten_per_eenheid")
     stud_2030 = max(0.0, yv[-1] + slope * (JAAR - BASIS)) / per_unit
     stud_2024 = yv[-1] / per_unit
+    aanbod[("studenten", "studenteneenheid")] = stud_2024 * (1 - _w(P, "studenten.tekort_aandeel"))
     expected[("studenten", "studenteneenheid")] = stud_2030
-    opgave[("studenten", "studenteneenheid")] = stud_2030 - stud_2024
+    opgave[("studenten", "studenteneenheid")] = stud_2030 - aanbod[("studenten", "studenteneenheid")]
 
     # ------------------------------------------------------------------ compare
     got = demand[(demand["gemeentecode"] == R) & (demand["variant"] == "midden")]
@@ -262,17 +263,18 @@ def test_roermond_2030_midden_by_hand(golden):
     assert set(zip(got["groep"], got["woningtype"])) == set(expected)
     mismatches = []
     for (g, wt), v in sorted(expected.items()):
-        for maat, want in (("vraag", v), ("opgave", opgave[(g, wt)])):
+        task = "opgave" if got[(got["groep"] == g)]["soort"].iloc[0] == "stand" else "toewijzing"
+        for maat, want in (("vraag", v), (task, opgave[(g, wt)])):
             have = float(g30[(g, wt, maat)])
             if not math.isclose(have, want, rel_tol=1e-9, abs_tol=1e-9):
                 mismatches.append(f"{g}/{wt}/{maat}: library {have!r}, by hand {want!r}")
     assert not mismatches, "\n".join(mismatches)
 
-    # aanbod rows: only ouderen and beperking intramuraal, only on 1-1-2024, = the hand split
+    # aanbod rows: the estimates, only on 1-1-2024, = the hand computation
     aan = got[got["maat"] == "aanbod"].set_index(["groep", "woningtype", "jaar"])["waarde"]
-    assert sorted(aan.index) == [("beperking", "intramuraal", BASIS), ("ouderen", "intramuraal", BASIS)]
-    assert aan[("ouderen", "intramuraal", BASIS)] == pytest.approx(aanbod_ouderen, rel=1e-9)
-    assert aan[("beperking", "intramuraal", BASIS)] == pytest.approx(aanbod_beperking, rel=1e-9)
+    assert sorted(aan.index) == sorted(k + (BASIS,) for k in aanbod)
+    for k, want in aanbod.items():
+        assert aan[k + (BASIS,)] == pytest.approx(want, rel=1e-9), k
 
 
 def test_roermond_units_and_soort_follow_the_catalogue_table(golden):
@@ -292,7 +294,7 @@ def test_roermond_units_and_soort_follow_the_catalogue_table(golden):
         ("statushouders", "sociale_huur"): ("stroom", "woningen"),
         ("arbeidsmigranten", "flex"): ("stand", "bedden"),
         ("studenten", "studenteneenheid"): ("stand", "eenheden"),
-        ("woonwagenbewoners", "standplaats"): ("stroom", "standplaatsen"),
+        ("woonwagenbewoners", "standplaats"): ("stand", "standplaatsen"),
         ("urgenten", "sociale_huur"): ("stroom", "woningen"),
         ("mantelzorg", "sociale_huur"): ("stroom", "woningen"), ("mantelzorg", "flex"): ("stroom", "woningen"),
         ("intramuraal_overig", "zelfstandig_begeleid"): ("stroom", "woningen"),

@@ -180,14 +180,30 @@ def test_demand_table_contract(params):
     d = demand_table(proj, params, "midden", **inputs)
     assert tuple(d.columns) == DEMAND_COLUMNS
     assert set(d["groep"]) == set(GROUP_CODES) and set(d["variant"]) == {"midden"}
-    assert set(d["maat"]) == {"vraag", "opgave"}  # no supply given: no aanbod rows
+    assert set(d["maat"]) == {"vraag", "opgave", "toewijzing", "aanbod"}
+    # stand groups carry opgave, stroom groups toewijzing (never both)
+    for g, grp in d.groupby("groep"):
+        assert ("opgave" in set(grp["maat"])) == (CATALOGUE[g].soort == "stand"), g
+        assert ("toewijzing" in set(grp["maat"])) == (CATALOGUE[g].soort == "stroom"), g
+    # no supply given: only the labelled estimates (ouderen behoefte, studenten, woonwagens) at 2024
+    a = d[d["maat"] == "aanbod"]
+    assert set(a["groep"]) == {"ouderen", "studenten", "woonwagenbewoners", "arbeidsmigranten"}
+    assert set(a["jaar"]) == {2024}
+    assert "intramuraal" not in set(a["woningtype"])
     assert d[list(DEMAND_KEYS)].duplicated().sum() == 0
     assert d.equals(d.sort_values(list(DEMAND_KEYS), kind="mergesort").reset_index(drop=True))
     assert d.equals(demand_table(proj, params, "midden", **inputs))  # deterministic
     assert d["jaar"].dtype == "int64" and d["waarde"].notna().all()
     for (g, wt), grp in d.groupby(["groep", "woningtype"]):
         assert set(grp["eenheid"]) == {CATALOGUE[g].eenheid_voor(wt)} and set(grp["soort"]) == {CATALOGUE[g].soort}
-    assert (d[(d["maat"] == "opgave") & (d["jaar"] == 2024)]["waarde"] == 0).all()
+    assert (d[(d["maat"] == "toewijzing") & (d["jaar"] == 2024)]["waarde"] == 0).all()
+    o24 = d[(d["maat"] == "opgave") & (d["jaar"] == 2024)].set_index(["gemeentecode", "groep", "woningtype"])["waarde"]
+    v24 = d[(d["maat"] == "vraag") & (d["jaar"] == 2024)].set_index(["gemeentecode", "groep", "woningtype"])["waarde"]
+    a24 = a.set_index(["gemeentecode", "groep", "woningtype"])["waarde"]
+    # opgave(2024) = the current tekort where supply is known/estimated, 0 (growth only) elsewhere
+    for k, val in o24.items():
+        assert val == pytest.approx(v24[k] - a24[k] if k in a24.index else 0.0), k
+    assert (o24[o24.index.isin(a24.index)] > 0).all()
     # variants: laag ≤ midden ≤ hoog for every group's total need in 2030
     tot = {}
     for v in ("laag", "midden", "hoog"):
@@ -204,18 +220,21 @@ def test_demand_table_supply_apportioned_from_area(params):
     gebieden = pd.DataFrame({"gemeentecode": list(gem), "gebiedscode": "CR99"})
     d = demand_table(proj, params, "midden", aanbod=aanbod, gebieden=gebieden, groepen=["ouderen", "beperking"])
     a = d[d["maat"] == "aanbod"]
-    assert set(a["jaar"]) == {2024} and a["waarde"].sum() == pytest.approx(600)
-    assert set(a["groep"]) == {"ouderen", "beperking"}
+    ai = a[a["woningtype"] == "intramuraal"]
+    assert set(a["jaar"]) == {2024} and ai["waarde"].sum() == pytest.approx(600)
+    assert set(ai["groep"]) == {"ouderen", "beperking"}
     v24 = d[(d["maat"] == "vraag") & (d["jaar"] == 2024) & (d["woningtype"] == "intramuraal")]
     share = v24.set_index(["gemeentecode", "groep"])["waarde"] / v24["waarde"].sum()
-    assert a.set_index(["gemeentecode", "groep"])["waarde"].to_dict() == pytest.approx((share * 600).to_dict())
+    assert ai.set_index(["gemeentecode", "groep"])["waarde"].to_dict() == pytest.approx((share * 600).to_dict())
     basis = opgave_basis(d).set_index(["gemeentecode", "groep", "woningtype"])["basis"]
     assert basis[("GM9001", "ouderen", "intramuraal")] == "netto"
-    assert basis[("GM9001", "ouderen", "nultreden")] == "bruto"
-    # supply split does not change with the variant
-    dl = demand_table(synthetic_projection(gem, variants=("laag",)), params, "laag", aanbod=aanbod,
+    assert basis[("GM9001", "ouderen", "nultreden")] == "netto"  # estimated suitable stock
+    # supply split does not change with the variant (Monte Carlo percentiles of a fixed supply)
+    a = a[a["woningtype"] == "intramuraal"]
+    dl = demand_table(synthetic_projection(gem, variants=("laag", "midden", "hoog")), params, "laag", aanbod=aanbod,
                       gebieden=gebieden, groepen=["ouderen", "beperking"])
-    assert dl[dl["maat"] == "aanbod"]["waarde"].tolist() == pytest.approx(a["waarde"].tolist())
+    al = dl[(dl["maat"] == "aanbod") & (dl["woningtype"] == "intramuraal")]
+    assert al["waarde"].tolist() == pytest.approx(a["waarde"].tolist())
     with pytest.raises(ValueError, match="niet in de projectie"):
         demand_table(proj, params, "midden", aanbod=aanbod, groepen=["ouderen"],
                      gebieden=pd.concat([gebieden, pd.DataFrame({"gemeentecode": ["GM9003"], "gebiedscode": ["CR99"]})]))
@@ -223,7 +242,7 @@ def test_demand_table_supply_apportioned_from_area(params):
     other = pd.concat([aanbod, aanbod.assign(gebiedscode="CR98", waarde=999.0)])
     wider = pd.concat([gebieden, pd.DataFrame({"gemeentecode": ["GM9003"], "gebiedscode": ["CR98"]})])
     d2 = demand_table(proj, params, "midden", aanbod=other, gebieden=wider, groepen=["ouderen", "beperking"])
-    assert d2[d2["maat"] == "aanbod"]["waarde"].sum() == pytest.approx(600)
+    assert d2[(d2["maat"] == "aanbod") & (d2["woningtype"] == "intramuraal")]["waarde"].sum() == pytest.approx(600)
     with pytest.raises(ValueError, match="CR97"):
         demand_table(proj, params, "midden", aanbod=aanbod.assign(gebiedscode="CR97"), groepen=["ouderen"])
     with pytest.raises(ValueError, match="woningtype"):
@@ -267,15 +286,19 @@ def test_sensitivity_tornado(params):
     gem = ("GM9001", "GM9002")
     proj = synthetic_projection(gem)
     s = sensitivity(proj, params, jaar=2030, regio={"GM9001": "Noord", "GM9002": "Zuid"}, **synthetic_inputs(gem))
-    assert list(s.columns) == ["regio", "eenheid", "parameter", "opgave_midden", "opgave_laag", "opgave_hoog", "bereik"]
+    assert list(s.columns) == ["regio", "eenheid", "maat", "parameter", "opgave_midden", "opgave_laag", "opgave_hoog",
+                               "bereik"]
     assert set(s["regio"]) == {"Noord", "Zuid"}
-    row = s[(s["regio"] == "Noord") & (s["parameter"] == "ouderen.intramuraal_per_1000_90_plus")].iloc[0]
-    # no supply given, so the opgave is bruto: the growth of 90+ (2 bands × (1600 − 1000) synthetic
-    # persons) × the rate; hoog 320 vs waarde 170 per 1000
+    row = s[(s["regio"] == "Noord") & (s["parameter"] == "ouderen.intramuraal_per_1000_85_plus")].iloc[0]
+    # no intramural supply given, so the opgave is growth only: the growth of 85+ (3 bands × (1600 − 1000)
+    # synthetic persons) × the rate; hoog 212,0 and laag 173,5 vs waarde 192,76 per 1000
     assert row["eenheid"] == "plaatsen"
-    assert row["opgave_hoog"] - row["opgave_midden"] == pytest.approx(2 * 600 * (320 - 170) / 1000)
-    assert row["opgave_laag"] == pytest.approx(row["opgave_midden"])  # laag = waarde for this parameter
-    for (_, _), grp in s.groupby(["regio", "eenheid"]):
+    assert row["opgave_hoog"] - row["opgave_midden"] == pytest.approx(3 * 600 * (212.0 - 192.76) / 1000)
+    assert row["opgave_midden"] - row["opgave_laag"] == pytest.approx(3 * 600 * (192.76 - 173.5) / 1000)
+    # the estimated suitable stock makes geschikt_aandeel matter for the ouderen homes (more suitable = less task)
+    g = s[(s["regio"] == "Noord") & (s["parameter"] == "ouderen.geschikt_aandeel")].iloc[0]
+    assert g["eenheid"] == "woningen" and g["opgave_hoog"] < g["opgave_midden"] < g["opgave_laag"]
+    for (_, _, _), grp in s.groupby(["regio", "eenheid", "maat"]):
         assert grp["bereik"].is_monotonic_decreasing
     assert "algemeen.onderdrukkingsdrempel" not in set(s["parameter"])  # laag = hoog
     per = sensitivity(proj, params, jaar=2030, per_groep=True, parameters=["statushouders.personen_per_woning"],
@@ -310,23 +333,29 @@ def test_golden_one_gemeente_2026(params):
     hh = {y: 9000 * inw[y] / inw[2024] for y in inw}  # households move with the population
     expected: dict[tuple[str, str], tuple[float, float]] = {}  # (groep, woningtype) → (vraag 2026, opgave 2026)
 
-    # ouderen, intramuraal: 65–74 (2 bands × 1000) × 2; 75–84 (2 × 1200) × 25; 85–89 (1200) × 60;
-    # 90+ (90–94 and 95+: 2 × 1200) × 170; all per 1000 → 4 + 60 + 72 + 408 = 544 places.
+    # ouderen, intramuraal: 65–74 (2 bands × 1000) × 3,71; 75–84 (2 × 1200) × 46,34; 85+ (85–89,
+    # 90–94, 95+: 3 × 1200) × 192,76; all per 1000 → 7,42 + 111,216 + 693,936 = 812,572 places.
     intra = (2 * 1000 * r["ouderen.intramuraal_per_1000_65_74"] + 2 * old[2026] * r["ouderen.intramuraal_per_1000_75_84"]
-             + old[2026] * r["ouderen.intramuraal_per_1000_85_89"]
-             + 2 * old[2026] * r["ouderen.intramuraal_per_1000_90_plus"]) / 1000
-    assert intra == pytest.approx(544)
-    expected[("ouderen", "intramuraal")] = (intra, intra - 100)  # netto: minus known supply 2024
-    # nultreden / geclusterd / zorggeschikt: 75+ = 5 bands × 1200 = 6000 (2024: 5000); bruto opgave.
+             + 3 * old[2026] * r["ouderen.intramuraal_per_1000_85_plus"]) / 1000
+    assert intra == pytest.approx(812.572)
+    expected[("ouderen", "intramuraal")] = (intra, intra - 100)  # minus known supply 2024
+    # ouderen homes (method behoefte): households with a limited 65–74 (2 × 1000 × 0,13) or 75+
+    # (5 × 1200 × 0,33) member × 0,85 households per person, × the programme share of the type;
+    # estimated suitable stock = 2024 need × 0,90, so opgave = vraag(2026) − 0,90 × vraag(2024).
+    need = lambda y: (2 * 1000 * r["ouderen.beperkt_aandeel_65_74"] + 5 * old[y] * r["ouderen.beperkt_aandeel_75_plus"]) \
+        * r["ouderen.huishoudens_per_beperkte_persoon"]
+    assert need(2026) == pytest.approx((260 + 1980) * 0.85)
+    supply = {}
     for wt in ("nultreden", "geclusterd", "zorggeschikt"):
-        rate = r[f"ouderen.{wt}_per_1000_75_plus"]
-        expected[("ouderen", wt)] = (5 * old[2026] * rate / 1000, 5 * (old[2026] - old[2024]) * rate / 1000)
+        sh = r[f"ouderen.aandeel_{wt}"]
+        supply[("ouderen", wt)] = need(2024) * sh * r["ouderen.geschikt_aandeel"]
+        expected[("ouderen", wt)] = (need(2026) * sh, need(2026) * sh - supply[("ouderen", wt)])
     # beperking: 18+ = 2/5 of 15–19 (400) + 11 bands 20–74 (11,000) + 75+ (6,000) = 17,400; bruto.
     rate = r["beperking.ghz_verblijf_per_1000_18_plus"]
     expected[("beperking", "intramuraal")] = ((400 + 11_000 + 5 * old[2026]) * rate / 1000,
                                               5 * (old[2026] - old[2024]) * rate / 1000)
 
-    def stroom(yearly):  # vraag 2026 and opgave 2026 = vraag 2024 + vraag 2025
+    def stroom(yearly):  # vraag 2026 and toewijzing 2026 = vraag 2024 + vraag 2025
         return yearly(2026), yearly(2024) + yearly(2025)
 
     # ggz_bw: inwoners × 1.25/1000 × 0.25 / 1.0
@@ -361,14 +390,19 @@ def test_golden_one_gemeente_2026(params):
     # arbeidsmigranten (stand, regiotype gemengd): 20,000 × 20/1000 × 1.04^(jaar − 2024); bruto
     am = lambda y: inw[2024] * r["arbeidsmigranten.per_1000_inwoners_gemengd"] / 1000 \
         * (1 + r["arbeidsmigranten.groei_per_jaar"]) ** (y - 2024)
-    expected[("arbeidsmigranten", "flex")] = (am(2026), am(2026) - am(2024))
-    # studenten (stand, trend): exact line +10 a year from 160 in 2024 → 180; / 1.0 per unit; bruto
-    expected[("studenten", "studenteneenheid")] = (180 / r["studenten.studenten_per_eenheid"],
-                                                   (180 - 160) / r["studenten.studenten_per_eenheid"])
-    # woonwagenbewoners: 9,000 dwellings × 1.05/1000 standplaatsen × 2.25% new demand a year
-    ww = lambda y: 9000 * r["woonwagenbewoners.standplaatsen_per_1000_woningen"] / 1000 \
-        * r["woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar"]
-    expected[("woonwagenbewoners", "standplaats")] = stroom(ww)
+    supply[("arbeidsmigranten", "flex")] = am(2024) * (1 - r["arbeidsmigranten.tekort_aandeel"])
+    expected[("arbeidsmigranten", "flex")] = (am(2026), am(2026) - supply[("arbeidsmigranten", "flex")])
+    # studenten (stand, trend): exact line +10 a year from 160 in 2024 → 180; / 1.0 per unit;
+    # estimated supply = 160 × (1 − 5,8% national shortage) → opgave = 180 − 150,72
+    per = r["studenten.studenten_per_eenheid"]
+    supply[("studenten", "studenteneenheid")] = 160 / per * (1 - r["studenten.tekort_aandeel"])
+    expected[("studenten", "studenteneenheid")] = (180 / per, 180 / per - supply[("studenten", "studenteneenheid")])
+    # woonwagenbewoners (stand): stock 9,000 dwellings × 1,05/1000 = 9,45 standplaatsen (estimated supply);
+    # vraag = stock × (1 + 20% waiting list + 2,25% new households a year × 2 years)
+    stock = 9000 * r["woonwagenbewoners.standplaatsen_per_1000_woningen"] / 1000
+    supply[("woonwagenbewoners", "standplaats")] = stock
+    ww = stock * (1 + r["woonwagenbewoners.wachtlijst_aandeel"] + 2 * r["woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar"])
+    expected[("woonwagenbewoners", "standplaats")] = (ww, ww - stock)
     # urgenten: households × 1.2/1000 × (1 − 0.15 mantelzorg share)
     urg = lambda y: hh[y] * r["urgenten.urgentieverklaringen_per_1000_huishoudens"] / 1000 \
         * (1 - r["mantelzorg.aandeel_urgenties"])
@@ -389,7 +423,10 @@ def test_golden_one_gemeente_2026(params):
     assert {g for g, _ in expected} == set(GROUP_CODES)
     assert set(expected) == set(zip(d["groep"], d["woningtype"]))
     for (g, wt), (vraag, opgave) in expected.items():
+        maat = "opgave" if CATALOGUE[g].soort == "stand" else "toewijzing"
         assert got[(g, wt, "vraag", 2026)] == pytest.approx(vraag, rel=1e-12), (g, wt)
-        assert got[(g, wt, "opgave", 2026)] == pytest.approx(opgave, rel=1e-12), (g, wt)
+        assert got[(g, wt, maat, 2026)] == pytest.approx(opgave, rel=1e-12), (g, wt)
     assert got[("ouderen", "intramuraal", "aanbod", 2024)] == 100
-    assert (d["maat"] == "aanbod").sum() == 1
+    for k, val in supply.items():
+        assert got[k + ("aanbod", 2024)] == pytest.approx(val, rel=1e-12), k
+    assert (d["maat"] == "aanbod").sum() == 1 + len(supply)

@@ -19,7 +19,8 @@ SCENARIO = ROOT / "config" / "examples" / "scenario_voorbeeld.yaml"
 # Values that shared/rates.md marks "(assumption)" (or that have no source at all) must stay
 # labelled as assumptions in the file.
 ASSUMPTIONS = [
-    "ouderen.intramuraal_per_1000_65_74", "ouderen.intramuraal_per_1000_75_84",
+    "ouderen.beperkt_aandeel_65_74", "ouderen.huishoudens_per_beperkte_persoon",
+    "woonwagenbewoners.wachtlijst_aandeel",
     "beperking.ghz_verblijf_per_1000_18_plus", "ggz_bw.uitstroom_aandeel_per_jaar",
     "mo_dakloos.woningen_per_1000_inwoners", "mo_dakloos.woningen_per_1000_inwoners_g4",
     "huiselijk_geweld.aandeel_nieuwe_woning", "woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar",
@@ -61,12 +62,20 @@ def test_sourced_defaults_from_rates_md(params):
     assert (m.laag, m.waarde, m.hoog) == (0.06, 0.065, 0.075)
     assert (a.laag, a.waarde, a.hoog) == (0.25, 0.30, 0.50)
     assert params.value("algemeen.onderdrukkingsdrempel") == 5
-    assert params["ouderen.intramuraal_per_1000_90_plus"].leeftijd_tot is None
+    assert params["ouderen.intramuraal_per_1000_85_plus"].leeftijd_tot is None
+    # issue 13: intramural rates fitted to the national Wlz-VV use 2017 (121.700), not assumptions
+    assert params["ouderen.intramuraal_per_1000_75_84"].aanname is False
+    assert "121.700" in params["ouderen.intramuraal_per_1000_75_84"].bron
+    # programme split 170/80/40 of 290 as the type shares of the behoefte method
+    shares = [params.value(f"ouderen.aandeel_{wt}") for wt in ("nultreden", "geclusterd", "zorggeschikt")]
+    assert sum(shares) == pytest.approx(1.0, abs=1e-3) and shares[0] == pytest.approx(170 / 290, abs=1e-4)
 
 
 def test_variants_take_the_low_and_high_need_end(params):
     laag, mid, hoog = (params.resolve(v) for v in ("laag", "midden", "hoog"))
-    assert laag["ouderen.intramuraal_per_1000_75_84"] == 15 and hoog["ouderen.intramuraal_per_1000_75_84"] == 40
+    assert laag["ouderen.intramuraal_per_1000_75_84"] == 41.7 and hoog["ouderen.intramuraal_per_1000_75_84"] == 50.97
+    # more suitable stock = less need: laag takes the high end
+    assert laag["ouderen.geschikt_aandeel"] == 0.93 and hoog["ouderen.geschikt_aandeel"] == 0.85
     # persons per dwelling: more persons = fewer dwellings, so laag takes the high end
     assert laag["statushouders.personen_per_woning"] == 2.5 and hoog["statushouders.personen_per_woning"] == 1.6
     assert laag["overlap.mantelzorg_in_ouderen"] == 1.0 and hoog["overlap.mantelzorg_in_ouderen"] == 0.0
@@ -93,7 +102,7 @@ def _line_of(text: str, needle: str) -> int:
 
 BAD_CASES = [
     # (old, new, expected key path, message fragment, line needle)
-    ("      laag: 15\n", "      laag: 50\n", "parameters.ouderen.intramuraal_per_1000_75_84", "laag ≤ waarde ≤ hoog", None),
+    ("      laag: 41.7\n", "      laag: 50\n", "parameters.ouderen.intramuraal_per_1000_75_84", "laag ≤ waarde ≤ hoog", None),
     ("      hoog: 0.30\n", "      hoog: 1.30\n", "parameters.ggz_bw.uitstroom_aandeel_per_jaar", "aandeel", None),
     ("      eenheid: per_1000_inwoners\n", "      eenheid: per_1000_inwonres\n", "parameters.ggz_bw.bw_per_1000_inwoners.eenheid",
      "per_1000_inwoners", "per_1000_inwonres"),
@@ -182,12 +191,12 @@ def test_scenario_example_applies_on_top(params):
     assert sc["arbeidsmigranten.groei_per_jaar"].hoog == 0.046
     assert sc.scenario == str(SCENARIO)
     # untouched entries and the original set are unchanged
-    assert sc["ouderen.intramuraal_per_1000_90_plus"] == params["ouderen.intramuraal_per_1000_90_plus"]
+    assert sc["ouderen.intramuraal_per_1000_85_plus"] == params["ouderen.intramuraal_per_1000_85_plus"]
     assert params.value("statushouders.taakstelling_per_halfjaar") == 15000
 
 
 SCENARIO_BAD = [
-    ("ouderen.intramuraal_per_1000_75_84: 50\n", "laag ≤ waarde ≤ hoog", "ouderen.intramuraal_per_1000_75_84"),
+    ("ouderen.intramuraal_per_1000_75_84: 60\n", "laag ≤ waarde ≤ hoog", "ouderen.intramuraal_per_1000_75_84"),
     ("ouderen.intramuraal_per_1000_75_48: 30\n", "intramuraal_per_1000_75_84", "ouderen.intramuraal_per_1000_75_48"),
     ("ggz_bw.uitstroom_aandeel_per_jaar.hoog: 1.5\n", "aandeel", "ggz_bw.uitstroom_aandeel_per_jaar.hoog"),
     ("ggz_bw.uitstroom_aandeel_per_jaar.waard: 0.2\n", "waarde", "ggz_bw.uitstroom_aandeel_per_jaar.waard"),

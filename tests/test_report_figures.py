@@ -119,3 +119,45 @@ def test_official_prognosis_is_summed_for_the_region_when_fetched(monkeypatch):
     assert "85173NED" in off.attrs["bron"]
     assert ctx.official_forecast_note() == ""
     assert "officiële prognose" in ctx.population_chart_source()
+
+
+def test_map_classes_mean_something():
+    """Classes relative to the regional average: a small spread stays in the middle class instead
+    of being stretched over the whole palette (synthetic values)."""
+    from woonzorg_lib.report import maps
+
+    b = maps.class_bounds([19.0, 20.0, 21.0], scale="average", average=20.0)
+    assert list(b) == [16.0, 18.0, 22.0, 24.0]
+    assert all(b[1] <= v < b[2] for v in (19.0, 20.0, 21.0))
+    d = maps.class_bounds([-0.03, 0.02, 0.2], scale="diverging")
+    assert list(d) == pytest.approx([-0.15, -0.05, 0.05, 0.15])
+    s = maps.class_bounds([12_000, 35_000, 61_000], scale="sequential")
+    assert list(s) == [20_000, 40_000, 60_000]
+    labels = maps._class_labels(b, scale="average", percent=False, digits=1, average=20.0)
+    assert labels[2] == "18,0 tot 22,0 (rond het gemiddelde van 20,0)" and len(labels) == 5
+
+
+def test_utrecht_map_labels_inside_the_figure_and_never_overlapping():
+    """The hard case: 26 gemeenten. Every name is drawn inside the figure without overlapping
+    another; a name that does not fit becomes a number explained under the map."""
+    from woonzorg_lib.regions import load_region
+    from woonzorg_lib.report import maps
+
+    region = load_region("utrecht")
+    codes = list(region.gemeenten)
+    values = {c: float(i) for i, c in enumerate(codes)}  # synthetic values, real boundaries
+    names = {f["properties"]["gemeentecode"]: f["properties"].get("gemeentenaam", f["properties"]["gemeentecode"])
+             for f in maps.boundaries()["features"]}
+    fig = maps.choropleth(values, names=names, label="waarde", title="Test")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(r) for t in ax.texts if t.get_text() and not t.get_text().startswith("Nummers")]
+    assert len(boxes) >= len(codes)
+    for i, a in enumerate(boxes):
+        assert fig.bbox.x0 <= a.x0 and a.x1 <= fig.bbox.x1 and fig.bbox.y0 <= a.y0 and a.y1 <= fig.bbox.y1
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), "overlappende namen op de kaart"
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

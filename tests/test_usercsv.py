@@ -27,11 +27,28 @@ def _write(tmp_path: Path, text: str | bytes, name: str = "lokaal.csv") -> Path:
 
 def test_example_file_reads(tmp_path):
     df = read_local_figures(EXAMPLE, known_gemeenten=KNOWN)
-    assert list(df.columns) == ["gemeentecode", "groep", "woningtype", "jaar", "variant", "waarde"]
+    assert list(df.columns) == ["gemeentecode", "groep", "woningtype", "maat", "jaar", "variant", "waarde"]
     assert EXAMPLE.read_bytes().startswith(b"\xef\xbb\xbf")  # Dutch Excel: BOM, ';', decimal comma, CRLF
     row = df[(df["groep"] == "ggz_bw") & (df["jaar"] == 2024)].iloc[0]
     assert row["waarde"] == 12.5 and row["woningtype"] == "zelfstandig_begeleid"
-    assert df["variant"].isna().sum() == 4 and set(df["variant"].dropna()) == {"hoog"}
+    assert df["variant"].isna().sum() == 5 and set(df["variant"].dropna()) == {"hoog"}
+    # local supply (maat aanbod) next to local demand (maat empty = vraag)
+    assert set(df["maat"]) == {"vraag", "aanbod"}
+    a = df[df["maat"] == "aanbod"].set_index(["gemeentecode", "groep", "woningtype"])["waarde"]
+    assert a[("GM0988", "ouderen", "nultreden")] == 2500 and a[("GM0957", "woonwagenbewoners", "standplaats")] == 40
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("gemeentecode,groep,woningtype,maat,jaar,waarde\nGM0957,ggz_bw,,aanbod,2024,3\n", "standgroepen"),
+    ("gemeentecode,groep,woningtype,maat,jaar,waarde\nGM0957,studenten,,aanbod,2026,3\n", "2024"),
+    ("gemeentecode,groep,woningtype,maat,jaar,waarde\nGM0957,studenten,,tekort,2024,3\n", "maat"),
+])
+def test_local_supply_rows_checked(tmp_path, content, fragment):
+    p = tmp_path / "l.csv"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=fragment) as info:
+        read_local_figures(p, known_gemeenten=KNOWN)
+    assert info.value.row == 2
 
 
 @pytest.mark.parametrize("content", [

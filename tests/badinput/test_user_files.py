@@ -93,18 +93,18 @@ P = PARAMS.read_text(encoding="utf-8")
 
 @case("param_missing_key")
 def _(tmp):
-    # delete the whole block of ouderen.intramuraal_per_1000_85_89
-    text, n = re.subn(r"    intramuraal_per_1000_85_89:\n(      .*\n)+", "", P, count=1)
+    # delete the whole block of ouderen.intramuraal_per_1000_85_plus
+    text, n = re.subn(r"    intramuraal_per_1000_85_plus:\n(      .*\n)+", "", P, count=1)
     assert n == 1
-    return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_85_89",
+    return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_85_plus",
                        line_of(text, "  ouderen:"), "ontbreekt")
 
 
 @case("param_misspelled_key")
 def _(tmp):
-    text = replace_once(P, "    nultreden_per_1000_75_plus:", "    nultreden_per_1000_75plus:")
-    return _param_case(tmp, text, "parameters.ouderen.nultreden_per_1000_75plus",
-                       line_of(text, "nultreden_per_1000_75plus:"), "Bedoelt u 'nultreden_per_1000_75_plus'")
+    text = replace_once(P, "    beperkt_aandeel_75_plus:", "    beperkt_aandeel_75plus:")
+    return _param_case(tmp, text, "parameters.ouderen.beperkt_aandeel_75plus",
+                       line_of(text, "beperkt_aandeel_75plus:"), "Bedoelt u 'beperkt_aandeel_75_plus'")
 
 
 @case("param_non_numeric_waarde")
@@ -123,9 +123,9 @@ def _(tmp):
 
 @case("param_laag_above_waarde")
 def _(tmp):
-    text = replace_once(P, "      waarde: 25\n      laag: 15\n", "      waarde: 25\n      laag: 30\n")
+    text = replace_once(P, "      waarde: 46.34\n      laag: 41.7\n", "      waarde: 46.34\n      laag: 50\n")
     return _param_case(tmp, text, "parameters.ouderen.intramuraal_per_1000_75_84",
-                       (line_of(text, "intramuraal_per_1000_75_84:"), line_of(text, "laag: 30")), "30")
+                       (line_of(text, "intramuraal_per_1000_75_84:"), line_of(text, "laag: 50")), "50")
 
 
 @case("param_share_above_1")
@@ -369,16 +369,20 @@ def test_bad_input_is_refused_cleanly(results, name):
 def test_semicolon_and_decimal_comma_are_accepted(results):
     """config/examples/lokale_cijfers_voorbeeld.csv: UTF-8 with BOM, ';' and decimal comma (Excel NL).
     Its figures replace the model: Roermond ggz_bw 12,5 (2024) and 14 (2026) in every variant;
-    Weert statushouders 30 (2025) only in variant hoog; Weert ouderen/intramuraal 640 (2024)."""
+    Weert statushouders 30 (2025) only in variant hoog; Weert ouderen/intramuraal 640 (2024); local
+    supply: Roermond 40 standplaatsen, Weert 2.500 nultredenwoningen (1-1-2024)."""
     _, folder, out, _, res = results["_local_ok"]
     assert res.returncode == 0, res.stderr
     no_traceback(res)
     d = pd.read_csv(out, dtype={"gemeentecode": str})
     v = d[d["maat"] == "vraag"].set_index(["gemeentecode", "groep", "woningtype", "jaar", "variant"])["waarde"]
+    a = d[d["maat"] == "aanbod"].set_index(["gemeentecode", "groep", "woningtype", "jaar", "variant"])["waarde"]
     for var in ("laag", "midden", "hoog"):
         assert v[("GM0957", "ggz_bw", "zelfstandig_begeleid", 2024, var)] == pytest.approx(12.5)
         assert v[("GM0957", "ggz_bw", "zelfstandig_begeleid", 2026, var)] == pytest.approx(14.0)
-        assert v[("GM0957", "woonwagenbewoners", "standplaats", 2024, var)] == pytest.approx(2.0)
         assert v[("GM0988", "ouderen", "intramuraal", 2024, var)] == pytest.approx(640.0)
+        # local supply (maat aanbod) replaces the estimate: Roermond 40 standplaatsen, Weert 2.500 nultreden
+        assert a[("GM0957", "woonwagenbewoners", "standplaats", 2024, var)] == pytest.approx(40.0)
+        assert a[("GM0988", "ouderen", "nultreden", 2024, var)] == pytest.approx(2500.0)
     assert v[("GM0988", "statushouders", "sociale_huur", 2025, "hoog")] == pytest.approx(30.0)
     assert v[("GM0988", "statushouders", "sociale_huur", 2025, "midden")] != pytest.approx(30.0)

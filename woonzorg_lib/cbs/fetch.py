@@ -4,16 +4,17 @@
 Order of work (nothing under data/raw changes until the last step):
 
 1. per table: ``TableInfos``, ``DataProperties``, the dimension endpoints (categories are chosen from
-   these by verified key or title, never hard-coded unverified keys), then ``TypedDataSet`` filtered on
-   region and period (and the categories), split in chunks so no URL gets too long; ``cbsodata``
-   follows ``odata.nextLink``; every request is retried with backoff by the transport;
+   these by verified key or title, never hard-coded unverified keys; an unknown period code stops the
+   fetch), then ``TypedDataSet`` filtered on region and period (and short category lists), in chunks of at
+   most ``MAX_FILTER_CLAUSES`` clauses; ``cbsodata`` follows ``odata.nextLink``; every request is retried
+   with backoff by the transport; if 03759ned fails, 85644NED is fetched instead (``FALLBACK``);
 2. the replies are parsed (padded keys stripped; a title where a key was expected is mapped back),
    checked (columns present, replies complete, men + women = total, bands sum to the total) and turned
-   into rows of the fetched files;
+   into rows of the fetched files (``builders``);
 3. the rows are merged with what an earlier fetch left in data/raw/fetched/ (same key: the new row wins);
 4. everything is written to a staging folder next to data/raw with a provenance sidecar per file
-   (URL, query, retrieval date, sha256), checked with the real data build (raw + staged files), and only
-   then swapped in place of data/raw/fetched/.
+   (URL, query, retrieval date, sha256), checked with the real data build (raw + staged files; the caller
+   passes it in as ``check``), and only then swapped in place of data/raw/fetched/ (``stage``).
 """
 
 from __future__ import annotations
@@ -34,16 +35,18 @@ import requests
 from .. import paths, provenance, regions
 from ..errors import InputError, WoonzorgError
 from . import transport
-from .odata import Dimension, DimensionError, build_filter, chunk_filters, encoded_len, period
-from .tables import FILE_KEYS, FILE_TITLES, GROUPS, FetchError, SchemaChanged, TableSpec, resolve_measures, specs
+from .stage import (FETCHED, _as_text, _overlay_check, _read_fetched, _rel, _sidecar, _swap,  # noqa: F401
+                    merge_rows)
+from .odata import USED_KINDS, Dimension, DimensionError, PeriodError, clause_count, period, plan_filters
+from .tables import (FALLBACK, FILE_KEYS, GROUPS, FetchError, SchemaChanged, TableSpec, population_spec,
+                     resolve_measures, specs)
 
-FETCHED = "fetched"
-LICENCE = "CC BY 4.0 (CBS open data)"
-ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), StatLine; bewerking woonzorg"
-HISTORY_KEEP = 20
 DEFAULT_FIRST_YEAR = 2014
 MAX_FILTER_CHARS = 1800        # URL-encoded $filter per request (CBS runs on IIS: keep query strings short)
-MAX_SERVER_CATEGORIES = 40     # longer category lists are filtered client-side
+MAX_FILTER_CLAUSES = 20        # 'eq' clauses per $filter: ~24 has been seen to work, ~45 not (issue 16)
+MAX_SELECT = 30               # longer column lists are not sent as $select (keeps the URL short): all columns come
+MAX_FIXED_CLAUSES = 6          # server-side category filters (other than region and period) per request;
+                               # longer category lists (e.g. 21 age bands) are filtered here instead
 
 
 @dataclass
@@ -157,7 +160,7 @@ class Client:
 
         return self._call(name, lambda: cbsodata.get_meta(table, name, timeout=self.settings.timeout))
 
-    def data(self, table: str, filters: str, select: list[str]) -> list[dict]:
+    def data(self, table: str, filters: str, select: list[str] | None) -> list[dict]:
         import cbsodata
 
         return self._call("TypedDataSet", lambda: cbsodata.get_meta(table, "TypedDataSet", filters=filters,
@@ -183,17 +186,18 @@ def parse_years(text: str | None) -> tuple[int, int | None]:
     return first, last
 
 
-def _select_periods(spec: TableSpec, dim: Dimension, ctx: Context) -> dict[str, tuple[int, str]]:
+def _select_periods(spec: TableSpec, dim: Dimension, ctx: Context, title: str) -> dict[str, tuple[int, str]]:
+    """The period keys to fetch -> (year, peildatum). Known kinds that are not used (quarters, months,
+    five-year periods) are left out on purpose; an unknown period code stops the fetch."""
     out: dict[str, tuple[int, str]] = {}
+    wanted = ("januari", "december") if spec.periods == "jan_dec" else ("jaar",)
     for k in dim.by_key:
-        p = period(dim.padded[k], dim.title(k))
-        if p is None:
-            continue
-        year, kind, peil = p
-        if spec.periods == "jan_dec":
-            if kind not in ("januari", "december"):
-                continue
-        elif kind != "jaar":
+        try:
+            year, kind, peil = period(dim.padded[k], dim.title(k))
+        except PeriodError as exc:
+            raise SchemaChanged(spec.id, title, f"dimensie {spec.period_dim}: {exc} — heeft CBS de tabel gewijzigd? "
+                                f"Bekend zijn: {', '.join(USED_KINDS)} en kwartalen, maanden, meerjarige perioden")
+        if kind not in wanted:
             continue
         if spec.periods != "all" and (year < ctx.first or (ctx.last is not None and year > ctx.last)):
             continue
@@ -222,7 +226,7 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
     for d in need:
         dims[d] = Dimension(d, client.meta(spec.id, d))
     labels: dict[str, dict[str, str]] = {d: sel(dims[d], spec) for d, sel in spec.dims.items()}
-    periods = _select_periods(spec, dims[spec.period_dim], ctx)
+    periods = _select_periods(spec, dims[spec.period_dim], ctx, title)
     if not periods:
         what = (f"geen perioden in {ctx.first}-{ctx.last or 'nu'} in deze tabel "
                 f"(perioden: {', '.join(list(dims[spec.period_dim].by_key)[:6])} …)")
@@ -245,33 +249,22 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
         if not region_keys:
             ctx.warnings.append(f"{spec.id}: geen van de gemeenten staat in deze tabel; tabel overgeslagen")
             return TableResult(spec, title, str(info.get("Modified", "")), 0, [], {}, notes, [])
-    # server-side filter on every selected dimension that is a real subset (long lists are filtered here
-    # instead, see below), on the periods (split when long) and on the regions (chunked by URL length)
+    # server-side filter on the regions, the periods and the short category selections (smallest first,
+    # at most MAX_FIXED_CLAUSES clauses); longer selections are applied to the rows below. The requests
+    # are chunked so that no filter has more than MAX_FILTER_CLAUSES clauses (or MAX_FILTER_CHARS).
     fixed: dict[str, list[str]] = {}
-    for d, lab in labels.items():
-        if len(lab) < len(dims[d].by_key) and len(lab) <= MAX_SERVER_CATEGORIES:
+    for d, lab in sorted(labels.items(), key=lambda kv: len(kv[1])):
+        if len(lab) < len(dims[d].by_key) and clause_count(fixed) + len(lab) <= MAX_FIXED_CLAUSES:
             fixed[d] = [dims[d].padded[k] for k in lab]
     period_keys = [dims[spec.period_dim].padded[k] for k in periods]
-    period_chunks = [period_keys]
-    one_region = {spec.region_dim: region_keys[:1]} if spec.region_dim else {}
-
-    def too_long(chunk: list[str]) -> bool:
-        return encoded_len(build_filter({**one_region, **fixed, spec.period_dim: chunk})) > MAX_FILTER_CHARS
-
-    while any(too_long(c) for c in period_chunks) and max(len(c) for c in period_chunks) > 1:
-        period_chunks = [h for c in period_chunks for h in (c[: len(c) // 2], c[len(c) // 2:]) if h]
+    splits = [(spec.period_dim, period_keys)] + ([(spec.region_dim, region_keys)] if spec.region_dim else [])
     select = [*(d for d in need), *measures.values()]
-    filters: list[str] = []
-    for pc in period_chunks:
-        f = {**fixed, spec.period_dim: pc}
-        if spec.region_dim:
-            filters += chunk_filters(f, spec.region_dim, region_keys, MAX_FILTER_CHARS)
-        else:
-            filters.append(build_filter(f))
+    select_param = select if len(select) <= MAX_SELECT else None
+    filters = plan_filters(fixed, splits, max_clauses=MAX_FILTER_CLAUSES, max_len=MAX_FILTER_CHARS)
     # --- data -----------------------------------------------------------------------------------
     raw_rows: list[dict] = []
     for f in filters:
-        raw_rows.extend(client.data(spec.id, f, select))
+        raw_rows.extend(client.data(spec.id, f, select_param))
     records = []
     for i, r in enumerate(raw_rows):
         absent_cols = [c for c in select if c not in r]
@@ -334,6 +327,24 @@ def fetch_table(client: Client, spec: TableSpec, ctx: Context, log: Callable[[st
                        _request_log(spec.id, reqs), files, notes, sorted({str(v[0]) for v in periods.values()}))
 
 
+def _fetch_with_fallback(client: Client, spec: TableSpec, ctx: Context, log: Callable[[str], None]) -> TableResult:
+    """fetch_table; when a table with a FALLBACK fails (03759ned), the same figures from the other table."""
+    try:
+        return fetch_table(client, spec, ctx, log)
+    except FetchError as exc:
+        other = FALLBACK.get(spec.id)
+        if not other:
+            raise
+        log(f"  {spec.id}: mislukt ({exc.detail}); terugval op {other}")
+        try:
+            res = fetch_table(client, population_spec(other), ctx, log)
+        except FetchError as exc2:
+            raise FetchError(spec.id, exc.title, f"{exc.detail}; ook de terugval op CBS-tabel {other} mislukte: "
+                             f"{exc2.detail}") from exc2
+        ctx.warnings.append(f"{other}: gebruikt in plaats van {spec.id}, dat mislukte ({exc.detail})")
+        return res
+
+
 def _span(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else (f"{years[0]}-{years[-1]}" if years[-1] - years[0] == len(years) - 1
                                                    else ", ".join(map(str, years)))
@@ -363,138 +374,6 @@ def _request_log(table: str, urls: list[str]) -> list[dict]:
     return out
 
 
-# ------------------------------------------------------------------------------------------------
-# merging, staging, provenance, swap
-
-
-def _read_fetched(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        s = out[c]
-        if pd.api.types.is_float_dtype(s):
-            out[c] = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
-        else:
-            out[c] = s.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-    return out
-
-
-def merge_rows(old: pd.DataFrame | None, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    new = _as_text(new)
-    if old is not None and len(old):
-        missing = [c for c in new.columns if c not in old.columns]
-        for c in missing:
-            old[c] = ""
-        old = old[new.columns]
-        k_new = set(map(tuple, new[key].to_numpy()))
-        keep = [tuple(r) not in k_new for r in old[key].to_numpy()]
-        merged = pd.concat([old[keep], new], ignore_index=True)
-    else:
-        merged = new
-    dup = merged.duplicated(subset=key, keep="last")
-    merged = merged[~dup]
-    return merged.sort_values(key, kind="mergesort").reset_index(drop=True)
-
-
-def _sidecar(fname: str, df: pd.DataFrame, results: list[TableResult], ctx: Context, region, settings: Settings,
-             when: str, old_meta: dict | None) -> dict:
-    src = [r for r in results if fname in r.files]
-    replay = bool(settings.replay)
-    synthetic = any(ctx.synthetic(r.spec.id) for r in src)
-    if replay:
-        how = (f"replay of recorded fixture {ctx.replay_label} — geen download van CBS; waarden: "
-               + "; ".join(f"{r.spec.id}: {ctx.replay.values_note(r.spec.id)}" for r in src))
-    else:
-        import cbsodata
-
-        how = (f"woonzorg data fetch via cbsodata {getattr(cbsodata, '__version__', '?')} "
-               f"(CBS OData v3, opendata.cbs.nl/ODataFeed) op {when}")
-    queries = [q for r in src for q in r.requests]
-    codes = sorted(set(df["gemeentecode"]) if "gemeentecode" in df else set(df.get("gebied", [])))
-    years = sorted(set(df["jaar"].astype(str)))
-    action = {"opgehaald": when, "regio": region.slug, "gemeenten": list(ctx.codes),
-              "tabellen": [r.spec.id for r in src], "verkregen": how}
-    history = list((old_meta or {}).get("ophaalacties", []))[-(HISTORY_KEEP - 1):] + [action]
-    notes = sorted({n for r in src for n in r.notes} | {w for w in ctx.warnings
-                                                       if any(w.startswith(r.spec.id + ":") for r in src)})
-    meta = {
-        "bestand": f"{FETCHED}/{fname}",
-        "titel": FILE_TITLES.get(fname, fname) + (" — SYNTHETISCHE TESTWAARDEN (replay)" if synthetic else ""),
-        "bron": ("replay van opgenomen OData-antwoorden (geen CBS-download)" if replay
-                 else "CBS StatLine, OData v3 (opendata.cbs.nl)"),
-        "cbs_tabellen": [{"id": r.spec.id, "titel": r.title, **({"gewijzigd_bij_cbs": r.modified} if r.modified else {})}
-                         for r in src],
-        "peildata": [f"{r.spec.id}: {', '.join(r.periods)}" for r in src],
-        "licentie": "n.v.t.: synthetische testwaarden, geen CBS-cijfers" if synthetic else LICENCE,
-        "attributie": "n.v.t. (synthetische testwaarden)" if synthetic else ATTRIBUTION,
-        "verkregen": how,
-        "opmerking": "; ".join(notes + [s for r in src for s in r.spec.notes]),
-        "opgehaald": when,
-        "url": next((q["verzoek"] for q in queries if "verzoek" in q), queries[0]["url"] if queries else ""),
-        "query": queries,
-        "gemeenten": codes,
-        "jaren": years,
-        "ophaalacties": history,
-    }
-    return meta
-
-
-def _rel(p: str | Path) -> str:
-    p = Path(p).resolve()
-    try:
-        return str(p.relative_to(paths.root()))
-    except ValueError:
-        return str(p)
-
-
-def _overlay_check(raw: Path, stage: Path) -> None:
-    """Run the real data build on data/raw with the staged fetched/ folder (writes nothing)."""
-    from ..dataset.build import build_tables
-
-    tmp = Path(tempfile.mkdtemp(prefix=".fetch-check-", dir=raw.parent))
-    try:
-        for p in raw.iterdir():
-            if p.name == FETCHED:
-                continue
-            try:
-                os.symlink(p, tmp / p.name)
-            except OSError:
-                (shutil.copytree if p.is_dir() else shutil.copy2)(p, tmp / p.name)
-        try:
-            os.symlink(stage, tmp / FETCHED, target_is_directory=True)
-        except OSError:
-            shutil.copytree(stage, tmp / FETCHED)
-        try:
-            build_tables(tmp)
-        except WoonzorgError as exc:
-            msg = str(exc).replace(str(tmp), "data/raw")
-            raise FetchError("(alle)", "", f"de opgehaalde bestanden passen niet in de dataset: {msg}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _swap(raw: Path, stage: Path) -> None:
-    target = raw / FETCHED
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=".fetched-old-", dir=raw.parent))
-        os.rmdir(old)
-        os.rename(target, old)
-    try:
-        os.rename(stage, target)
-    except OSError:
-        if old is not None:
-            os.rename(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 @dataclass
 class FetchReport:
     region: str
@@ -506,7 +385,13 @@ class FetchReport:
 
 def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str] | None = None,
           population_table: str = "03759ned", settings: Settings | None = None,
-          raw: Path | None = None, log: Callable[[str], None] = print) -> FetchReport:
+          raw: Path | None = None, log: Callable[[str], None] = print,
+          check: Callable[[Path], None] | None = None) -> FetchReport:
+    """Fetch, validate and swap in the tables of ``groups`` for a region (see the module docstring).
+
+    ``check(raw_dir)`` is the data layer's build on a raw folder (raises a WoonzorgError, writes nothing);
+    the CLI passes it (woonzorg_lib/commands/data.py). ``None`` skips that last check.
+    """
     settings = settings or Settings.from_env()
     raw = Path(raw or paths.raw_dir())
     region = regions.load_region(region_arg, require_data=False)
@@ -532,7 +417,7 @@ def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str]
     with transport.installed(client.adapter):
         for spec in specs(population_table):
             if spec.group in chosen:
-                results.append(fetch_table(client, spec, ctx, log))
+                results.append(_fetch_with_fallback(client, spec, ctx, log))
     # --- combine per file, merge with earlier fetches ----------------------------------------------
     fdir = raw / FETCHED
     new_files: dict[str, pd.DataFrame] = {}
@@ -569,7 +454,8 @@ def fetch(region_arg: str | Path, *, years: str | None = None, groups: list[str]
             provenance.sidecar_path(target).write_text(
                 __import__("yaml").safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
             counts[fname] = len(merged)
-        _overlay_check(raw, stage)
+        if check is not None:
+            _overlay_check(raw, stage, check)
         _swap(raw, stage)
     finally:
         if stage.exists():

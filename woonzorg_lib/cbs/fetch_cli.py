@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Callable
 
 from .tables import GROUPS
 
@@ -13,7 +15,7 @@ def _run(args) -> int:
     settings = Settings.from_env(replay=args.replay, retries=args.retries, timeout=args.timeout)
     groups = [g.strip() for g in args.tables.split(",") if g.strip()] if args.tables else None
     rep = fetch(args.region, years=args.years, groups=groups, population_table=args.population_table,
-                settings=settings)
+                settings=settings, check=args.fetch_check)
     from .fetch import _rel
 
     print(f"{_rel(rep.fetched_dir)}/ bijgewerkt:")
@@ -23,7 +25,9 @@ def _run(args) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, check: Callable[[Path], None] | None = None) -> None:
+    """Add `fetch` to the `data` subcommands; ``check(raw_dir)`` is the data build that must accept the
+    staged files before they are swapped in (passed by woonzorg_lib/commands/data.py)."""
     p = sub.add_parser(
         "fetch", help="haal CBS-tabellen op voor de gemeenten van een regio (internet nodig; of --replay)",
         description="Download via CBS OData v3 (cbsodata) alle tabellen die de pijplijn gebruikt voor de gemeenten "
@@ -42,4 +46,4 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(ook via WOONZORG_CBS_REPLAY); voor tests en demo's zonder internet")
     p.add_argument("--retries", type=int, default=None, help="pogingen extra per verzoek (standaard 4)")
     p.add_argument("--timeout", type=float, default=None, help="time-out per verzoek in seconden (standaard 120)")
-    p.set_defaults(func=_run)
+    p.set_defaults(func=_run, fetch_check=check)

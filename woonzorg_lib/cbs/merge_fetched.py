@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..dataset import rawio
+from .. import csvio
 from ..errors import InputError
 
 
@@ -67,12 +67,12 @@ def _band(label: str) -> tuple[float, float]:
 def _population(fdir: Path, tables: dict, known: set[str]) -> None:
     f5 = fdir / "population_5y.csv"
     if f5.exists():
-        p = rawio.read_csv_checked(f5, ["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde", "kwaliteit", "bron"],
+        p = csvio.read_csv_checked(f5, ["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde", "kwaliteit", "bron"],
                                    numeric=["jaar", "waarde"], nonneg=["waarde"], integer=["jaar", "waarde"],
                                    notnull=["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde"])
-        rawio.check_codes(p, f5, "gemeentecode", known)
-        rawio.check_years(p, f5)
-        rawio.check_unique(p, f5, ["gemeentecode", "jaar", "geslacht", "leeftijd"])
+        csvio.check_codes(p, f5, "gemeentecode", known)
+        csvio.check_years(p, f5)
+        csvio.check_unique(p, f5, ["gemeentecode", "jaar", "geslacht", "leeftijd"])
         bad = ~p["geslacht"].isin(["totaal", "man", "vrouw"])
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -99,23 +99,23 @@ def _population(fdir: Path, tables: dict, known: set[str]) -> None:
                                           ["gemeentecode", "jaar", "geslacht", "leeftijd_van"])
     ft = fdir / "population_totals.csv"
     if ft.exists():
-        t = rawio.read_csv_checked(ft, ["gemeentecode", "jaar", "waarde", "bron"], numeric=["jaar", "waarde"],
+        t = csvio.read_csv_checked(ft, ["gemeentecode", "jaar", "waarde", "bron"], numeric=["jaar", "waarde"],
                                    nonneg=["waarde"], integer=["jaar", "waarde"],
                                    notnull=["gemeentecode", "jaar", "waarde"])
-        rawio.check_codes(t, ft, "gemeentecode", known)
-        rawio.check_years(t, ft)
-        rawio.check_unique(t, ft, ["gemeentecode", "jaar"])
+        csvio.check_codes(t, ft, "gemeentecode", known)
+        csvio.check_years(t, ft)
+        csvio.check_unique(t, ft, ["gemeentecode", "jaar"])
         tot = pd.DataFrame({"gemeentecode": t["gemeentecode"], "jaar": t["jaar"].astype("int64"),
                             "waarde": t["waarde"].astype("int64"), "bron": t["bron"], "kwaliteit": "exact"})
         tables["bevolking_totaal"] = _replace(tables.get("bevolking_totaal"), tot, ["gemeentecode", "jaar"])
     fm = fdir / "population_margins.csv"
     if fm.exists():
-        m = rawio.read_csv_checked(fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep", "leeftijd_van",
+        m = csvio.read_csv_checked(fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep", "leeftijd_van",
                                         "leeftijd_tot_incl", "waarde", "bron_tabel", "afgeleid"],
                                    numeric=["jaar", "waarde", "leeftijd_van", "leeftijd_tot_incl"], nonneg=["waarde"],
                                    integer=["jaar"], notnull=["gemeentecode", "jaar", "leeftijdsgroep", "waarde"])
-        rawio.check_codes(m, fm, "gemeentecode", known)
-        rawio.check_unique(m, fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep"])
+        csvio.check_codes(m, fm, "gemeentecode", known)
+        csvio.check_unique(m, fm, ["gemeentecode", "jaar", "geslacht", "leeftijdsgroep"])
         m = m[m["leeftijdsgroep"] != "totaal"]
         # the data layer labels 85383NED margins 'CBS 85383NED' (status in the raw file's bron_tabel)
         bron = m["bron_tabel"].str.replace(r"\s*\(StatusCijfer=[^)]*\)", "", regex=True)
@@ -132,11 +132,11 @@ def _long(fdir: Path, tables: dict, known: set[str], fname: str, table: str, ext
     f = fdir / fname
     if not f.exists():
         return
-    df = rawio.read_csv_checked(f, ["gemeentecode", "jaar", *extra, "waarde", "bron_tabel"], numeric=["jaar", "waarde"],
+    df = csvio.read_csv_checked(f, ["gemeentecode", "jaar", *extra, "waarde", "bron_tabel"], numeric=["jaar", "waarde"],
                                 integer=["jaar"], notnull=["gemeentecode", "jaar", "waarde"])
-    rawio.check_codes(df, f, "gemeentecode", known)
-    rawio.check_years(df, f)
-    rawio.check_unique(df, f, key)
+    csvio.check_codes(df, f, "gemeentecode", known)
+    csvio.check_years(df, f)
+    csvio.check_unique(df, f, key)
     if table != "woningvoorraad":
         neg = df["waarde"] < 0
         if neg.any():
@@ -152,12 +152,12 @@ def _sterfte(fdir: Path, tables: dict, known: set[str]) -> None:
     f = fdir / "deaths_by_age_sex.csv"
     if not f.exists():
         return
-    df = rawio.read_csv_checked(f, ["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde", "bron_tabel"],
+    df = csvio.read_csv_checked(f, ["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde", "bron_tabel"],
                                 numeric=["jaar", "waarde"], nonneg=["waarde"], integer=["jaar"],
                                 notnull=["gemeentecode", "jaar", "geslacht", "leeftijd", "waarde"])
-    rawio.check_codes(df, f, "gemeentecode", known)
-    rawio.check_years(df, f)
-    rawio.check_unique(df, f, ["gemeentecode", "jaar", "geslacht", "leeftijd"])
+    csvio.check_codes(df, f, "gemeentecode", known)
+    csvio.check_years(df, f)
+    csvio.check_unique(df, f, ["gemeentecode", "jaar", "geslacht", "leeftijd"])
     lohi = df["leeftijd"].map(_band)
     out = pd.DataFrame({"gemeentecode": df["gemeentecode"], "jaar": df["jaar"].astype("int64"),
                         "geslacht": df["geslacht"], "leeftijd_van": [a for a, _ in lohi],
@@ -173,9 +173,9 @@ def _levenstafel(fdir: Path, tables: dict) -> None:
     cols = ["gebied", "jaar", "geslacht", "leeftijd", "sterftekans_qx", "levenden_tafelbevolking",
             "overledenen_tafelbevolking", "levensverwachting", "bron_tabel"]
     num = cols[1:2] + cols[3:8]
-    df = rawio.read_csv_checked(f, cols, numeric=num, nonneg=num, integer=["jaar", "leeftijd"], notnull=num)
-    rawio.check_years(df, f)
-    rawio.check_unique(df, f, ["jaar", "geslacht", "leeftijd"])
+    df = csvio.read_csv_checked(f, cols, numeric=num, nonneg=num, integer=["jaar", "leeftijd"], notnull=num)
+    csvio.check_years(df, f)
+    csvio.check_unique(df, f, ["jaar", "geslacht", "leeftijd"])
     bad = df["sterftekans_qx"] > 1
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -191,11 +191,11 @@ def _prognose(fdir: Path, tables: dict, known: set[str]) -> None:
     f = fdir / "prognosis_totals.csv"
     if not f.exists():
         return
-    df = rawio.read_csv_checked(f, ["gemeentecode", "jaar", "interval", "waarde", "waarde_x1000", "bron_tabel"],
+    df = csvio.read_csv_checked(f, ["gemeentecode", "jaar", "interval", "waarde", "waarde_x1000", "bron_tabel"],
                                 numeric=["jaar", "waarde", "waarde_x1000"], nonneg=["waarde"], integer=["jaar"],
                                 notnull=["gemeentecode", "jaar", "interval", "waarde"])
-    rawio.check_codes(df, f, "gemeentecode", known)
-    rawio.check_unique(df, f, ["gemeentecode", "jaar", "interval"])
+    csvio.check_codes(df, f, "gemeentecode", known)
+    csvio.check_unique(df, f, ["gemeentecode", "jaar", "interval"])
     out = pd.DataFrame({"gemeentecode": df["gemeentecode"], "jaar": df["jaar"].astype("int64"),
                         "interval": df["interval"], "waarde": df["waarde"].astype("int64"), "bron": df["bron_tabel"]})
     tables["prognose_pbl"] = _replace(tables.get("prognose_pbl"), out, ["gemeentecode", "jaar", "interval"])

@@ -79,10 +79,22 @@ class Dimension:
         raise DimensionError(f"'{value}' is geen sleutel of titel in dimensie {self.name}{hint}")
 
 
-def period(key: str, title: str = "") -> tuple[int, str, str] | None:
-    """(year, kind, peildatum) for a period key: JJ00 -> (Y, 'jaar', ''); MM01 -> 1 Jan; MM12 -> 31 Dec.
+class PeriodError(ValueError):
+    """A period code that is neither a known CBS period key nor has a title we can read."""
 
-    Falls back to titles such as ``'2018 januari'`` / ``'2018 december'``. None if not a period we use.
+
+USED_KINDS = ("jaar", "januari", "december")
+
+
+def period(key: str, title: str = "") -> tuple[int, str, str]:
+    """(year, kind, peildatum) of a CBS period category; raises :class:`PeriodError` for an unknown code.
+
+    Keys: ``JJ00`` -> (Y, 'jaar', ''); ``MM01`` -> (Y, 'januari', 'Y-01-01'); ``MM12`` -> (Y, 'december',
+    'Y-12-31'); other months -> 'maand'; ``KW`` -> 'kwartaal'; ``X0``/``G<n>`` -> 'meerjarig'. When the key
+    is not of that form (85980NED's keys are unverified) the title decides: ``'2024'``, ``'2018 januari'``,
+    ``'2018 december'``, another month, ``'1861 tot 1866'`` (37360ned's five-year periods). Only the kinds
+    in ``USED_KINDS`` are ever fetched; the caller skips the other known kinds on purpose and must never
+    skip an unknown code silently.
     """
     k = str(key).strip()
     m = PERIOD_RE.match(k)
@@ -90,16 +102,32 @@ def period(key: str, title: str = "") -> tuple[int, str, str] | None:
         y, kind, n = int(m.group(1)), m.group(2), int(m.group(3))
         if kind == "JJ" and n == 0:
             return y, "jaar", ""
-        if kind == "MM" and n == 1:
+        if kind == "MM" and 1 <= n <= 12:
+            if n == 1:
+                return y, "januari", f"{y}-01-01"
+            if n == 12:
+                return y, "december", f"{y}-12-31"
+            return y, "maand", ""
+        if kind == "KW" and 1 <= n <= 4:
+            return y, "kwartaal", ""
+        if kind == "X0" or kind.startswith("G"):
+            return y, "meerjarig", ""
+        raise PeriodError(f"onbekende periodecode {key!r} (titel {title!r})")
+    t = str(title).strip().lower()
+    if re.fullmatch(r"\d{4}", t):
+        return int(t), "jaar", ""
+    m = re.fullmatch(r"(\d{4})\s+(\w+)", t)
+    if m and m.group(2) in MONTHS:
+        y, mo = int(m.group(1)), MONTHS[m.group(2)]
+        if mo == 1:
             return y, "januari", f"{y}-01-01"
-        if kind == "MM" and n == 12:
+        if mo == 12:
             return y, "december", f"{y}-12-31"
-        return None
-    m = re.match(r"^(\d{4})\s+(\w+)$", str(title).strip().lower())
-    if m and m.group(2) in ("januari", "december"):
-        y = int(m.group(1))
-        return y, m.group(2), f"{y}-01-01" if m.group(2) == "januari" else f"{y}-12-31"
-    return None
+        return y, "maand", ""
+    m = re.fullmatch(r"(\d{4})\s*(?:tot|-|/)\s*(\d{4})", t)
+    if m:
+        return int(m.group(1)), "meerjarig", ""
+    raise PeriodError(f"onbekende periodecode {key!r} (titel {title!r})")
 
 
 def age_band(title: str) -> tuple[int, int | None] | str | None:
@@ -144,6 +172,56 @@ def build_filter(selections: dict[str, list[str]]) -> str:
 
 def encoded_len(s: str) -> int:
     return len(quote(s, safe=""))
+
+
+def clause_count(selections: dict[str, list[str]]) -> int:
+    """Number of ``eq`` clauses a filter over ``selections`` has."""
+    return sum(len(v) for v in selections.values() if v)
+
+
+def _chunks(keys: list[str], size: int) -> list[list[str]]:
+    size = max(1, size)
+    return [keys[i: i + size] for i in range(0, len(keys), size)]
+
+
+def plan_filters(fixed: dict[str, list[str]], splits: list[tuple[str, list[str]]], *, max_clauses: int = 20,
+                 max_len: int = 1800) -> list[str]:
+    """Filters that together cover every combination of the ``splits`` keys (e.g. periods × regions), each
+    with at most ``max_clauses`` ``eq`` clauses (``fixed`` included) and, where possible, at most ``max_len``
+    characters URL-encoded. Long OR-filters are what the CBS service is known to refuse (about 24 clauses
+    have been seen to work, 45 not), and IIS refuses long query strings.
+
+    The last split dimension (the regions) gets what the others leave of the budget; a split dimension
+    is given at most half the budget when a later one needs room.
+    """
+    budget = max_clauses - clause_count(fixed)
+    splits = [(d, ks) for d, ks in splits if ks]
+    if budget < max(1, len(splits)):
+        raise ValueError(f"filter: {clause_count(fixed)} vaste clausules laten geen ruimte binnen {max_clauses}")
+    sizes: list[int] = []
+    left = budget
+    for i, (_, ks) in enumerate(splits):
+        later = len(splits) - i - 1
+        if later:
+            room_later = min(len(splits[-1][1]), max(1, left // 2)) if later == 1 else later
+            size = min(len(ks), max(1, left - room_later))
+        else:
+            size = min(len(ks), left)
+        sizes.append(size)
+        left -= size
+    combos: list[dict[str, list[str]]] = [{}]
+    for (d, ks), size in zip(splits, sizes):
+        combos = [{**c, d: ch} for c in combos for ch in _chunks(ks, size)]
+    out: list[str] = []
+    last = splits[-1][0] if splits else None
+    for c in combos:
+        sel = {**c, **fixed}
+        if last is None or encoded_len(build_filter(sel)) <= max_len or len(c[last]) == 1:
+            out.append(build_filter(sel))
+            continue
+        rest = {d: v for d, v in sel.items() if d != last}
+        out += chunk_filters(rest, last, c[last], max_len)
+    return out
 
 
 def chunk_filters(fixed: dict[str, list[str]], split_dim: str, split_keys: list[str],

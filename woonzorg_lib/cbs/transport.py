@@ -169,6 +169,15 @@ class RetryAdapter(BaseAdapter):
 # replay
 
 
+PAGES_KEY = "woonzorg.recorded_pages"   # in a recorded TypedDataSet.json: the pages it holds (not served)
+
+
+def page_identity(url: str) -> str:
+    """A data set page: its $filter, $select and $skip/$skiptoken (order-independent; $format ignored)."""
+    q = sorted((k, v) for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k != "$format")
+    return urlencode(q)
+
+
 def _split_feed_path(url: str) -> tuple[str, str]:
     """('03759ned', 'TypedDataSet') from https://host/ODataFeed/odata/03759ned/TypedDataSet."""
     parts = [p for p in urlsplit(url).path.split("/") if p]
@@ -332,7 +341,8 @@ class ReplayAdapter(BaseAdapter):
                     cols = [c.strip() for c in params["$select"].split(",") if c.strip()]
                     rows = [{c: r[c] for c in cols if c in r} for r in rows]
                 self._cache[ck] = rows
-            doc = {k: v for k, v in doc.items() if k not in ("value", "odata.nextLink")}
+            # woonzorg's own bookkeeping and labels ("woonzorg.*") are never served
+            doc = {k: v for k, v in doc.items() if k not in ("value", "odata.nextLink") and not k.startswith("woonzorg.")}
             if paged:
                 chunk = rows[skip: skip + self.page_size]
                 doc["value"] = chunk
@@ -357,8 +367,14 @@ class ReplayAdapter(BaseAdapter):
 
 
 class RecordingAdapter(BaseAdapter):
-    """Pass requests to ``inner`` and store every good JSON reply under ``root`` in the replay layout
-    (metadata endpoints verbatim; data set pages merged into one file, rows de-duplicated by ID)."""
+    """Pass requests to ``inner`` and store every good JSON reply under ``root`` in the replay layout.
+
+    Metadata endpoints are stored verbatim. Data set pages are appended to one file **with every row**:
+    rows carry no usable identity (woonzorg's ``$select`` leaves out ``ID``, and two observations may agree
+    on every selected column), so rows are never de-duplicated. Only a page that was already recorded (the
+    same ``$filter``, ``$select`` and ``$skip``, e.g. a repeated fetch into the same directory) is not
+    stored twice; the pages held are listed under ``woonzorg.recorded_pages`` in the file.
+    """
 
     def __init__(self, inner: BaseAdapter, root: str | Path):
         super().__init__()
@@ -374,15 +390,20 @@ class RecordingAdapter(BaseAdapter):
         if not endpoint:
             return resp
         doc = json.loads(resp.content.decode("utf-8"))
+        doc.pop("odata.nextLink", None)
         target = self.root / table / f"{endpoint}.json"
         with self._lock:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if endpoint in ("TypedDataSet", "UntypedDataSet") and target.exists():
-                old = json.loads(target.read_text(encoding="utf-8"))
-                seen = {r.get("ID") for r in old["value"]}
-                old["value"].extend(r for r in doc["value"] if r.get("ID") not in seen)
-                doc = old
-            doc.pop("odata.nextLink", None)
+            if endpoint in ("TypedDataSet", "UntypedDataSet"):
+                page = page_identity(request.url)
+                old = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
+                pages = list(old.get(PAGES_KEY, [])) if old else []
+                if page in pages:
+                    return resp
+                rows = (old["value"] if old else []) + doc["value"]
+                doc = {k: v for k, v in (old or doc).items() if k not in ("value", PAGES_KEY)}
+                doc[PAGES_KEY] = pages + [page]
+                doc["value"] = rows
             lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in doc["value"])
             head = {k: v for k, v in doc.items() if k != "value"}
             text = json.dumps(head, ensure_ascii=False)[:-1] + (", " if head else "") + '"value": [\n' + lines + "\n]}\n"

@@ -22,13 +22,13 @@ def _run(args) -> int:
                          column="--periode", file="<opdrachtregel>")
     region = regions.load_region(args.region)
     params = load_parameters(args.params, scenario=args.scenario)
-    from ..verdeling.keys import standard_keys
+    from ..verdeling import standard_keys
 
     standard_keys(args.key)  # read and validate the key file before any computation
     taken = None
     if args.taak is not None:
         from ..groups.catalogue import CATALOGUE
-        from ..verdeling.allocate import task_table
+        from ..verdeling import task_table
 
         if not (args.groep and args.woningtype):
             raise InputError("--taak vraagt ook --groep en --woningtype", column="--taak", file="<opdrachtregel>")
@@ -46,7 +46,8 @@ def _run(args) -> int:
             raise InputError(f"groep {args.groep} kent woningtype '{args.woningtype}' niet; wel: {', '.join(wt)}",
                              column="--woningtype", file="<opdrachtregel>")
         taken = task_table(args.taak, groep=args.groep, woningtype=args.woningtype, periode=args.periode)
-    from ..verdeling.allocate import read_bounds_csv, write_allocation_csv
+    from .. import verdeling
+    from ..verdeling import read_bounds_csv, write_allocation_csv
 
     # floors / caps / carry-over: read and check every user file before any computation
     bounds: dict = {}
@@ -56,14 +57,38 @@ def _run(args) -> int:
         if path is not None:
             bounds[soort] = read_bounds_csv(path, soort=soort, known_gemeenten=region.gemeenten)
             bronnen[soort] = str(path)
-    df = pipeline.region_allocation(region, key=args.key, periode=args.periode, method=args.methode,
-                                    params=params, taken=taken, floors=bounds.get("floors"),
-                                    caps=bounds.get("caps"), carry_over=bounds.get("carry_over"),
-                                    cap_verhuurcapaciteit=args.cap_verhuurcapaciteit, bronnen=bronnen)
-
+    cap_out = out_path(args.capaciteit) if args.capaciteit else None
+    extra = (verdeling.read_effort_csv(args.inspanning, known_gemeenten=region.gemeenten)
+             if args.inspanning else None)
+    demand = pipeline.region_demand(region, until=end, params=params, variants=(args.variant,))
+    keys = standard_keys(args.key)
+    inputs = verdeling.region_allocation_inputs(region, params=params, key=next(reversed(keys.values())),
+                                                extra_effort=extra)
+    df = verdeling.region_allocation(region, demand, key=args.key, periode=args.periode, method=args.methode,
+                                     params=params, variant=args.variant, taken=taken,
+                                     floors=bounds.get("floors"), caps=bounds.get("caps"),
+                                     carry_over=bounds.get("carry_over"),
+                                     cap_verhuurcapaciteit=args.cap_verhuurcapaciteit, bronnen=bronnen,
+                                     inputs=inputs)
+    cap = verdeling.region_capacity(region, demand, periode=args.periode, variant=args.variant, params=params,
+                                    inputs=inputs)
     write_allocation_csv(df, out)
+    if cap_out is not None:
+        from .. import atomic
+
+        atomic.write_csv(cap_out, cap)
     print(f"{len(df)} rijen geschreven naar {out} ({region.naam}, periode {args.periode}, "
-          f"sleutels {', '.join(sorted(df['sleutel'].unique()))})")
+          f"sleutels {', '.join(sorted(df['sleutel'].unique()))}; taken: "
+          + ", ".join(f"{k} {int((df['taak'] == k).sum())} rijen" for k in verdeling.TAKEN) + ")")
+    print("Eerst de capaciteit (regio, per jaar; vóór elke verdeling):")
+    for line in cap["toelichting"]:
+        print("  " + line)
+    effort = inputs[1]
+    print("Huidige inspanning gemeten met: " + (", ".join(effort.attrs["componenten"]) or "geen component")
+          + "; regionale functie (centrumgemeente BW/MO) apart: "
+          + (", ".join(effort.attrs["regionale_componenten"]) or "geen in deze regio"))
+    for naam, reden in effort.attrs["overgeslagen"].items():
+        print(f"  niet meegeteld: {naam} ({reden})")
     if "carry_over" in bounds:
         print("let op: toewijzing = aandeel in de taak + carry-over (achterstand/overschot); per groep × "
               "woningtype × sleutel telt de toewijzing op tot taak + som van de carry-over")
@@ -103,5 +128,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cap-verhuurcapaciteit", dest="cap_verhuurcapaciteit", action="store_true",
                    help="begrens elke gemeente per taak op haar verhuurcapaciteit over de periode "
                         "(⌊verhuurcapaciteit per jaar × jaren⌋); samen met --caps telt de laagste grens")
+    p.add_argument("--variant", default="midden", choices=["laag", "midden", "hoog"],
+                   help="variant van de vraag voor de taken én de vraag-sleutel (standaard midden)")
+    p.add_argument("--capaciteit", default=None, metavar="FILE.csv",
+                   help="schrijf ook de capaciteitstabel: per jaar de toewijzingsbehoefte tegenover de "
+                        "sociale huur die vrijkomt (30%-norm), vóór elke verdeling")
+    p.add_argument("--inspanning", default=None, metavar="FILE.csv",
+                   help="eigen cijfers voor de huidige inspanning per gemeente (kolommen gemeentecode, component, "
+                        "waarde[, jaar, bron]), bijv. gehuisveste statushouders. "
+                        "Voorbeeld: config/examples/inspanning_voorbeeld.csv")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
     p.set_defaults(func=_run)

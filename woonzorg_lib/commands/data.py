@@ -73,4 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         from ..cbs import fetch_cli
     except ImportError:
         return
-    fetch_cli.register(s)
+    fetch_cli.register(s, check=_fetch_check)
+
+
+def _fetch_check(raw: Path) -> None:
+    """The data build on a raw folder (writes nothing): `data fetch` runs it on data/raw with the staged
+    fetched files before swapping them in. Wired here so that woonzorg_lib.cbs never imports the data layer."""
+    from ..dataset.build import build_tables
+
+    build_tables(raw)

@@ -92,25 +92,28 @@ def _g(**kw) -> Group:
 
 _GROUPS: tuple[Group, ...] = (
     _g(code="ouderen", naam="Ouderen met zorgvraag",
-       definitie=("Inwoners van 65 jaar en ouder die door (toekomstige) zorgbehoefte een "
-                  "nultredenwoning, een geclusterde woning, een zorggeschikte woning of een "
-                  "intramurale plaats (Wlz verpleging en verzorging) nodig hebben."),
+       definitie=("Huishoudens met een 65-plusser met een lichamelijke beperking die een nultredenwoning, "
+                  "een geclusterde woning of een zorggeschikte woning nodig hebben, en 65-plussers met "
+                  "Wlz verpleging en verzorging met verblijf (intramurale plaats)."),
        soort="stand", methode="prevalence",
        woningtypen={"nultreden": "woningen", "geclusterd": "woningen", "zorggeschikt": "woningen",
                     "intramuraal": "plaatsen"},
-       parameters=("intramuraal_per_1000_65_74", "intramuraal_per_1000_75_84",
-                   "intramuraal_per_1000_85_89", "intramuraal_per_1000_90_plus",
-                   "nultreden_per_1000_75_plus", "geclusterd_per_1000_75_plus",
-                   "zorggeschikt_per_1000_75_plus"),
-       bronnen=("CBS Huishoudensprognose 2015–2060 via geroscoop.nl (aandeel in instelling naar leeftijd)",
-                "Programma Wonen en zorg voor ouderen, kst-29389-112 (290.000 woningen: 170k nultreden, "
+       parameters=("intramuraal_per_1000_65_74", "intramuraal_per_1000_75_84", "intramuraal_per_1000_85_plus",
+                   "beperkt_aandeel_65_74", "beperkt_aandeel_75_plus", "huishoudens_per_beperkte_persoon",
+                   "geschikt_aandeel", "aandeel_nultreden", "aandeel_geclusterd", "aandeel_zorggeschikt"),
+       bronnen=("Programma Wonen en zorg voor ouderen, kst-29389-112 (290.000 woningen: 170k nultreden, "
                 "80k geclusterd, 40k zorggeschikt)",
+                "ABF Monitor Ouderenhuisvesting 2020 (≈10% van de huishoudens met een beperking woont ongeschikt)",
+                "Monitor Langdurige Zorg / CBS: Wlz-VV met verblijf 2015-2019 (121.700 in 2017)",
+                "CBS 85383NED (65-74, 75+ per gemeente), 37360ned (levenstafel)",
                 "CBS 85150NED Zorgwoonruimten (aanbod intramuraal, COROP)"),
-       toelichting=("Intramuraal: plaatsen per 1000 inwoners per leeftijdsgroep × bevolkingsprognose. "
-                    "Nultreden/geclusterd/zorggeschikt: woningen per 1000 inwoners van 75+ (landelijke "
-                    "opgave 2030 gedeeld door ≈1,5 mln 75-plussers). Aanbod nultreden/geclusterd per "
-                    "gemeente is onbekend: opgave bruto. Intramuraal aanbod uit CBS zorgwoonruimten."),
-       invoer=("projection", "aanbod (optioneel)")),
+       toelichting=("Twee methoden (keuze: --methode ouderen=behoefte|rijksopgave). behoefte (standaard): "
+                    "huishoudens 65-74/75+ met een beperking × verdeling over woningtypen; geschatte geschikte "
+                    "voorraad = 90% daarvan (lokale telling vervangt); opgave = tekort + groei. rijksopgave: "
+                    "290.000 verdeeld naar de groei van het aantal 75-plussers tot 2031. Intramuraal: personen "
+                    "in zorg per 1000 naar leeftijd, geijkt op het landelijke Wlz-gebruik; aanbod alleen per "
+                    "COROP bekend en daar vergeleken (apart bestand), niet per gemeente."),
+       invoer=("projection", "ouderen_sleutel (rijksopgave)", "lokale cijfers (optioneel)")),
     _g(code="beperking", naam="Mensen met een verstandelijke, lichamelijke of zintuiglijke beperking",
        definitie=("Volwassenen (18+) met een Wlz-indicatie gehandicaptenzorg (VG/LG/ZG) die met "
                   "verblijf wonen, meestal in een kleinschalige woonvorm van 6–12 plaatsen."),
@@ -196,36 +199,39 @@ _GROUPS: tuple[Group, ...] = (
        soort="stand", methode="prevalence",
        woningtypen={"flex": "bedden"},
        parameters=("per_1000_inwoners_agrarisch_logistiek", "per_1000_inwoners_gemengd",
-                   "per_1000_inwoners_stedelijk", "groei_per_jaar"),
+                   "per_1000_inwoners_stedelijk", "groei_per_jaar", "tekort_aandeel"),
        bronnen=("Adviesraad Migratie 2023 (schattingen 220k–800k)",
                 "NH Nieuws: Limburg ≈64.200 werkend (2018)",
                 "versnellingwoningbouw.nl: provincie Utrecht, groei 3,6–4,6% per jaar"),
-       toelichting=("Arbeidsmigranten per 1000 inwoners (naar regiotype) × inwoners basisjaar × "
-                    "groei per jaar; één bed per arbeidsmigrant. Aanbod onbekend: opgave bruto."),
+       toelichting=("Arbeidsmigranten per 1000 inwoners (naar regiotype uit config/regionale_waarden.csv) × "
+                    "inwoners basisjaar × groei per jaar; één bed per arbeidsmigrant. Aanbod geschat: "
+                    "vraag(2024) × (1 − 19% zonder passende woonplek, Expertisecentrum Flexwonen)."),
        invoer=("projection", "arbeidsmigranten_regiotype (optioneel)")),
     _g(code="studenten", naam="Studenten",
        definitie=("Uitwonende studenten (hbo/wo, voltijd) die een studenteneenheid (kamer of studio) "
                   "nodig hebben."),
        soort="stand", methode="trend",
        woningtypen={"studenteneenheid": "eenheden"},
-       parameters=("studenten_per_eenheid",),
+       parameters=("studenten_per_eenheid", "tekort_aandeel"),
        bronnen=("CBS 60039fvw / 85383NED uitwonende studenten (gemeentefonds) 2017–2024",
                 "CBS 85980NED Aandachtsgroepen volkshuisvesting (Apeldoorn: 1,19 student per woonruimte)",
                 "Kences Landelijke Monitor Studentenhuisvesting"),
-       toelichting=("Lineaire trend (OLS op jaar) van het eigen aantal uitwonende studenten, vanaf de "
-                    "laatste waarneming; laag/hoog uit het voorspellingsinterval."),
+       toelichting=("Vraag: lineaire trend (OLS op jaar) van het eigen aantal uitwonende studenten, vanaf de "
+                    "laatste waarneming. Aanbod geschat: vraag(2024) × (1 − landelijk tekortaandeel, LMS "
+                    "2023: 23.700 = 5,8%); opgave(2024) = het tekort, daarna + groei."),
        invoer=("studenten_historie",)),
     _g(code="woonwagenbewoners", naam="Woonwagenbewoners",
-       definitie=("Huishoudens die in een woonwagen willen wonen, vooral kinderen van bewoners die een "
-                  "eigen huishouden vormen; eenheid is de standplaats."),
-       soort="stroom", methode="flow",
+       definitie=("Huishoudens die in een woonwagen willen wonen (wachtlijst, vooral kinderen van bewoners die "
+                  "een eigen huishouden vormen); eenheid is de standplaats."),
+       soort="stand", methode="prevalence",
        woningtypen={"standplaats": "standplaatsen"},
-       parameters=("standplaatsen_per_1000_woningen", "nieuwe_vraag_aandeel_per_jaar"),
+       parameters=("standplaatsen_per_1000_woningen", "nieuwe_vraag_aandeel_per_jaar", "wachtlijst_aandeel"),
        bronnen=("hetwiel.info: standplaatsen per provincie 1-1-2018",
                 "Platform31: tekort ≈3.000 (2009); vraag vooral van kinderen van bewoners"),
-       toelichting=("Voorraad standplaatsen (lokaal bekend, anders per 1000 woningen) × nieuwe vraag "
-                    "per jaar als aandeel van de voorraad."),
-       invoer=("projection", "woningvoorraad")),
+       toelichting=("Aanbod: voorraad standplaatsen (lokaal bekend, anders geschat per 1000 woningen). Vraag = "
+                    "voorraad × (1 + wachtlijstaandeel + nieuwe vraag per jaar × jaren sinds 2024): opgave(2024) "
+                    "= de wachtlijst (inhaalvraag)."),
+       invoer=("projection", "woningvoorraad", "lokale cijfers (optioneel)")),
     _g(code="urgenten", naam="Sociaal en medisch urgenten",
        definitie=("Huishoudens met een urgentieverklaring (sociaal of medisch) die met voorrang een "
                   "sociale huurwoning nodig hebben, exclusief de mantelzorgurgenties (zie mantelzorg)."),
@@ -275,7 +281,7 @@ EXTRA_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "overlap": ("ex_gedetineerden_in_mo_dakloos", "jeugdzorg_in_mo_dakloos",
                 "intramuraal_overig_in_ggz_bw", "mantelzorg_in_ouderen"),
     "verhuur": ("mutatiegraad", "aandeel_aandachtsgroepen"),
-    "algemeen": ("onderdrukkingsdrempel", "trend_interval"),
+    "algemeen": ("onderdrukkingsdrempel", "trend_interval", "mc_trekkingen", "mc_seed"),
 })
 
 #: Regiotypes for arbeidsmigranten (rates.md §9) → parameter name.

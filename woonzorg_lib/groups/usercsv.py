@@ -238,16 +238,18 @@ LOCAL_FIGURE_COLUMNS: tuple[Column, ...] = (
     Column("gemeentenaam", required=False),
     Column("bron", required=False),
     Column("opmerking", required=False),
+    Column("maat", required=False, allowed=("vraag", "aanbod"), case="lower"),
 )
-LOCAL_FIGURE_KEY = ("gemeentecode", "groep", "woningtype", "jaar", "variant")
+LOCAL_FIGURE_KEY = ("gemeentecode", "groep", "woningtype", "maat", "jaar", "variant")
 
 
 def read_local_figures(path: str | Path, *, known_gemeenten: Collection[str] | None = None,
                        basisjaar: int = 2024, tot_jaar: int = 2100) -> pd.DataFrame:
     """Read a local-figures CSV (schema: docs/aandachtsgroepen.md, example in config/examples/).
 
-    One row per gemeente × groep × jaar (× woningtype, × variant): ``waarde`` is the group's
-    *vraag* in the catalogue unit for that woningtype (e.g. woningen per jaar for a stroom group,
+    One row per gemeente × groep × jaar (× woningtype, × maat, × variant): ``waarde`` is the group's
+    *vraag* (``maat`` empty or ``vraag``) or its current supply (``maat`` ``aanbod``: stand groups,
+    basisjaar only; replaces the estimate) in the catalogue unit for that woningtype (e.g. woningen per jaar for a stroom group,
     plaatsen on 1 January for ouderen/intramuraal). ``woningtype`` may be empty for groups with one
     woningtype; ``variant`` empty = all variants. Returns ``gemeentecode, groep, woningtype, jaar,
     variant, waarde`` (variant missing = all) sorted by key, with ``attrs['bestand']``.
@@ -277,17 +279,50 @@ def read_local_figures(path: str | Path, *, known_gemeenten: Collection[str] | N
             raise InputError(f"jaar {rec['jaar']} ligt buiten {basisjaar}–{tot_jaar} (lokale cijfers gelden "
                              f"vanaf het basisjaar {basisjaar})", file=file, column="jaar", row=row)
         variant = rec["variant"] if isinstance(rec["variant"], str) else None
-        k = (rec["gemeentecode"], group.code, wt, rec["jaar"])
+        maat = rec.get("maat") if isinstance(rec.get("maat"), str) else "vraag"
+        if maat == "aanbod" and isinstance(rec["variant"], str):
+            raise InputError("lokaal aanbod geldt voor alle varianten (het huidige aanbod); laat variant leeg",
+                             file=file, column="variant", row=row)
+        if maat == "aanbod" and (group.soort != "stand" or rec["jaar"] != basisjaar):
+            raise InputError(f"lokaal aanbod kan alleen voor standgroepen op 1 januari {basisjaar} (het basisjaar); "
+                             f"{group.code} is {group.soort}, jaar {rec['jaar']}", file=file, column="maat", row=row)
+        k = (rec["gemeentecode"], group.code, wt, maat, rec["jaar"])
         for v in ([variant] if variant else list(VARIANTEN)):
             if (k, v) in seen:
                 raise InputError(f"dubbele sleutel ({rec['gemeentecode']}, {group.code}, {wt}, {rec['jaar']}, "
                                  f"variant {v}); ook op regel {seen[(k, v)]}", file=file,
                                  column="variant" if variant else "jaar", row=row)
             seen[(k, v)] = row
-        out_rows.append({"gemeentecode": rec["gemeentecode"], "groep": group.code, "woningtype": wt,
+        out_rows.append({"gemeentecode": rec["gemeentecode"], "groep": group.code, "woningtype": wt, "maat": maat,
                          "jaar": int(rec["jaar"]), "variant": variant, "waarde": float(rec["waarde"])})
-    out = pd.DataFrame(out_rows, columns=["gemeentecode", "groep", "woningtype", "jaar", "variant", "waarde"])
-    out = out.sort_values(["gemeentecode", "groep", "woningtype", "jaar", "variant"], na_position="first",
+    out = pd.DataFrame(out_rows, columns=["gemeentecode", "groep", "woningtype", "maat", "jaar", "variant", "waarde"])
+    out = out.sort_values(["gemeentecode", "groep", "woningtype", "maat", "jaar", "variant"], na_position="first",
                           kind="mergesort").reset_index(drop=True)
     out.attrs["bestand"] = str(file)
+    return out
+
+
+#: Realisations CSV (CONTRACTS "Files a user writes"): homes for ouderen realised since 1-1-2022.
+REALISATION_COLUMNS: tuple[Column, ...] = (
+    Column("gemeentecode", pattern=r"GM\d{4}", case="upper",
+           pattern_hint=": verwacht een CBS-gemeentecode zoals GM0957"),
+    Column("woningtype", allowed=("nultreden", "geclusterd", "zorggeschikt"), case="lower"),
+    Column("gerealiseerd", kind="count"),
+    Column("gepland", kind="count", required=False),
+    Column("gemeentenaam", required=False),
+    Column("bron", required=False),
+    Column("opmerking", required=False),
+)
+
+
+def read_realisations(path: str | Path, *, known_gemeenten: Collection[str] | None = None) -> pd.DataFrame:
+    """Read a realisations CSV: per gemeente × woningtype (nultreden, geclusterd, zorggeschikt) the
+    homes for ouderen ``gerealiseerd`` from 1-1-2022 up to 1-1-2024 (and optionally ``gepland``,
+    shown, not subtracted). Used by the *rijksopgave* method: opgave = programme share −
+    gerealiseerd. Returns ``gemeentecode, woningtype, gerealiseerd, gepland`` sorted by key."""
+    df = read_user_csv(path, REALISATION_COLUMNS, key=("gemeentecode", "woningtype"),
+                       known_gemeenten=known_gemeenten)
+    out = df[["gemeentecode", "woningtype", "gerealiseerd", "gepland"]].sort_values(
+        ["gemeentecode", "woningtype"], kind="mergesort").reset_index(drop=True)
+    out.attrs["bestand"] = str(path)
     return out

@@ -5,6 +5,12 @@ scripts, a real title, alt text on every image and embedded images only, a sourc
 reference date under every chart, a caption on every table and a unit on every numeric column,
 Dutch percentages, size within budget.
 
+``text_problems(text)``: snake_case codes, file paths, English words or "inf"/"nan" in text a
+reader sees (:func:`visible_text` of the HTML; every text cell of the workbook except its code
+columns). ``workbook_problems(path)``: the workbook as staff use it (headers in row 1 as one Excel
+table with filters per sheet, numbers never stored as text, no ``<5`` or ``inf``, plain Dutch).
+``soffice_problems(path)``: LibreOffice (headless) opens the workbook and exports every sheet.
+
 ``browser_problems(path)``: opens the file in headless Chromium (Debian ``/usr/bin/chromium`` via
 Playwright) and reports console errors, JS errors, external requests, broken images, images
 without alt text and visible code. ``python -m woonzorg_lib.report.check FILE…`` runs both.
@@ -82,6 +88,162 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     return problems
 
 
+# ----------------------------------------------------------------------------------------------
+# Plain Dutch: no codes, paths or English in what a reader sees
+SNAKE_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+PATH_RE = re.compile(r"(?:\b[\w.-]+/)*\b[\w-]+\.(?:ya?ml|csv|py|json|ipynb|md|geojson|parquet|pkl|txt)\b"
+                     r"|\b(?:config|data|notebooks|reports|regions|woonzorg_lib)/[\w./-]+")
+URL_RE = re.compile(r"\b(?:https?://|www\.)\S+")
+# English words that are not also Dutch words (so "of", "is", "in", "data", "trend" are allowed)
+ENGLISH = frozenset("""the and with which from this that these those should would could been have has were there
+their where when into only about between because than assumption assumptions interpolated missing error warning
+none true false not are for by to on at it its be see used using value values total rate rates share
+shares per_cent""".split())
+NON_NUMBERS = ("inf", "-inf", "nan", "NaN", "None", "null")
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no CSS, no tags, no embedded images, entities decoded."""
+    import html as _h
+
+    t = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    t = re.sub(r"<[^>]+>", " ", t)
+    return _h.unescape(t)
+
+
+def text_problems(text: str, *, where: str = "") -> list[str]:
+    """snake_case codes, file paths, English words and non-numbers in reader-facing ``text`` (URLs
+    are allowed: a source may be a link)."""
+    t = URL_RE.sub(" ", text)
+    out = []
+    pre = f"{where}: " if where else ""
+
+    def around(m) -> str:
+        return t[max(0, m.start() - 50):m.end() + 50].replace("\n", " ")
+
+    for m in SNAKE_RE.finditer(t):
+        out.append(f"{pre}code {m.group(0)!r} in de tekst: …{around(m)}…")
+    for m in PATH_RE.finditer(t):
+        out.append(f"{pre}bestandspad {m.group(0)!r} in de tekst: …{around(m)}…")
+    for m in re.finditer(r"\b[A-Za-z]+\b", t):
+        w = m.group(0)
+        if w.lower() in ENGLISH and not w.isupper():
+            out.append(f"{pre}Engels woord {w!r}: …{around(m)}…")
+    for m in re.finditer(r"(?<![\w.-])(?:-?inf|nan|NaN|None)(?![\w.-])", t):
+        out.append(f"{pre}geen getal {m.group(0)!r}: …{around(m)}…")
+    return out
+
+
+def html_text_problems(html: str) -> list[str]:
+    return text_problems(visible_text(html), where="HTML")
+
+
+CODE_HEADER = "(code)"
+
+
+def workbook_problems(path: str | Path) -> list[str]:
+    """What a staff member would trip over in the workbook (see the module docstring)."""
+    from openpyxl import load_workbook
+
+    problems = []
+    wb = load_workbook(path)  # raises on a workbook openpyxl cannot read
+    names = [ws.title for ws in wb.worksheets]
+    if not names or names[0] != "Lees mij":
+        problems.append(f"het eerste blad is niet 'Lees mij': {names[:3]}")
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        if not rows:
+            problems.append(f"{ws.title}: leeg blad")
+            continue
+        header = list(rows[0])
+        if any(not isinstance(h, str) or not h.strip() for h in header):
+            problems.append(f"{ws.title}: rij 1 is geen kopregel: {header}")
+        tables = list(ws.tables.values())
+        ref = f"A1:{ws.cell(1, len(header)).column_letter}{max(2, len(rows))}"
+        if len(tables) != 1 or tables[0].ref != ref or tables[0].autoFilter is None:
+            problems.append(f"{ws.title}: geen Excel-tabel met filters over {ref}: "
+                            f"{[(t.ref, t.autoFilter is not None) for t in tables]}")
+        for j, h in enumerate(header):
+            is_code = isinstance(h, str) and h.endswith(CODE_HEADER)
+            values = [r[j] for r in rows[1:] if j < len(r) and r[j] is not None]
+            nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            texts = [v for v in values if isinstance(v, str)]
+            if nums and texts:
+                problems.append(f"{ws.title}, kolom {h!r}: getallen en tekst door elkaar (bv. {texts[0]!r})")
+            for v in nums:
+                if v != v or v in (float("inf"), float("-inf")):
+                    problems.append(f"{ws.title}, kolom {h!r}: {v!r} als getal")
+                    break
+            for v in dict.fromkeys(texts):
+                if re.fullmatch(r"\s*[<>≤]\s*\d+\s*", v) or v.strip() in NON_NUMBERS:
+                    problems.append(f"{ws.title}, kolom {h!r}: {v!r} als tekst in plaats van een getal of lege cel")
+            if not is_code:
+                for v in dict.fromkeys([str(h)] + texts):
+                    found = text_problems(v, where=f"{ws.title}, kolom {h!r}")
+                    problems += found[:1]
+    return problems
+
+
+def soffice_path() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _same_number(text: str, y: float) -> bool:
+    """LibreOffice's CSV export of a raw value (a percentage keeps its format: '7.2%')."""
+    t = text.strip()
+    scale = 1.0
+    if t.endswith("%"):
+        t, scale = t[:-1], 0.01
+    try:
+        x = float(t) * scale
+    except ValueError:
+        return False
+    return abs(x - float(y)) <= 1e-9 * max(1.0, abs(float(y)))
+
+
+def soffice_problems(path: str | Path, workdir: str | Path) -> list[str]:
+    """Let LibreOffice (headless) open the workbook and export every sheet as CSV; compare the
+    sheets and the numbers with what openpyxl reads."""
+    import csv
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    exe = soffice_path()
+    if not exe:
+        raise FileNotFoundError("soffice (LibreOffice) ontbreekt")
+    path, workdir = Path(path).resolve(), Path(workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    filt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    proc = subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation={(workdir / 'profiel').as_uri()}",
+                           "--convert-to", filt, "--outdir", str(workdir), str(path)],
+                          capture_output=True, text=True, timeout=300)
+    wb = load_workbook(path, read_only=True)
+    problems = []
+    if proc.returncode != 0:
+        problems.append(f"soffice stopte met code {proc.returncode}: {proc.stderr.strip()[:300]}")
+    for ws in wb.worksheets:
+        f = workdir / f"{path.stem}-{ws.title}.csv"
+        if not f.exists():
+            problems.append(f"LibreOffice heeft blad {ws.title!r} niet geëxporteerd ({proc.stdout.strip()[-200:]})")
+            continue
+        lo = list(csv.reader(f.read_text(encoding="utf-8").splitlines()))
+        ours = [r for r in ws.iter_rows(values_only=True)]
+        if len(lo) != len(ours):
+            problems.append(f"{ws.title}: LibreOffice leest {len(lo)} rijen, openpyxl {len(ours)}")
+            continue
+        bad = [(i, x, y) for i, (a, b) in enumerate(zip(lo, ours)) for x, y in zip(a, b)
+               if isinstance(y, (int, float)) and not isinstance(y, bool) and not _same_number(x, y)]
+        if bad:
+            i, x, y = bad[0]
+            problems.append(f"{ws.title}: {len(bad)} getal(len) anders gelezen, bv. rij {i + 1}: "
+                            f"LibreOffice {x!r}, openpyxl {y!r}")
+    wb.close()
+    return problems
+
+
 def browser_available() -> bool:
     if not Path(CHROMIUM).exists():
         return False
@@ -120,8 +282,18 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
                                      "figure, div, section')).length")
             bad_links = page.evaluate("[...document.querySelectorAll('nav.wz-toc a')].filter("
                                       "a => !document.getElementById(a.getAttribute('href').slice(1))).length")
+            first = page.evaluate("(() => { const h = document.querySelector('main h2'); if (!h) return null; "
+                                  "const r = h.getBoundingClientRect(); return {text: h.innerText.trim(), "
+                                  "top: r.top + window.scrollY}; })()")
+            gemeenten = page.evaluate("[...document.querySelectorAll('main h2')].map(h => h.innerText.trim())"
+                                      ".filter(t => t.startsWith('Gemeente '))")
+            viewport = page.viewport_size or {"height": 720}
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
+            page.emulate_media(media="print")
+            wide = page.evaluate("[...document.querySelectorAll('.wz-wide')].map(e => getComputedStyle(e).page)")
+            gem_breaks = page.evaluate("[...document.querySelectorAll('h2.wz-gemeente-page')].filter("
+                                       "h => getComputedStyle(h).breakBefore === 'page').length")
         finally:
             browser.close()
     if external:
@@ -140,7 +312,11 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
         problems.append(f"{hidden} hoofdstuk(ken) zonder zichtbare inhoud")
     if unclosed:
         problems.append(f"{unclosed} link(s) die tekst of tabellen omvatten (niet gesloten <a>)")
-    return {"file": str(path), "title": title, "images": n_images, "images_broken": broken,
+    return {"file": str(path), "title": title, "first_h2": (first or {}).get("text"),
+            "first_h2_on_first_screen": bool(first) and first["top"] < viewport["height"],
+            "gemeente_pages": gemeenten, "gemeente_page_breaks": gem_breaks,
+            "wide_tables": len(wide), "wide_tables_landscape": sum(w == "wide" for w in wide),
+            "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,
             "toc_links": toc, "problems": problems}
 

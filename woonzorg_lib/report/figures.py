@@ -1,144 +1,24 @@
-"""Charts in the house style: fixed-size 100-dpi PNGs embedded in the report with alt text, source
-line and reference date.
+"""Charts in the house style: fixed-size PNGs embedded in the report with alt text, source line and
+reference date.
 
 Every plot function takes tidy data prepared by the library and only draws; ``show(fig, alt=…,
 source=…, peildatum=…)`` adds the source line to the image, encodes it (base64, no external file),
-closes the figure and displays a ``<figure>`` with ``<img alt>`` and a caption. PNG bytes are
-deterministic (no timestamps; DejaVu Sans; the software tag is dropped).
+closes the figure and displays a ``<figure>`` with ``<img alt>`` and a caption. The figure core
+(:mod:`.figcore`) and the maps (:mod:`.maps`) are re-exported here, so a notebook needs one import.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import json
 import math
-import textwrap
-from functools import lru_cache
+
+import numpy as np
 
 from . import fmt, style
+from .figcore import (SOURCE_FONTSIZE, _finish_horizontal, _thousands, _title, age_label, figure_html,  # noqa: F401
+                      label_room, new, render, show, to_png, wrap_label)
+from .maps import boundaries, choropleth, class_bounds, locator_map, quantile_bounds  # noqa: F401
 
-style.apply()
-
-import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-
-SOURCE_FONTSIZE = 7.5
-
-
-# ----------------------------------------------------------------------------------------------
-# Figure creation and embedding
-def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, *, left: float = 0.1, right: float = 0.97,
-        top: float | None = None, axis_room: float = 0.5, title_room: float = 0.5, **kw):
-    """A figure in the house style. Layout is fixed (no layout engine: fast and identical every
-    run): ``left``/``right``/``top`` are fractions of the figure; ``axis_room`` is the space below
-    the axes for tick labels and the x label, in inches; the source line gets its own room in
-    :func:`show`."""
-    if top is None:
-        top = 1 - title_room / figsize[1]  # room for the title, in inches
-    fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.DPI, **kw)
-    fig._wz_layout = {"left": left, "right": right, "top": top, "axis_room": axis_room}
-    fig.subplots_adjust(left=left, right=right, top=top)
-    return fig, ax
-
-
-def to_png(fig) -> bytes:
-    """PNG bytes of ``fig``: rendered by Agg, reduced to a 256-colour palette (median cut, no
-    dithering: faithful for charts, about a third of the size) and encoded by Pillow without any
-    timestamp, so the bytes are identical on every run."""
-    from PIL import Image
-
-    fig.canvas.draw()
-    w, h = fig.canvas.get_width_height()
-    im = Image.frombuffer("RGBA", (w, h), bytes(fig.canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
-    plt.close(fig)
-    pal = im.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    buf = io.BytesIO()
-    pal.save(buf, format="PNG", optimize=False, compress_level=6)
-    return buf.getvalue()
-
-
-def figure_html(png: bytes, *, alt: str, caption: str, width: int, height: int) -> str:
-    b64 = base64.b64encode(png).decode("ascii")
-    return (f'<figure class="wz-fig"><img src="data:image/png;base64,{b64}" width="{width}" height="{height}" '
-            f'alt="{html.escape(alt, quote=True)}"><figcaption>{html.escape(caption)}</figcaption></figure>')
-
-
-def show(fig, *, alt: str, source: str, peildatum: str, title: str | None = None) -> None:
-    """Embed ``fig`` in the report. ``alt``: what the chart shows, for screen readers (required);
-    ``source``: "Bron: CBS, tabel …; bewerking woonzorg"; ``peildatum``: the reference date(s)."""
-    from IPython.display import HTML, display
-
-    display(HTML(render(fig, alt=alt, source=source, peildatum=peildatum, title=title)))
-
-
-def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = None) -> str:
-    """The ``<figure>`` HTML for ``fig`` (see :func:`show`)."""
-    if not alt or not alt.strip():
-        raise ValueError("every figure needs alt text")
-    if not source.startswith("Bron:"):
-        raise ValueError("the source line starts with 'Bron:'")
-    if not peildatum:
-        raise ValueError("every figure needs its reference date")
-    _title(fig, title or "")
-    line = f"{source}. Peildatum: {peildatum}."
-    wrapped = textwrap.wrap(line, 128)
-    fig_h = fig.get_size_inches()[1]
-    line_h = SOURCE_FONTSIZE * 1.3 / 72.0 / fig_h          # one text line as a fraction of the height
-    bottom = 0.012 + len(wrapped) * line_h + 0.012
-    lay = getattr(fig, "_wz_layout", None)
-    if lay is not None:
-        fig.subplots_adjust(bottom=bottom + lay["axis_room"] / fig_h, top=lay["top"])
-    fig.text(0.01, 0.012, "\n".join(wrapped), fontsize=SOURCE_FONTSIZE, color=style.GREY, ha="left", va="bottom")
-    w, h = (int(round(v * style.DPI)) for v in fig.get_size_inches())
-    return figure_html(to_png(fig), alt=alt.strip(), caption=line, width=w, height=h)
-
-
-def _title(fig, title: str) -> None:
-    """Chart title at the top left of the figure (never cut off by a wide left margin)."""
-    if title:
-        fig.text(0.02, 1 - 0.12 / fig.get_size_inches()[1], title, fontsize=12, fontweight="bold",
-                 ha="left", va="top")
-
-
-def _finish_horizontal(fig, ax, xlabel: str, title: str, *, percent: bool = False, legend_title=None):
-    """Common finish of the horizontal charts: thousands (or %) on x, vertical grid only, x label,
-    legend bottom right, title."""
-    _thousands(ax, "x", percent=percent)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right", fontsize=8, title=legend_title)
-    _title(fig, title)
-    return fig
-
-
-def wrap_label(text, width: int = 30) -> str:
-    """Long category labels on two (or more) lines."""
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
-
-
-def label_room(labels, fontsize: float = 9.0, width_in: float = 8.0) -> float:
-    """Left margin (fraction) that fits the longest tick label (longest line) of a horizontal bar chart."""
-    longest = max((len(line) for x in labels for line in wrap_label(x).split("\n")), default=8)
-    inches = longest * fontsize * 0.6 / 72.0 + 0.25
-    return min(0.45, max(0.1, inches / width_in))
-
-
-def _thousands(ax, axis: str = "y", digits: int = 0, percent: bool = False):
-    f = fmt.tick_formatter(digits, percent)
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
-
-
-def age_label(van, tot) -> str:
-    import pandas as pd
-
-    if tot is None or pd.isna(tot):
-        return f"{int(van)}+"
-    return f"{int(van)}–{int(tot)}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -320,117 +200,3 @@ def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel:
                    s=28, zorder=3)
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
     return _finish_horizontal(fig, ax, xlabel, title, percent=percent, legend_title=legend_title)
-
-
-# ----------------------------------------------------------------------------------------------
-# Maps: CBS municipal boundaries (data/processed/gemeenten.geojson), drawn with matplotlib only
-@lru_cache(maxsize=2)
-def _geojson(path: str) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def boundaries() -> dict:
-    """The GeoJSON FeatureCollection of gemeente boundaries shipped with the snapshot."""
-    from .. import paths
-
-    f = paths.processed_dir() / "gemeenten.geojson"
-    if not f.exists():
-        from ..dataset import load
-
-        f = load.ensure_built() / "gemeenten.geojson"
-    return _geojson(str(f))
-
-
-def _rings(geom: dict):
-    if geom["type"] == "Polygon":
-        yield from geom["coordinates"][:1]
-    elif geom["type"] == "MultiPolygon":
-        for poly in geom["coordinates"]:
-            yield poly[0]
-
-
-def _round_sig(x: float, sig: int = 2) -> float:
-    if x == 0 or not np.isfinite(x):
-        return 0.0
-    return float(round(x, -int(math.floor(math.log10(abs(x)))) + (sig - 1)))
-
-
-def quantile_bounds(values, k: int = 5) -> np.ndarray:
-    """Class bounds for a sequential choropleth: quantiles (equal numbers of gemeenten per class),
-    rounded to two significant digits, at most ``k`` classes; the ends enclose every value."""
-    v = np.sort(np.asarray(values, dtype=float))
-    if len(v) == 0:
-        return np.array([0.0, 1.0])
-    k = max(1, min(k, len(v) // 2 or 1))
-    inner = [_round_sig(q) for q in np.quantile(v, np.linspace(0, 1, k + 1)[1:-1])] if k > 1 else []
-    lo, hi = float(v[0]), float(v[-1])
-    step = abs(hi - lo) or abs(hi) or 1.0
-    lo_b = _round_sig(lo - 0.005 * step) if lo > 0 else lo - 0.005 * step
-    lo_b = min(lo_b, lo)
-    hi_b = max(_round_sig(hi + 0.005 * step), hi)
-    b = sorted(set([lo_b, *[x for x in inner if lo_b < x < hi_b], hi_b]))
-    return np.array(b if len(b) > 1 else [lo_b, lo_b + 1.0])
-
-
-def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | None = None,
-               percent: bool = False, digits: int = 0, cmap: str | None = None, diverging: bool = False,
-               annotate: bool = True):
-    """Choropleth of the region's gemeenten. ``values``: gemeentecode → value (codes not in the
-    boundary file are listed under the map). ``names``: code → label drawn at the polygon's centre."""
-    import matplotlib as mpl
-
-    geo = boundaries()
-    feats = [f for f in geo["features"] if f["properties"].get("gemeentecode") in values]
-    codes = [f["properties"]["gemeentecode"] for f in feats]
-    vals = np.array([float(values[c]) if values[c] is not None else np.nan for c in codes])
-    fig, ax = new(style.FIGSIZE_TALL, left=0.02, right=0.98, axis_room=0.15)
-    finite = vals[np.isfinite(vals)]
-    if diverging:
-        m = float(np.max(np.abs(finite))) if len(finite) else 1.0
-        bounds = mticker.MaxNLocator(nbins=8, symmetric=True).tick_values(-(m or 1.0), m or 1.0)
-        cm = mpl.colormaps[cmap or style.DIVERGING_CMAP]
-    else:
-        bounds = quantile_bounds(finite)
-        base = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
-        # start above white so the lowest class stays visible against the page
-        cm = mpl.colors.ListedColormap(base(np.linspace(0.18, 1.0, 256)))
-    # classified map: a few classes read better than a continuous scale and print the same
-    norm = mpl.colors.BoundaryNorm(bounds, ncolors=cm.N)
-    polys, colours, centres, fills = [], [], [], {}
-    lats = []
-    for f, v in zip(feats, vals):
-        rings = list(_rings(f["geometry"]))
-        best = max(rings, key=len)
-        colour = "#dddddd" if not np.isfinite(v) else cm(norm(v))
-        fills[f["properties"]["gemeentecode"]] = mpl.colors.to_rgb(colour)
-        for ring in rings:
-            polys.append(np.asarray(ring))
-            colours.append(colour)
-        arr = np.asarray(best)
-        lats.append(arr[:, 1].mean())
-        centres.append((f["properties"]["gemeentecode"], arr[:, 0].mean(), arr[:, 1].mean()))
-    ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="white", linewidths=0.8))
-    ax.autoscale_view()
-    ax.set_aspect(1.0 / math.cos(math.radians(float(np.mean(lats)) if lats else 52.0)))
-    ax.set_axis_off()
-    if annotate and names:
-        fs = 8 if len(centres) <= 15 else 6.5
-        for code, x, y in centres:
-            r, g_, b = fills.get(code, (1, 1, 1))
-            dark_fill = 0.2126 * r + 0.7152 * g_ + 0.0722 * b < 0.5
-            ax.text(x, y, names.get(code, code), ha="center", va="center", fontsize=fs,
-                    color="white" if dark_fill else style.DARK)
-    sm = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
-    cb = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.02, spacing="proportional" if diverging else "uniform",
-                      ticks=bounds)
-    cb.ax.yaxis.set_major_formatter(fmt.tick_formatter(digits, percent))
-    cb.outline.set_visible(False)
-    if label:
-        cb.set_label(label)
-    _title(fig, title)
-    missing = sorted(set(values) - set(codes))
-    if missing:
-        ax.text(0, -0.02, "Geen grens in het bestand: " + ", ".join((names or {}).get(c, c) for c in missing),
-                transform=ax.transAxes, fontsize=7, color=style.GREY, va="top")
-    return fig

@@ -110,3 +110,77 @@ def tick_formatter(digits: int = 0, percent: bool = False):
     if percent:
         return FuncFormatter(lambda v, _pos: pct(v, digits))
     return FuncFormatter(lambda v, _pos: dec(v, digits))
+
+
+# ----------------------------------------------------------------------------------------------
+# One rounding policy for model figures (vraag, aanbod, opgave, toewijzing: estimates, not counts).
+# Rounded once, at display, from the unrounded value; totals are summed before rounding, so the
+# same total prints the same in every chapter (never 11.369 here and 11.370 there).
+ROUND_TENS_BELOW = 10_000
+ROUNDING_NOTE = ("Uitkomsten van het model zijn schattingen en daarom afgerond: onder de 10.000 op tientallen, "
+                 "vanaf 10.000 op honderdtallen. Totalen zijn berekend vóór het afronden; door afronding tellen "
+                 "de onderdelen niet altijd precies op tot het totaal.")
+SMALL_MODEL = "minder dan 5"
+
+
+def round_model(x) -> float:
+    """A model figure rounded by the policy: tens below 10.000, hundreds from 10.000 (half away from zero)."""
+    if _is_missing(x):
+        return float("nan")
+    x = float(x)
+    if math.isinf(x):
+        return x
+    step = 10.0 if abs(x) < ROUND_TENS_BELOW else 100.0
+    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+
+
+def model(x, *, sign: bool = False, unit: str = "") -> str:
+    """A model figure for the reader: ``model(11369.4)`` → ``'11.400'``, ``model(216.2)`` → ``'220'``.
+    A value that is not zero but rounds to zero reads "minder dan 5" ("bijna 0" below zero): never a
+    misleading 0, never the suppression sign ``<5`` (a model figure is not an observed count)."""
+    if _is_missing(x):
+        return MISSING
+    r = round_model(x)
+    if r == 0 and abs(float(x)) >= 0.5:
+        text = SMALL_MODEL if float(x) > 0 else "bijna 0"
+    else:
+        text = n(r, sign=sign)
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def model_range(lo, hi, *, unit: str = "") -> str:
+    """``model_range(9870, 12431, unit='woningen')`` → ``'9.870 tot 12.400 woningen'``."""
+    text = f"{model(lo)} tot {model(hi)}"
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def table_legend(*, model_figures: bool = True, bruto: list[str] | tuple[str, ...] = (),
+                 suppressed: int = 0, threshold: int = 5) -> str:
+    """The one legend under a table (plain text): what is estimated and how it is rounded, which
+    rows are bruto, what is suppressed. Said once per table, never per cell."""
+    parts = []
+    if model_figures:
+        parts.append("De cijfers zijn schattingen van het model, afgerond: onder de 10.000 op tientallen, vanaf "
+                     "10.000 op honderdtallen; totalen zijn berekend vóór het afronden.")
+    if bruto:
+        parts.append("Bruto (het aanbod is niet bekend; de opgave is de groei van de vraag zonder aftrek van "
+                     f"bestaand aanbod): {join(list(bruto))}.")
+    if suppressed:
+        parts.append(f"Waargenomen aantallen kleiner dan {threshold} zijn afgeschermd (‘<{threshold}’); totalen zijn "
+                     "berekend uit de volledige cijfers.")
+    return " ".join(parts)
+
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+
+
+def datum(iso) -> str:
+    """``datum('2026-12-03')`` → ``'3 december 2026'`` (a date as written in Dutch; anything else as given)."""
+    import re
+
+    s = str(iso or "").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return s
+    return f"{int(m.group(3))} {MAANDEN[int(m.group(2)) - 1]} {m.group(1)}"

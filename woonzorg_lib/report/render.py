@@ -219,7 +219,8 @@ def _fix_headings(body: str, chapter: str, used: set[str], toc: list[tuple[int, 
         used.add(hid)
         if level <= 2:
             toc.append((level, hid, text))
-        return f'<h{level} id="{hid}">{inner}</h{level}>'
+        cls = ' class="wz-gemeente-page"' if level == 2 and text.startswith("Gemeente ") else ""
+        return f'<h{level} id="{hid}"{cls}>{inner}</h{level}>'
 
     return _HEADING_RE.sub(repl, body)
 
@@ -247,21 +248,68 @@ def render_chapters(nb) -> tuple[list[tuple[str, str]], list[tuple[int, str, str
     return sections, toc
 
 
+_WIDE_COLUMNS = 8  # a table with more columns than this prints on a landscape page
+
+
+def _mark_wide_tables(body: str) -> str:
+    """Wrap-divs of tables with many columns get ``wz-wide`` (printed on an A4 landscape page)."""
+    def repl(m):
+        head = re.search(r"<thead>(.*?)</thead>", m.group(0), re.S)
+        n = len(re.findall(r"<th\b", head.group(1))) if head else 0
+        return m.group(0).replace('<div class="wz-table-wrap">', '<div class="wz-table-wrap wz-wide">', 1) \
+            if n > _WIDE_COLUMNS else m.group(0)
+
+    return re.sub(r'<div class="wz-table-wrap">.*?</table>', repl, body, flags=re.S)
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def run_line(status: str | None = None, rundatum: str | None = None) -> str:
+    """"Concept · rundatum 3 december 2026" (only the parts that are given)."""
+    from . import fmt
+
+    parts = []
+    if status:
+        parts.append(str(status).strip().capitalize())
+    if rundatum:
+        parts.append(f"rundatum {fmt.datum(rundatum)}")
+    return " · ".join(parts)
+
+
+def print_css(title: str, status: str | None = None, rundatum: str | None = None) -> str:
+    """The running header (title, run date, status) and page numbers of the printed report."""
+    head = " · ".join(x for x in (title, run_line(status, rundatum)) if x)
+    return ("@media print{@page{@top-left{content:" + _css_string(head) + ";font-size:8pt;color:#57606a}"
+            '@bottom-right{content:"Pagina " counter(page) " van " counter(pages);font-size:8pt;color:#57606a}}}')
+
+
 def page(*, title: str, sections: list[tuple[str, str]], toc: list[tuple[int, str, str]],
-         header_html: str = "", footer_html: str = "") -> str:
+         header_html: str = "", footer_html: str = "", status: str | None = None,
+         rundatum: str | None = None) -> str:
+    """The complete page. ``status`` (concept/definitief) and ``rundatum`` (JJJJ-MM-DD) are shown in
+    the title block and in the running header of every printed page; ``None`` = not shown."""
     items = []
     for level, hid, text in toc:
         items.append(f'<li class="l{level}"><a href="#{hid}">{_html.escape(text)}</a></li>')
     toc_html = f'<nav class="wz-toc" aria-label="Inhoud"><h2>Inhoud</h2><ol>{"".join(items)}</ol></nav>'
-    body = "\n".join(f'<section class="wz-chapter" id="s-{cid}">\n{html}\n</section>' for cid, html in sections)
-    css = re.sub(r"\n\s*", "", style.CSS.strip())
+    body = "\n".join(f'<section class="wz-chapter" id="s-{cid}">\n{_mark_wide_tables(html)}\n</section>'
+                     for cid, html in sections)
+    css = re.sub(r"\n\s*", "", style.CSS.strip()) + print_css(title, status, rundatum)
+    line = run_line(status, rundatum)
+    status_html = ""
+    if line:
+        cls = f" wz-status-{slug(str(status))}" if status else ""
+        status_html = f'<p class="wz-status{cls}">{_html.escape(line)}</p>'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="woonzorg">\n'
         f"<title>{_html.escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
-        f'<div class="wz-page">\n<header class="wz-head"><h1>{_html.escape(title)}</h1>{header_html}</header>\n'
+        f'<div class="wz-page">\n<header class="wz-head"><h1>{_html.escape(title)}</h1>{status_html}{header_html}'
+        "</header>\n"
         f"{toc_html}\n<main>\n"
         f"{body}\n"
         f'<footer class="wz-foot">{footer_html}</footer>\n'
@@ -269,7 +317,10 @@ def page(*, title: str, sections: list[tuple[str, str]], toc: list[tuple[int, st
     )
 
 
-def render(executed, *, title: str, header_html: str = "", footer_html: str = "") -> str:
-    """Executed combined notebook → complete HTML page (a string)."""
+def render(executed, *, title: str, header_html: str = "", footer_html: str = "", status: str | None = None,
+           rundatum: str | None = None) -> str:
+    """Executed combined notebook → complete HTML page (a string); see :func:`page` for ``status`` and
+    ``rundatum``."""
     sections, toc = render_chapters(clean(executed))
-    return page(title=title, sections=sections, toc=toc, header_html=header_html, footer_html=footer_html)
+    return page(title=title, sections=sections, toc=toc, header_html=header_html, footer_html=footer_html,
+                status=status, rundatum=rundatum)

@@ -1,13 +1,15 @@
 """House style: one palette, one figure size, one font, one stylesheet.
 
-Figures are fixed-size PNGs at 100 dpi (``FIGSIZE`` inches → 800 × 450 pixels), drawn with
+Figures are fixed-size PNGs laid out at 100 dpi (``FIGSIZE`` inches → 800 × 450 CSS pixels) and
+drawn at ``RENDER_DPI`` (1.200 × 675 pixels) so they stay sharp in print, drawn with
 matplotlib in a seaborn-like "whitegrid" look defined here, so no figure needs its own styling and
 the report does not pay seaborn's import cost. The CSS is written once into every report.
 """
 
 from __future__ import annotations
 
-DPI = 100
+DPI = 100                     # layout: CSS pixels per inch (an 8-inch figure is 800 px wide on screen)
+RENDER_DPI = 150              # pixels drawn per inch: 1,5 × denser, sharp in print and on high-density screens
 FIGSIZE = (8.0, 4.5)          # inches; 800 × 450 px
 FIGSIZE_TALL = (8.0, 6.0)     # pyramids, tornado charts with many bars, maps
 FONT = "DejaVu Sans"          # ships with matplotlib: identical glyphs on every machine
@@ -121,6 +123,9 @@ table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:
 .wz-bruto{color:var(--warn);font-weight:600}
 .wz-callout{background:var(--bg-soft);border-left:4px solid var(--accent);padding:.6rem 1rem;margin:1rem 0;max-width:48rem}
 .wz-callout.warn{border-left-color:#bf8700}
+p.wz-status{display:inline-block;margin:.4rem 0 0;padding:.1rem .6rem;border:1px solid var(--line);border-radius:3px;font-size:.85rem;color:var(--ink);background:var(--bg-soft)}
+p.wz-status.wz-status-concept{border-color:#bf8700;color:var(--warn);background:#fff8e5}
+.wz-legend{font-size:.82rem;color:var(--muted);margin:.2rem 0 1rem;max-width:48rem}
 dl.wz-glossary dt{font-weight:700;margin-top:.6rem}
 dl.wz-glossary dd{margin-left:1.2rem;max-width:46rem}
 code,.wz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82em;word-break:break-all}
@@ -143,5 +148,13 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   table.wz-table{font-size:7.5pt;width:100%}
   table.wz-table th,table.wz-table td{padding:.15rem .3rem}
   header.wz-head{border-bottom:2px solid var(--ink)}
+  table.wz-table td,table.wz-table th{overflow-wrap:anywhere}
+  table.wz-table td.num{overflow-wrap:normal}
+  @page wide{size:A4 landscape;margin:15mm 15mm 15mm 15mm}
+  .wz-wide{page:wide}
+  .wz-wide table.wz-table{font-size:7pt}
+  h2.wz-gemeente-page{break-before:page;page-break-before:always}
+  figure.wz-fig img{max-height:22cm;width:auto}
+  p.wz-status{border:1px solid var(--ink)}
 }
 """

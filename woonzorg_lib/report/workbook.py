@@ -1,40 +1,176 @@
-"""Which sheets the region workbook has, from the report context (same data as the report)."""
+"""Which sheets the region workbook has, from the run (same data as the report).
+
+Order: "Lees mij" (what is where, how to read it), "Kernboodschap" (the report's key figures),
+"Per gemeente" (the kernboodschap's table), then one sheet per chapter table, "Parameters" and
+"Bronnen". Every sheet is one Excel table with its headers in row 1. A code a model uses
+(``sociale_huur``) stands in its own column "… (code)" next to its Dutch label from
+:mod:`.terms`; every other cell is Dutch text or a number.
+
+Figures fall in two kinds (see :mod:`.xlsx`): observed counts (``count``: CBS figures; suppressed
+below the threshold, flagged) and modelled figures (``model``: never suppressed, written unrounded
+so sums agree with the report's totals; the report rounds them as stated on "Lees mij").
+
+The run is read through the attributes the report context offers (``ctx.demand``,
+``ctx.need_wide(…)``, …): an attribute may be a value or a function of no arguments.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .excel import Sheet
+from . import fmt, terms
+from .xlsx import FLAG_SUFFIX, FLAG_TEXT, Sheet
+
+CODE = " (code)"
 
 
-def _meta_sheet(ctx) -> Sheet:
-    cv = ctx.code_version
-    rows = [("Rapport", ctx.title), ("Regio", f"{ctx.naam} ({ctx.slug})"),
-            ("Gemeenten", ", ".join(ctx.names[c] for c in ctx.codes))]
-    for _, r in ctx.run_parameters().iterrows():
-        rows.append((f"Parameter {r['parameter']}", r["waarde"]))
-    rows += [("Code", f"woonzorg {cv['woonzorg']}, commit {cv['git_commit']}, broncode {cv['bron_hash']}"),
-             ("Data-vingerafdruk", ctx.data_fingerprint),
-             ("Afscherming", f"aantallen kleiner dan {ctx.p.threshold} staan als '<{ctx.p.threshold}'; "
-                             "totalen zijn berekend uit de volledige cijfers" if ctx.p.threshold else "geen"),
-             ("Licentie", "Cijfers: CBS StatLine, CC BY 4.0; bewerking woonzorg")]
-    df = pd.DataFrame(rows, columns=["onderdeel", "waarde"])
-    return Sheet("Toelichting", df, {"onderdeel": ("Onderdeel", "text"), "waarde": ("Waarde", "text")},
-                 widths={"onderdeel": 28, "waarde": 110})
+def _get(ctx, name: str, *args, default=None):
+    """``ctx.name`` (called with ``args`` when it is a function); ``default`` when absent."""
+    try:
+        v = getattr(ctx, name)
+    except AttributeError:
+        return default
+    if callable(v) and not isinstance(v, (pd.DataFrame, pd.Series)):
+        return v(*args)
+    return v
 
 
-def _sources_sheet(ctx) -> Sheet:
-    rows = []
-    for m in ctx.manifest:
-        rows.append({"bestand": m["pad"], "titel": m.get("titel", ""),
-                     "cbs_tabellen": ", ".join(str(t["id"]) for t in m.get("cbs_tabellen") or []),
-                     "peildata": "; ".join(str(x) for x in m.get("peildata") or []),
-                     "licentie": m.get("licentie", ""), "sha256": m.get("sha256", "")})
-    df = pd.DataFrame(rows)
-    return Sheet("Bronnen", df, {"bestand": ("Bestand", "text"), "titel": ("Titel", "text"),
-                                 "cbs_tabellen": ("CBS-tabellen", "text"), "peildata": ("Peildata", "text"),
-                                 "licentie": ("Licentie", "text"), "sha256": ("SHA-256", "text")},
-                 widths={"titel": 60, "peildata": 50, "sha256": 66, "bestand": 44}, suppress=False)
+def title_of(ctx) -> str:
+    return str(_get(ctx, "title", default="Woonzorganalyse"))
+
+
+def threshold_of(ctx) -> int:
+    return int(getattr(ctx.p, "threshold", 5))
+
+
+def _run_info(ctx, status: str | None, rundatum: str | None) -> tuple[str | None, str | None]:
+    status = status if status is not None else getattr(ctx.p, "status", None)
+    rundatum = rundatum if rundatum is not None else (getattr(ctx.p, "rundatum", None)
+                                                     or getattr(ctx.p, "run_date", None))
+    return (status or None), (str(rundatum) if rundatum else None)
+
+
+def _labelled(df: pd.DataFrame, col: str, kind: str, *, name: str | None = None) -> pd.DataFrame:
+    """Add ``<col>_label`` (Dutch) beside the code column ``col``."""
+    df[name or f"{col}_label"] = terms.labels(kind, df[col])
+    return df
+
+
+def _groep_label(ctx, codes) -> list[str]:
+    names = _get(ctx, "group_names", default={}) or {}
+    return [terms.GROEP.get(c) or names.get(c) or terms.humanize(c) for c in codes]
+
+
+# ----------------------------------------------------------------------------------------------
+def _readme(ctx, sheets: list[Sheet], status, rundatum) -> Sheet:
+    thr = threshold_of(ctx)
+    p = ctx.p
+    cv = _get(ctx, "code_version", default={}) or {}
+    rows = [("Rapport", title_of(ctx)),
+            ("Regio", str(_get(ctx, "naam", default=""))),
+            ("Gemeenten", fmt.join(ctx.names[c] for c in ctx.codes)),
+            ("Status", terms.label("status", status) if status else "niet opgegeven"),
+            ("Rundatum", rundatum or "niet opgegeven"),
+            ("Variant", terms.label("variant", p.variant)),
+            ("Basisjaar", str(_get(ctx, "base_year", default=""))),
+            ("Horizonjaar", str(p.horizon)),
+            ("Zo leest u deze werkmap",
+             "Elk blad is één tabel met de kolomkoppen in rij 1 en filterknoppen. Getallen zijn getallen: u kunt "
+             "ze optellen, filteren en sorteren. Een lege cel betekent: geen cijfer (niet bekend of niet van "
+             "toepassing)."),
+            ("Codes", "Kolommen met ‘(code)’ in de kop bevatten de code die het model gebruikt; de kolom ervoor "
+                      "of erna geeft de Nederlandse omschrijving. Filter op de code als u cijfers koppelt."),
+            ("Eenheden", "Elke kolom noemt zijn eenheid. Tel nooit verschillende eenheden op (woningen, plaatsen, "
+                         "bedden, standplaatsen), en nooit een stand (aantal op 1 januari) bij een stroom (aantal "
+                         "per jaar)."),
+            ("Afronding", "Modeluitkomsten (vraag, aanbod, opgave, toewijzing) zijn schattingen. Deze werkmap geeft "
+                          "ze onafgerond, zodat totalen kloppen met het rapport; het rapport rondt ze af: onder de "
+                          "10.000 op tientallen, vanaf 10.000 op honderdtallen."),
+            ("Afscherming",
+             (f"Waargenomen aantallen (CBS) kleiner dan {thr} zijn afgeschermd: de cel is leeg en de kolom "
+              f"‘…{FLAG_SUFFIX}’ ernaast zegt ‘{FLAG_TEXT}’. Totalen in het rapport zijn berekend uit de "
+              "volledige cijfers. Modeluitkomsten worden nooit afgeschermd.") if thr else
+             "Er is niets afgeschermd (drempel 0)."),
+            ("Bruto en netto", "Opgave ‘netto’: vraag min bestaand aanbod. ‘Bruto’: het aanbod is niet bekend; de "
+                               "opgave is dan de groei van de vraag sinds het basisjaar."),
+            ("Licentie", "Cijfers: CBS StatLine, CC BY 4.0. Bij hergebruik: ‘Bron: CBS; bewerking woonzorg’."),
+            ("Programma", f"woonzorg {cv.get('woonzorg', '')}, versie {cv.get('git_commit', '')}".strip(", ")),
+            ("Vingerafdruk gegevens", str(_get(ctx, "data_fingerprint", default="")))]
+    for sh in sheets:
+        rows.append((f"Blad ‘{sh.name}’", sh.description or sh.name))
+    df = pd.DataFrame(rows, columns=["onderwerp", "toelichting"])
+    return Sheet("Lees mij", df, {"onderwerp": ("Onderwerp", "text"), "toelichting": ("Toelichting", "text")},
+                 widths={"onderwerp": 30, "toelichting": 120}, suppress=False)
+
+
+def _key_sheets(ctx) -> list[Sheet]:
+    kf = _get(ctx, "key_figures", default=None)
+    out = []
+    if kf:
+        hz, by = ctx.p.horizon, _get(ctx, "base_year", default="")
+        rows = [("opgave_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("opgave_woningen"),
+                 kf.get("opgave_woningen_laag"), kf.get("opgave_woningen_hoog"), "woningen",
+                 f"Opgave {by}–{hz}, alle groepen en woningtypes in woningen samen"
+                 + (" (deels bruto: aanbod onbekend)" if kf.get("bruto") else "")),
+                ("per_jaar", "Gemiddeld per jaar", kf.get("per_jaar"), None, None, "woningen per jaar",
+                 f"Opgave gedeeld door {max(1, int(hz) - int(by or hz))} jaar")]
+        for code, lab, unit in (("inwoners", "Inwoners in het basisjaar", "personen"),
+                                ("inwoners_horizon", f"Inwoners in {hz}", "personen"),
+                                ("n_gemeenten", "Aantal gemeenten", "gemeenten")):
+            if kf.get(code) is not None and not isinstance(kf.get(code), (str, list, dict)):
+                rows.append((code, lab, kf.get(code), None, None, unit, ""))
+        df = pd.DataFrame(rows, columns=["code", "kerncijfer", "waarde", "laag", "hoog", "eenheid", "toelichting"])
+        out.append(Sheet("Kernboodschap", df, {
+            "kerncijfer": ("Kerncijfer", "text"), "waarde": ("Waarde", "model"), "laag": ("Laag", "model"),
+            "hoog": ("Hoog", "model"), "eenheid": ("Eenheid", "text"), "toelichting": ("Toelichting", "text"),
+            "code": ("Kerncijfer" + CODE, "code")},
+            description="De kerncijfers van het rapport: de opgave in woningen met de waarschijnlijke bandbreedte "
+                        "(variant laag tot hoog).", suppress=False, widths={"kerncijfer": 44, "toelichting": 70}))
+    ov = _get(ctx, "demand_overview", default=None)
+    if ov is not None and len(ov):
+        ov = ov.copy()
+        ov["groep_label"] = _groep_label(ctx, ov["groep"])
+        _labelled(ov, "woningtype", "woningtype")
+        _labelled(ov, "eenheid", "eenheid")
+        _labelled(ov, "soort", "soort")
+        ov["basis"] = ["bruto" if b else "netto" for b in ov["bruto"]]
+        _labelled(ov, "basis", "basis")
+        out.append(Sheet("Opgave per groep", ov, {
+            "groep_label": ("Groep", "text"), "woningtype_label": ("Woningtype", "text"),
+            "eenheid_label": ("Eenheid", "text"), "soort_label": ("Stand of stroom", "text"),
+            "vraag_basis": ("Vraag in het basisjaar", "model"), "vraag_horizon": ("Vraag in het horizonjaar", "model"),
+            "aanbod_basis": ("Aanbod in het basisjaar", "model"), "opgave": ("Opgave", "model"),
+            "opgave_laag": ("Opgave variant laag", "model"), "opgave_hoog": ("Opgave variant hoog", "model"),
+            "basis_label": ("Netto of bruto", "text"),
+            "groep": ("Groep" + CODE, "code"), "woningtype": ("Woningtype" + CODE, "code"),
+            "eenheid": ("Eenheid" + CODE, "code")},
+            description="Vraag, aanbod en opgave van de regio per groep en woningtype, elk in zijn eigen eenheid.",
+            suppress=False, widths={"groep_label": 36, "woningtype_label": 28}))
+    return out
+
+
+def _per_gemeente(ctx) -> Sheet | None:
+    nw = _get(ctx, "need_wide", "woningen", default=None)
+    if nw is None or not len(nw):
+        return None
+    df = nw.copy()
+    cols = {"gemeentenaam": ("Gemeente", "text")}
+    for t in nw.attrs.get("types", []):
+        cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (opgave, woningen)", "model")
+    cols["totaal"] = ("Totaal opgave (woningen)", "model")
+    cols["per_1000"] = ("Opgave per 1.000 inwoners", "dec1")
+    ab = _get(ctx, "allocation_by_gemeente", default=None)
+    if ab is not None and len(ab):
+        keep = [c for c in ("toewijzing", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
+        df = df.merge(ab[["gemeentecode", *keep]], on="gemeentecode", how="left")
+        cols.update({"toewijzing": ("Toewijzing gemengde sleutel (woningen)", "model"),
+                     "per_jaar": ("Toewijzing per jaar (woningen per jaar)", "model"),
+                     "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
+                     "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2")})
+    cols["gemeentecode"] = ("Gemeentecode", "code")
+    return Sheet("Per gemeente", df, cols, suppress=False, widths={"gemeentenaam": 24},
+                 description="De tabel van de kernboodschap: per gemeente de opgave in woningen per woningtype tot "
+                             "het horizonjaar en de toewijzing onder de gemengde sleutel.")
 
 
 def _demography_sheets(ctx) -> list[Sheet]:
@@ -45,135 +181,212 @@ def _demography_sheets(ctx) -> list[Sheet]:
     for lo, name in ((65, "inwoners_65plus"), (75, "inwoners_75plus"), (85, "inwoners_85plus")):
         part = tot[tot["leeftijd_van"] >= lo].groupby(keys, as_index=False)["waarde"].sum()
         wide = wide.merge(part.rename(columns={"waarde": name}), on=keys, how="left")
-    wide = wide.merge(ctx.households, on=keys, how="left")
-    wide.insert(1, "gemeentenaam", wide["gemeentecode"].map(ctx.names))
+    hh = _get(ctx, "households", default=None)
+    if hh is not None:
+        wide = wide.merge(hh, on=keys, how="left")
+    wide["gemeentenaam"] = wide["gemeentecode"].map(ctx.names)
     wide = wide.sort_values(keys).reset_index(drop=True)
-    demo = Sheet("Demografie", wide, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
-        "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"),
-        "inwoners": ("Inwoners (personen)", "int"), "inwoners_65plus": ("65 jaar en ouder (personen)", "int"),
-        "inwoners_75plus": ("75 jaar en ouder (personen)", "int"),
-        "inwoners_85plus": ("85 jaar en ouder (personen)", "int"),
-        "huishoudens": ("Particuliere huishoudens", "int")},
-        note=f"Prognose woonzorg, basisjaar {ctx.base_year}; standen op 1 januari. {ctx.demography_source()}.",
+    by = _get(ctx, "base_year", default="")
+    demo = Sheet("Bevolkingsprognose", wide, {
+        "gemeentenaam": ("Gemeente", "text"), "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"),
+        "inwoners": ("Inwoners (personen)", "model"), "inwoners_65plus": ("65 jaar en ouder (personen)", "model"),
+        "inwoners_75plus": ("75 jaar en ouder (personen)", "model"),
+        "inwoners_85plus": ("85 jaar en ouder (personen)", "model"),
+        "huishoudens": ("Particuliere huishoudens", "model"), "gemeentecode": ("Gemeentecode", "code")},
+        description=f"Prognose van inwoners en huishoudens per gemeente, basisjaar {by}; standen op 1 januari.",
         suppress=False)
-    bands = f[f["jaar"].isin([ctx.base_year, ctx.p.horizon])]
+    bands = f[f["jaar"].isin([by, ctx.p.horizon])]
     bands = bands.groupby(["jaar", "variant", "geslacht", "leeftijd_van"], as_index=False).agg(
         leeftijd_tot=("leeftijd_tot", "first"), waarde=("waarde", "sum"))
-    bands["leeftijd"] = [f"{int(a)}+" if pd.isna(b) else f"{int(a)}-{int(b)}"
+    bands["leeftijd"] = [f"{int(a)} jaar en ouder" if pd.isna(b) else f"{int(a)}–{int(b)} jaar"
                          for a, b in zip(bands["leeftijd_van"], bands["leeftijd_tot"])]
+    bands["geslacht_label"] = terms.labels("geslacht", bands["geslacht"])
     bands = bands.sort_values(["jaar", "variant", "geslacht", "leeftijd_van"]).reset_index(drop=True)
     leeftijd = Sheet("Leeftijdsopbouw", bands, {
-        "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"), "geslacht": ("Geslacht", "text"),
-        "leeftijd": ("Leeftijd (jaren)", "text"), "waarde": (f"Inwoners {ctx.naam} (personen)", "int")},
-        note="Regio totaal naar leeftijdsklasse van vijf jaar en geslacht, basisjaar en horizonjaar.", suppress=False)
-    comp = ctx.components.copy()
-    comp.insert(1, "gemeentenaam", comp["gemeentecode"].map(ctx.names))
-    componenten = Sheet("Componenten", comp, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
-        "jaar": ("Kalenderjaar", "year"), "variant": ("Variant", "text"), "geboorten": ("Geboorten (personen)", "int"),
-        "sterfte": ("Sterfte (personen)", "int"), "migratiesaldo": ("Migratiesaldo (personen)", "int")},
-        note="Geboorten, sterfte en migratiesaldo in het kalenderjaar dat op 1 januari van 'jaar' begint.",
-        suppress=False)
-    return [demo, leeftijd, componenten]
+        "jaar": ("Jaar (1 januari)", "year"), "variant": ("Variant", "text"), "geslacht_label": ("Geslacht", "text"),
+        "leeftijd": ("Leeftijd", "text"), "leeftijd_van": ("Leeftijd vanaf (jaren)", "int"),
+        "waarde": ("Inwoners regio (personen)", "model")},
+        description="Inwoners van de regio naar leeftijdsklasse van vijf jaar en geslacht, in het basisjaar en het "
+                    "horizonjaar.", suppress=False)
+    comp = _get(ctx, "components", default=None)
+    out = [demo, leeftijd]
+    if comp is not None and len(comp):
+        comp = comp.copy()
+        comp["gemeentenaam"] = comp["gemeentecode"].map(ctx.names)
+        out.append(Sheet("Geboorte, sterfte, migratie", comp, {
+            "gemeentenaam": ("Gemeente", "text"), "jaar": ("Kalenderjaar", "year"), "variant": ("Variant", "text"),
+            "geboorten": ("Geboorten (personen)", "model"), "sterfte": ("Sterfte (personen)", "model"),
+            "migratiesaldo": ("Migratiesaldo (personen)", "model"), "gemeentecode": ("Gemeentecode", "code")},
+            description="Geboorten, sterfte en migratiesaldo in de prognose, per kalenderjaar.", suppress=False))
+    return out
 
 
 def _demand_sheets(ctx) -> list[Sheet]:
     d = ctx.demand.copy()
-    basis = ctx.opgave_basis.set_index(["gemeentecode", "groep", "woningtype"])["basis"]
-    d["basis_opgave"] = [basis.get((c, g, w), "") if m == "opgave" else ""
-                         for c, g, w, m in zip(d["gemeentecode"], d["groep"], d["woningtype"], d["maat"])]
-    d.insert(1, "gemeentenaam", d["gemeentecode"].map(ctx.names))
-    vraag = Sheet("Vraag", d, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"), "groep": ("Groep", "text"),
-        "jaar": ("Jaar", "year"), "variant": ("Variant", "text"), "soort": ("Stand/stroom", "text"),
-        "eenheid": ("Eenheid", "text"), "maat": ("Maat (vraag/aanbod/opgave)", "text"),
-        "woningtype": ("Woningtype", "text"), "waarde": ("Waarde (in de eenheid)", "count"),
-        "basis_opgave": ("Opgave netto of bruto", "text")},
-        note="Kolommen als 'woonzorg demand' (CONTRACTS). Stand: 1 januari van 'jaar'; stroom: in kalenderjaar 'jaar'. "
-             "Opgave: cumulatief vanaf 1 januari van het basisjaar; bruto waar het aanbod onbekend is.")
-    nw = ctx.need_wide("woningen")
-    cols = {"gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text")}
-    for t in nw.attrs["types"]:
-        cols[t] = (f"{ctx.woningtype_label(t)} (woningen)", "count")
-    cols["totaal"] = ("Totaal (woningen)", "count")
-    cols["per_1000"] = (f"Per 1.000 inwoners ({ctx.base_year})", "dec1")
-    woon = Sheet("Woonbehoefte", nw, cols,
-                 note=f"Opgave in woningen {ctx.periode}, variant {ctx.p.variant}, per gemeente en woonvorm. "
-                      "Bruto waar het aanbod onbekend is (zie blad Vraag).")
-    t = ctx.sensitivity.copy()
-    tornado = Sheet("Gevoeligheid", t, {
-        "eenheid": ("Eenheid", "text"), "parameter": ("Parameter", "text"),
-        "opgave_laag": ("Opgave bij lage waarde", "dec1"), "opgave_midden": ("Opgave midden", "dec1"),
-        "opgave_hoog": ("Opgave bij hoge waarde", "dec1"), "bereik": ("Bereik", "dec1")},
-        note=f"Opgave van de regio tot {ctx.p.horizon} met één parameter aan de onder- of bovenkant van zijn "
-             "bandbreedte (overige parameters midden).", suppress=False)
-    return [vraag, woon, tornado]
+    basis = _get(ctx, "opgave_basis", default=None)
+    if basis is not None and len(basis):
+        b = basis.set_index(["gemeentecode", "groep", "woningtype"])["basis"]
+        d["basis"] = [b.get((c, g, w), None) if m == "opgave" else None
+                      for c, g, w, m in zip(d["gemeentecode"], d["groep"], d["woningtype"], d["maat"])]
+        d["basis_label"] = [terms.label("basis", x) if x else "" for x in d["basis"]]
+    d["gemeentenaam"] = d["gemeentecode"].map(ctx.names)
+    d["groep_label"] = _groep_label(ctx, d["groep"])
+    for col, kind in (("woningtype", "woningtype"), ("maat", "maat"), ("eenheid", "eenheid"), ("soort", "soort")):
+        _labelled(d, col, kind)
+    vraag = Sheet("Vraag en opgave", d, {
+        "gemeentenaam": ("Gemeente", "text"), "groep_label": ("Groep", "text"),
+        "woningtype_label": ("Woningtype", "text"), "maat_label": ("Maat", "text"), "jaar": ("Jaar", "year"),
+        "variant": ("Variant", "text"), "soort_label": ("Stand of stroom", "text"),
+        "waarde": ("Waarde", "model"), "eenheid_label": ("Eenheid", "text"), "basis_label": ("Netto of bruto", "text"),
+        "gemeentecode": ("Gemeentecode", "code"), "groep": ("Groep" + CODE, "code"),
+        "woningtype": ("Woningtype" + CODE, "code"), "maat": ("Maat" + CODE, "code"),
+        "eenheid": ("Eenheid" + CODE, "code")},
+        description="Vraag, aanbod en opgave per gemeente, groep, woningtype, jaar en variant (lang formaat: filter "
+                    "op maat, jaar en variant). Stand: op 1 januari; stroom: in het kalenderjaar. Opgave: cumulatief "
+                    "vanaf het basisjaar.", suppress=False, widths={"groep_label": 34, "woningtype_label": 26})
+    t = _get(ctx, "sensitivity", default=None)
+    out = [vraag]
+    if t is not None and len(t):
+        t = t.copy()
+        t["parameter_label"] = [terms.parameter(k) for k in t["parameter"]]
+        _labelled(t, "eenheid", "eenheid")
+        out.append(Sheet("Gevoeligheid", t, {
+            "parameter_label": ("Parameter", "text"), "eenheid_label": ("Eenheid", "text"),
+            "opgave_laag": ("Opgave bij lage waarde", "model"), "opgave_midden": ("Opgave midden", "model"),
+            "opgave_hoog": ("Opgave bij hoge waarde", "model"), "bereik": ("Bereik", "model"),
+            "parameter": ("Parameter" + CODE, "code")},
+            description=f"Opgave van de regio tot {ctx.p.horizon} met één parameter aan de onder- of bovenkant van "
+                        "zijn bandbreedte (de andere parameters midden).", suppress=False,
+            widths={"parameter_label": 60}))
+    return out
 
 
 def _allocation_sheets(ctx) -> list[Sheet]:
-    a = ctx.allocation.copy()
-    a.insert(1, "gemeentenaam", a["gemeentecode"].map(ctx.names))
-    alloc = Sheet("Verdeling", a, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"), "groep": ("Groep", "text"),
-        "woningtype": ("Woningtype", "text"), "periode": ("Periode", "text"), "sleutel": ("Sleutel", "text"),
-        "aandeel": ("Aandeel (%)", "pct"), "toewijzing": ("Toewijzing (hele eenheden)", "count"),
-        "huidige_inspanning": ("Huidige inspanning (%)", "pct"), "verschil": ("Verschil (procentpunt)", "pp")},
-        note="Kolommen als 'woonzorg allocate' (CONTRACTS); per groep, woningtype, periode en sleutel tellen de "
-             "toewijzingen op tot de regionale taak.")
-    ab = ctx.allocation_by_gemeente()
-    summ = Sheet("Verdeling_gemeenten", ab, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
-        "toewijzing": ("Toewijzing woningen (mix)", "count"), "aandeel": ("Aandeel (%)", "pct"),
-        "huidige_inspanning": ("Huidige inspanning (%)", "pct"), "verschil": ("Verschil (procentpunt)", "pp"),
-        "per_jaar": ("Toewijzing per jaar (woningen)", "dec1"),
-        "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "dec1"),
-        "druk": ("Druk (toewijzing ÷ capaciteit)", "dec2")},
-        note="Alle taken in woningen samen, standaardsleutel (mix).")
-    return [alloc, summ]
+    out = []
+    a = _get(ctx, "allocation", default=None)
+    if a is not None and len(a):
+        a = a.copy()
+        a["gemeentenaam"] = a["gemeentecode"].map(ctx.names)
+        a["groep_label"] = _groep_label(ctx, a["groep"])
+        _labelled(a, "woningtype", "woningtype")
+        _labelled(a, "sleutel", "sleutel")
+        out.append(Sheet("Verdeling", a, {
+            "gemeentenaam": ("Gemeente", "text"), "groep_label": ("Groep", "text"),
+            "woningtype_label": ("Woningtype", "text"), "periode": ("Periode", "text"),
+            "sleutel_label": ("Verdeelsleutel", "text"), "aandeel": ("Aandeel", "pct"),
+            "toewijzing": ("Toewijzing (hele eenheden)", "model"), "huidige_inspanning": ("Huidige inspanning", "pct"),
+            "verschil": ("Verschil met huidige inspanning (procentpunt)", "pp"),
+            "gemeentecode": ("Gemeentecode", "code"), "groep": ("Groep" + CODE, "code"),
+            "woningtype": ("Woningtype" + CODE, "code"), "sleutel": ("Verdeelsleutel" + CODE, "code")},
+            description="Toewijzing van elke regionale taak aan de gemeenten, per verdeelsleutel; per groep, "
+                        "woningtype, periode en sleutel tellen de toewijzingen op tot de taak.", suppress=False,
+            widths={"groep_label": 34, "sleutel_label": 30}))
+    ab = _get(ctx, "allocation_by_gemeente", default=None)
+    if ab is not None and len(ab):
+        out.append(Sheet("Verdeling per gemeente", ab, {
+            "gemeentenaam": ("Gemeente", "text"), "toewijzing": ("Toewijzing (woningen)", "model"),
+            "aandeel": ("Aandeel", "pct"), "huidige_inspanning": ("Huidige inspanning", "pct"),
+            "verschil": ("Verschil (procentpunt)", "pp"), "per_jaar": ("Toewijzing per jaar (woningen)", "model"),
+            "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
+            "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2"), "gemeentecode": ("Gemeentecode", "code")},
+            description="Alle taken in woningen samen onder de gemengde sleutel, met de druk op de verhuringen.",
+            suppress=False))
+    return out
 
 
-def _parameter_sheet(ctx) -> Sheet:
-    t = ctx.parameter_table()
+def _observed_sheets(ctx) -> list[Sheet]:
+    out = []
+    g = _get(ctx, "gemeenten_overview", default=None)
+    if g is not None and len(g):
+        at = g.attrs
+        out.append(Sheet("Gemeenten", g, {
+            "gemeentenaam": ("Gemeente", "text"), "subregio": ("Subregio", "text"),
+            "centrumgemeente_bw_mo": ("Centrumgemeente beschermd wonen en opvang", "text"),
+            "inwoners_eerder": (f"Inwoners 1-1-{at.get('eerder', '')} (personen)", "count"),
+            "inwoners_basis": (f"Inwoners 1-1-{at.get('basisjaar', '')} (personen)", "count"),
+            "groei": (f"Groei {at.get('eerder', '')}–{at.get('basisjaar', '')}", "pct"),
+            "inwoners_laatst": (f"Inwoners 1-1-{at.get('laatst', '')} (personen)", "count"),
+            "gemeentecode": ("Gemeentecode", "code")},
+            description="De gemeenten van de regio met hun waargenomen inwonertal (CBS).", suppress=False))
+    h = _get(ctx, "population_history", default=None)
+    if h is not None and len(h):
+        h = h.copy()
+        h["gemeentenaam"] = h["gemeentecode"].map(ctx.names)
+        out.append(Sheet("Bevolking waargenomen", h, {
+            "gemeentenaam": ("Gemeente", "text"), "jaar": ("Jaar (1 januari)", "year"),
+            "waarde": ("Inwoners (personen)", "count"), "bron": ("CBS-tabel", "text"),
+            "gemeentecode": ("Gemeentecode", "code")},
+            description="Waargenomen inwoners per gemeente op 1 januari (CBS).", suppress=False))
+    b = _get(ctx, "backtest_table", default=None)
+    if b is not None and len(b):
+        out.append(Sheet("Terugtoets", b, {
+            "run": ("Peiljaar → doeljaar", "text"), "horizon": ("Jaren vooruit", "int"), "groep": ("Leeftijd", "text"),
+            "n": ("Gemeenten", "int"), "model": ("Gemiddelde afwijking woonzorg", "pct"),
+            "laatste": ("Gemiddelde afwijking laatste cijfer", "pct"),
+            "lineair": ("Gemiddelde afwijking rechte lijn", "pct"),
+            "geometrisch": ("Gemiddelde afwijking vast groeipercentage", "pct"),
+            "bias": ("Richting afwijking woonzorg", "pct"), "p90": ("Afwijking 90e percentiel", "pct")},
+            description="Hoe goed de bevolkingsprognose eerdere jaren voorspelde (afwijking van de werkelijkheid).",
+            suppress=False))
+    return out
+
+
+def _parameter_sheet(ctx) -> Sheet | None:
+    t = _get(ctx, "parameter_table", default=None)
+    if t is None or not len(t):
+        return None
+    t = t.copy()
+    t["parameter_label"] = [terms.parameter(k) for k in t["parameter"]]
+    if "eenheid" in t.columns:
+        t["eenheid_label"] = [terms.label("parameter_eenheid", str(e).replace(" ", "_")) for e in t["eenheid"]]
+    if "richting" in t.columns:
+        t["richting_label"] = [terms.label("parameter_richting", r) if r else "" for r in t["richting"].fillna("")]
+    if "aanname" in t.columns:
+        t["aanname_label"] = ["ja" if bool(a) else "nee" for a in t["aanname"]]
+    for c in ("bron", "toelichting"):
+        if c in t.columns:
+            t[c] = [terms.plain_text(x) for x in t[c].fillna("")]
+    scen = _get(ctx, "scenario_name", default="")
     return Sheet("Parameters", t, {
-        "parameter": ("Parameter", "text"), "waarde": ("Midden", "num"), "laag": ("Laag", "num"),
-        "hoog": ("Hoog", "num"), "eenheid": ("Eenheid", "text"), "richting": ("Richting", "text"),
-        "aanname_tekst": ("Aanname?", "text"), "bron": ("Bron", "text"), "datum": ("Peildatum", "text"),
-        "toelichting": ("Toelichting", "text")},
-        note="config/parameters.yaml" + (f" met scenario {ctx.scenario_name}" if ctx.scenario_name else ""),
-        suppress=False, widths={"parameter": 44, "bron": 60, "toelichting": 80})
+        "parameter_label": ("Parameter", "text"), "waarde": ("Midden", "num"), "laag": ("Laag", "num"),
+        "hoog": ("Hoog", "num"), "eenheid_label": ("Eenheid", "text"), "richting_label": ("Richting", "text"),
+        "aanname_label": ("Aanname zonder bron", "text"), "bron": ("Bron", "text"), "datum": ("Peildatum", "text"),
+        "toelichting": ("Toelichting", "text"), "parameter": ("Parameter" + CODE, "code")},
+        description="Alle aannames en kentallen van het model met bandbreedte, bron en peildatum"
+                    + (f" (scenario {scen})" if scen else "") + ".",
+        suppress=False, widths={"parameter_label": 50, "bron": 60, "toelichting": 80})
 
 
-def _backtest_sheet(ctx) -> Sheet:
-    b = ctx.backtest_table()
-    return Sheet("Terugtoets", b, {
-        "run": ("Peiljaar → doeljaar", "text"), "horizon": ("Jaren vooruit", "int"), "groep": ("Leeftijd", "text"),
-        "n": ("Gemeenten", "int"), "model": ("woonzorg (gem. afwijking %)", "pct"),
-        "laatste": ("Laatste cijfer (%)", "pct"), "lineair": ("Rechte lijn (%)", "pct"),
-        "geometrisch": ("Vast groeipercentage (%)", "pct"), "bias": ("Richting woonzorg (%)", "pct"),
-        "p90": ("90e percentiel afwijking (%)", "pct")}, suppress=False)
+def _sources_sheet(ctx) -> Sheet | None:
+    manifest = _get(ctx, "manifest", default=None)
+    if not manifest:
+        return None
+    rows = [{"titel": m.get("titel", ""), "cbs_tabellen": ", ".join(str(t["id"]) for t in m.get("cbs_tabellen") or []),
+             "peildata": "; ".join(str(x) for x in m.get("peildata") or []), "licentie": m.get("licentie", ""),
+             "bestand": m.get("pad", ""), "sha256": m.get("sha256", "")} for m in manifest]
+    return Sheet("Bronnen", pd.DataFrame(rows), {
+        "titel": ("Titel", "text"), "cbs_tabellen": ("CBS-tabellen", "text"), "peildata": ("Peildata", "text"),
+        "licentie": ("Licentie", "text"), "bestand": ("Bestand" + CODE, "code"),
+        "sha256": ("Controlegetal" + CODE, "code")},
+        description="De gegevensbestanden achter de cijfers, met CBS-tabel, peildatum, licentie en controlegetal.",
+        suppress=False, widths={"titel": 60, "peildata": 50, "sha256": 66, "bestand": 44})
 
 
-def sheets_for(ctx) -> list[Sheet]:
-    sheets = [_meta_sheet(ctx)]
-    g = ctx.gemeenten_overview
-    sheets.append(Sheet("Gemeenten", g, {
-        "gemeentecode": ("Gemeentecode", "text"), "gemeentenaam": ("Gemeente", "text"),
-        "subregio": ("Subregio", "text"), "centrumgemeente_bw_mo": ("Centrumgemeente BW/MO", "text"),
-        "inwoners_eerder": (f"Inwoners 1-1-{g.attrs['eerder']} (personen)", "int"),
-        "inwoners_basis": (f"Inwoners 1-1-{g.attrs['basisjaar']} (personen)", "int"),
-        "groei": (f"Groei {g.attrs['eerder']}-{g.attrs['basisjaar']} (%)", "pct"),
-        "inwoners_laatst": (f"Inwoners 1-1-{g.attrs['laatst']} (personen)", "int")}, suppress=False))
-    h = ctx.population_history
-    sheets.append(Sheet("Bevolking_waargenomen", h, {
-        "gemeentecode": ("Gemeentecode", "text"), "jaar": ("Jaar (1 januari)", "year"),
-        "waarde": ("Inwoners (personen)", "int"), "bron": ("CBS-tabel", "text")}, suppress=False))
-    sheets += _demography_sheets(ctx)
-    sheets.append(_backtest_sheet(ctx))
-    sheets += _demand_sheets(ctx)
-    sheets += _allocation_sheets(ctx)
-    sheets.append(_parameter_sheet(ctx))
-    for extra in getattr(ctx, "extra_sheets", lambda: [])():
-        sheets.append(extra)
-    sheets.append(_sources_sheet(ctx))
-    return sheets
+def sheets_for(ctx, *, status: str | None = None, rundatum: str | None = None) -> list[Sheet]:
+    """The region workbook's sheets, "Lees mij" first."""
+    status, rundatum = _run_info(ctx, status, rundatum)
+    body: list[Sheet] = []
+    body += _key_sheets(ctx)
+    pg = _per_gemeente(ctx)
+    if pg is not None:
+        body.append(pg)
+    body += _observed_sheets(ctx)
+    body += _demography_sheets(ctx)
+    body += _demand_sheets(ctx)
+    body += _allocation_sheets(ctx)
+    for sh in (_parameter_sheet(ctx), _sources_sheet(ctx)):
+        if sh is not None:
+            body.append(sh)
+    for extra in _get(ctx, "extra_sheets", default=[]) or []:
+        body.append(extra)
+    return [_readme(ctx, body, status, rundatum), *body]

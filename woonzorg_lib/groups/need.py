@@ -1,0 +1,122 @@
+"""Model need per aandachtsgroep on the grid (before and after local figures and the overlap rule)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import ARBEIDSMIGRANTEN_REGIOTYPEN, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, CATALOGUE, G4_GEMEENTEN
+from .estimators import _policy_woningen, flow_units
+from .grid import Series, _Prepared
+from .local import _apply_local
+from .ouderen import STANDAARD_METHODE
+from .ouderen import WONINGTYPEN as OUDEREN_WONINGTYPEN
+from .overlap import overlap_core
+
+
+def ouderen_households_with_need(prep: _Prepared, v: Mapping[str, float]) -> np.ndarray:
+    """*behoefte*: households with a 65–74 or 75+ member with a physical limitation, per cell."""
+    rates = pd.DataFrame({"geslacht": ["totaal", "totaal"], "leeftijd_van": [65, 75], "leeftijd_tot": [74, np.nan],
+                          "waarde": [v["ouderen.beperkt_aandeel_65_74"], v["ouderen.beperkt_aandeel_75_plus"]]})
+    return prep.prevalence(rates, per=1.0) * v["ouderen.huishoudens_per_beperkte_persoon"]
+
+
+def persons_75plus(prep: _Prepared) -> np.ndarray:
+    """Persons aged 75+ per cell."""
+    if "p75" not in prep.cache:
+        rates = pd.DataFrame({"geslacht": ["totaal"], "leeftijd_van": [75], "leeftijd_tot": [np.nan], "waarde": [1.0]})
+        prep.cache["p75"] = prep.prevalence(rates, per=1.0)
+    return prep.cache["p75"]
+
+
+def woonwagen_stock(prep: _Prepared, v: Mapping[str, float]) -> np.ndarray:
+    """Standplaatsen per gemeente at basisjaar: estimated per 1000 dwellings (national ratio)."""
+    return prep.lookup_input("woningvoorraad") * v["woonwagenbewoners.standplaatsen_per_1000_woningen"] / 1000
+
+
+def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
+    """Model need per (groep, woningtype) as grid arrays (before local figures and overlap)."""
+    inw = prep.inw
+    out: Series = {}
+
+    for g in prep.groepen:
+        if g == "ouderen":
+            intra = [f"ouderen.{k}" for k in CATALOGUE[g].parameters if k.startswith("intramuraal_")]
+            if prep.methode.get("ouderen", STANDAARD_METHODE) == "behoefte":
+                hh = ouderen_households_with_need(prep, v)
+                for wt in OUDEREN_WONINGTYPEN:
+                    out[(g, wt)] = hh * v[f"ouderen.aandeel_{wt}"]
+            out[(g, "intramuraal")] = prep.prevalence_of(v, intra)
+        elif g == "beperking":
+            out[(g, "intramuraal")] = prep.prevalence_of(v, ["beperking.ghz_verblijf_per_1000_18_plus"])
+        elif g == "ggz_bw":
+            out[(g, "zelfstandig_begeleid")] = flow_units(inw * v["ggz_bw.bw_per_1000_inwoners"] / 1000,
+                                                          v["ggz_bw.uitstroom_aandeel_per_jaar"],
+                                                          v["ggz_bw.personen_per_woning"])
+        elif g == "mo_dakloos":
+            g4 = np.isin(prep.codes, list(G4_GEMEENTEN if prep.g4 is None else prep.g4))
+            rate = np.where(g4, v["mo_dakloos.woningen_per_1000_inwoners_g4"], v["mo_dakloos.woningen_per_1000_inwoners"])
+            out[(g, "zelfstandig_begeleid")] = inw * rate / 1000
+        elif g == "jeugdzorg":
+            out[(g, "zelfstandig_begeleid")] = flow_units(
+                inw * v["jeugdzorg.uitstroom_18_per_100000_inwoners"] / 100_000,
+                v["jeugdzorg.aandeel_eigen_eenheid"], v["jeugdzorg.personen_per_eenheid"])
+        elif g == "huiselijk_geweld":
+            out[(g, "sociale_huur")] = flow_units(inw * v["huiselijk_geweld.uitstroom_per_100000_inwoners"]
+                                                  / 100_000, v["huiselijk_geweld.aandeel_nieuwe_woning"])
+        elif g == "ex_gedetineerden":
+            out[(g, "sociale_huur")] = flow_units(inw * v["ex_gedetineerden.uitstroom_per_1000_inwoners"] / 1000,
+                                                  v["ex_gedetineerden.aandeel_woningbehoefte"],
+                                                  v["ex_gedetineerden.personen_per_woning"])
+        elif g == "statushouders":
+            woningen = _policy_woningen(prep.base_inw, prep.nl_inwoners, v["statushouders.taakstelling_per_halfjaar"],
+                                        v["statushouders.personen_per_woning"])
+            out[(g, "sociale_huur")] = prep.per_gemeente(woningen)
+        elif g == "arbeidsmigranten":
+            rate = np.array([v["arbeidsmigranten." + ARBEIDSMIGRANTEN_REGIOTYPEN[
+                prep.regiotype.get(c, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE)]] for c in prep.gemeenten])
+            growth = (1 + v["arbeidsmigranten.groei_per_jaar"]) ** (prep.jaar - prep.basisjaar)
+            out[(g, "flex")] = prep.per_gemeente(prep.base_inw * rate / 1000) * growth
+        elif g == "studenten":
+            cells = prep.trend_cells(v["algemeen.trend_interval"])
+            out[(g, "studenteneenheid")] = cells / v["studenten.studenten_per_eenheid"]
+        elif g == "woonwagenbewoners":
+            # stand: current stock × (1 + waiting list share + new households per year since basisjaar)
+            stock = prep.per_gemeente(woonwagen_stock(prep, v))
+            out[(g, "standplaats")] = stock * (1 + v["woonwagenbewoners.wachtlijst_aandeel"]
+                                               + v["woonwagenbewoners.nieuwe_vraag_aandeel_per_jaar"]
+                                               * (prep.jaar - prep.basisjaar))
+        elif g == "urgenten":
+            # The mantelzorg urgencies are counted under mantelzorg (when that group is computed).
+            mz = v["mantelzorg.aandeel_urgenties"] if "mantelzorg" in prep.groepen else 0.0
+            out[(g, "sociale_huur")] = (prep.huishoudens_cells()
+                                        * v["urgenten.urgentieverklaringen_per_1000_huishoudens"] / 1000 * (1 - mz))
+        elif g == "mantelzorg":
+            hh = prep.huishoudens_cells()
+            out[(g, "sociale_huur")] = (hh * v["urgenten.urgentieverklaringen_per_1000_huishoudens"] / 1000
+                                        * v["mantelzorg.aandeel_urgenties"])
+            rural = np.isin(prep.codes, list(prep.landelijk))
+            out[(g, "flex")] = np.where(rural, hh * v["mantelzorg.mantelzorgwoningen_per_1000_huishoudens"] / 1000,
+                                        0.0)
+        elif g == "intramuraal_overig":
+            out[(g, "zelfstandig_begeleid")] = inw * v["intramuraal_overig.uitstroom_woningen_per_1000_inwoners"] / 1000
+    return out
+
+
+def _net_vraag(prep: _Prepared, v: Mapping[str, float]) -> tuple[Series, dict]:
+    vraag = _model_vraag(prep, v)
+    locks = _apply_local(prep, vraag)
+    shares = {pair: v[key] for pair, key in prep.params.overlap_pairs().items()
+              if pair[0] in prep.groepen and pair[1] in prep.groepen}
+    totals: dict[str, np.ndarray] = {}
+    unlocked: dict[str, np.ndarray] = {}
+    for (g, wt), arr in vraag.items():
+        totals[g] = totals.get(g, 0.0) + arr
+        unlocked[g] = unlocked.get(g, 0.0) + np.where(locks[(g, wt)], 0.0, arr)
+    factors, removed = overlap_core(totals, unlocked, shares, prep.params.prioriteit)
+    for (g, wt), arr in vraag.items():
+        if g in factors:
+            vraag[(g, wt)] = np.where(locks[(g, wt)], arr, arr * factors[g])
+    return vraag, removed

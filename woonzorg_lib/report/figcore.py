@@ -1,0 +1,136 @@
+"""The figure core: a house-style figure, its PNG and the ``<figure>`` with alt text, source line
+and reference date. The charts are in :mod:`.figures`, the maps in :mod:`.maps`.
+
+Every plot function takes tidy data prepared by the library and only draws; ``show(fig, alt=…,
+source=…, peildatum=…)`` adds the source line to the image, encodes it (base64, no external file),
+closes the figure and displays a ``<figure>`` with ``<img alt>`` and a caption. PNG bytes are
+deterministic (no timestamps; DejaVu Sans; the software tag is dropped).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+
+from . import fmt, style
+
+style.apply()
+
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
+import numpy as np  # noqa: E402
+
+SOURCE_FONTSIZE = 7.5
+
+
+# ----------------------------------------------------------------------------------------------
+# Figure creation and embedding
+def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, *, left: float = 0.1, right: float = 0.97,
+        top: float | None = None, axis_room: float = 0.5, title_room: float = 0.5, **kw):
+    """A figure in the house style. Layout is fixed (no layout engine: fast and identical every
+    run): ``left``/``right``/``top`` are fractions of the figure; ``axis_room`` is the space below
+    the axes for tick labels and the x label, in inches; the source line gets its own room in
+    :func:`show`."""
+    if top is None:
+        top = 1 - title_room / figsize[1]  # room for the title, in inches
+    fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.RENDER_DPI, **kw)
+    fig._wz_layout = {"left": left, "right": right, "top": top, "axis_room": axis_room}
+    fig.subplots_adjust(left=left, right=right, top=top)
+    return fig, ax
+
+
+def to_png(fig) -> bytes:
+    """PNG bytes of ``fig``: rendered by Agg, reduced to a 256-colour palette (median cut, no
+    dithering: faithful for charts, about a third of the size) and encoded by Pillow without any
+    timestamp, so the bytes are identical on every run."""
+    from PIL import Image
+
+    fig.canvas.draw()
+    w, h = fig.canvas.get_width_height()
+    im = Image.frombuffer("RGBA", (w, h), bytes(fig.canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
+    plt.close(fig)
+    pal = im.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    pal.save(buf, format="PNG", optimize=False, compress_level=6)
+    return buf.getvalue()
+
+
+def figure_html(png: bytes, *, alt: str, caption: str, width: int, height: int) -> str:
+    b64 = base64.b64encode(png).decode("ascii")
+    return (f'<figure class="wz-fig"><img src="data:image/png;base64,{b64}" width="{width}" height="{height}" '
+            f'alt="{html.escape(alt, quote=True)}"><figcaption>{html.escape(caption)}</figcaption></figure>')
+
+
+def show(fig, *, alt: str, source: str, peildatum: str, title: str | None = None) -> None:
+    """Embed ``fig`` in the report. ``alt``: what the chart shows, for screen readers (required);
+    ``source``: "Bron: CBS, tabel …; bewerking woonzorg"; ``peildatum``: the reference date(s)."""
+    from IPython.display import HTML, display
+
+    display(HTML(render(fig, alt=alt, source=source, peildatum=peildatum, title=title)))
+
+
+def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = None) -> str:
+    """The ``<figure>`` HTML for ``fig`` (see :func:`show`)."""
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs alt text")
+    if not source.startswith("Bron:"):
+        raise ValueError("the source line starts with 'Bron:'")
+    if not peildatum:
+        raise ValueError("every figure needs its reference date")
+    _title(fig, title or "")
+    # the source line is printed once, as the figure's caption (text a reader can select and a
+    # screen reader reads), not a second time inside the image
+    line = f"{source}. Peildatum: {peildatum}."
+    fig_h = fig.get_size_inches()[1]
+    lay = getattr(fig, "_wz_layout", None)
+    if lay is not None:
+        fig.subplots_adjust(bottom=0.02 + lay["axis_room"] / fig_h, top=lay["top"])
+    w, h = (int(round(v * style.DPI)) for v in fig.get_size_inches())
+    return figure_html(to_png(fig), alt=alt.strip(), caption=line, width=w, height=h)
+
+
+def _title(fig, title: str) -> None:
+    """Chart title at the top left of the figure (never cut off by a wide left margin)."""
+    if title:
+        fig.text(0.02, 1 - 0.12 / fig.get_size_inches()[1], title, fontsize=12, fontweight="bold",
+                 ha="left", va="top")
+
+
+def _finish_horizontal(fig, ax, xlabel: str, title: str, *, percent: bool = False, legend_title=None):
+    """Common finish of the horizontal charts: thousands (or %) on x, vertical grid only, x label,
+    legend bottom right, title."""
+    _thousands(ax, "x", percent=percent)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right", fontsize=8, title=legend_title)
+    _title(fig, title)
+    return fig
+
+
+def wrap_label(text, width: int = 30) -> str:
+    """Long category labels on two (or more) lines."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def label_room(labels, fontsize: float = 9.0, width_in: float = 8.0) -> float:
+    """Left margin (fraction) that fits the longest tick label (longest line) of a horizontal bar chart."""
+    longest = max((len(line) for x in labels for line in wrap_label(x).split("\n")), default=8)
+    inches = longest * fontsize * 0.6 / 72.0 + 0.25
+    return min(0.45, max(0.1, inches / width_in))
+
+
+def _thousands(ax, axis: str = "y", digits: int = 0, percent: bool = False):
+    f = fmt.tick_formatter(digits, percent)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def age_label(van, tot) -> str:
+    import pandas as pd
+
+    if tot is None or pd.isna(tot):
+        return f"{int(van)}+"
+    return f"{int(van)}–{int(tot)}"
