@@ -46,7 +46,7 @@ def test_the_vraag_key_uses_the_runs_variant(demand):
     # and the tasks are the hoog opgave
     tasks_h = pipeline.region_tasks(demand, "2024-2030", variant="hoog")
     th = hoog[hoog["sleutel"] == "mix"].groupby(["groep", "woningtype"])["toewijzing"].sum()
-    assert th.to_dict() == tasks_h.set_index(["groep", "woningtype"])["taak"].loc[th.index].to_dict()
+    assert th.to_dict() == tasks_h.set_index(["groep", "woningtype"])["eenheden"].loc[th.index].to_dict()
 
 
 def test_run_result_is_immutable_and_uses_its_variant():
@@ -57,9 +57,9 @@ def test_run_result_is_immutable_and_uses_its_variant():
     expected = pipeline.region_allocation(REGION, periode=run.periode, params=run.parameter_set, demand=run.demand,
                                           taken=run.tasks, variant="hoog")
     pd.testing.assert_frame_equal(run.allocation, expected)
-    assert set(run.tasks["taak"]) and (run.tasks.set_index(["groep", "woningtype"])["taak"]
-                                       == pipeline.region_tasks(run.demand, run.periode, variant="hoog")
-                                       .set_index(["groep", "woningtype"])["taak"]).all()
+    assert len(run.tasks) and (run.tasks.set_index(["groep", "woningtype"])["eenheden"]
+                               == pipeline.region_tasks(run.demand, run.periode, variant="hoog")
+                               .set_index(["groep", "woningtype"])["eenheden"]).all()
 
 
 def test_unknown_variant_is_an_input_error(demand):

@@ -31,7 +31,7 @@ def _latest_year(df: pd.DataFrame, variabele: str) -> pd.Series:
     return sel.groupby("gemeentecode")["jaar"].max()
 
 
-def gemeente_indicators(codes, as_of: int = BASE_YEAR) -> pd.DataFrame:
+def gemeente_indicators(codes, as_of: int = BASE_YEAR, *, jaar: int | None = None) -> pd.DataFrame:
     """One row per gemeente (index gemeentecode, sorted) with the raw indicators.
 
     Columns: inwoners, woningvoorraad, sociale_huur (huurwoningen van woningcorporaties),
@@ -39,6 +39,8 @@ def gemeente_indicators(codes, as_of: int = BASE_YEAR) -> pd.DataFrame:
     and the reference year of each source (``*_jaar``). Derived indicators (distance to the 30 %
     norm, lettings capacity) are made in one place: :func:`woonzorg_lib.verdeling.keys.derive_indicators`.
     """
+    if jaar is not None:  # the former name of ``as_of`` (callers in groups/ and verdeling/ still use it)
+        as_of = jaar
     codes = sorted(set(codes))
     tot = in_region(visible("bevolking_totaal", load.table("bevolking_totaal"), as_of), codes)
     inw = tot[tot["jaar"] == as_of].set_index("gemeentecode")["waarde"]

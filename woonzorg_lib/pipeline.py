@@ -6,9 +6,10 @@ parameters, forecast, demand, allocation …) — and every chapter function in
 the model it uses (CLI commands call them directly):
 
 - population, components, households → :mod:`woonzorg_lib.demography`
-- vraag / aanbod / opgave per aandachtsgroep → :func:`woonzorg_lib.groups.demand_table`
-- verdeling → :func:`woonzorg_lib.verdeling.allocate`
-- indicators per gemeente → :mod:`woonzorg_lib.indicators`
+- vraag / aanbod / opgave / toewijzing per aandachtsgroep → :func:`woonzorg_lib.groups.demand_all`
+  (inputs: :func:`woonzorg_lib.groups.demand_inputs`)
+- verdeling → :func:`woonzorg_lib.verdeling.region_allocation` (indicators and current effort:
+  :func:`woonzorg_lib.verdeling.region_allocation_inputs`)
 
 Shared settings (variants, base year, region filter, as-of rule) come from
 :mod:`woonzorg_lib.settings`; results are remembered by the one cache layer, :mod:`woonzorg_lib.cache`.
@@ -16,18 +17,17 @@ Shared settings (variants, base year, region filter, as-of rule) come from
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import cache, demography, indicators, regions
+from . import cache, demography, regions, verdeling
 from .dataset import load
 from .errors import InputError
-from .groups import demand_table, load_parameters, opgave_basis, sensitivity
-from .groups.params import ParameterSet
-from .settings import BASE_YEAR, DEFAULT_UNTIL, VARIANTS, in_region, region_codes, visible
+from .groups import ParameterSet, demand_all, load_parameters, opgave_basis, sensitivity
+from .groups import demand_inputs as _group_demand_inputs
+from .settings import BASE_YEAR, DEFAULT_UNTIL, VARIANTS, in_region, region_codes
 
 __all__ = ["BASE_YEAR", "VARIANTS", "RunResult", "run", "as_region", "region_forecast", "region_households",
            "region_components", "demand_inputs", "parameters", "region_demand", "region_opgave_basis",
@@ -66,74 +66,28 @@ def region_components(region, *, as_of: int = BASE_YEAR, until: int = DEFAULT_UN
 
 
 # ---------------------------------------------------------------- demand
-def _corop_codes(codes: tuple[str, ...]) -> pd.DataFrame:
-    """gemeente → COROP code of the zorgwoonruimten table (matched on the COROP name)."""
-    g = load.table("gemeenten").set_index("gemeentecode").loc[list(codes)]
-    z = load.table("zorgwoonruimten")
-    cr = z[z["regiocode"].str.startswith("CR")][["regiocode", "regionaam"]].drop_duplicates()
-    name_to_code = {n.replace(" (CR)", ""): c for c, n in zip(cr["regiocode"], cr["regionaam"])}
-    rows = [(code, name_to_code.get(corop)) for code, corop in g["corop"].items()]
-    return pd.DataFrame(rows, columns=["gemeentecode", "gebiedscode"]).dropna()
-
-
 def demand_inputs(region, *, as_of: int = BASE_YEAR) -> dict:
-    """Everything demand_table needs besides the projection, from data/processed (dated ≤ as_of)."""
-    codes = _codes(region)
-    return dict(cache.cached("demand-inputs", (codes, as_of), lambda: _demand_inputs(codes, as_of)))
-
-
-def _demand_inputs(codes: tuple[str, ...], as_of: int) -> dict:
-    g = load.table("gemeenten")
-    tot = load.table("bevolking_totaal")
-    nl = in_region(visible("bevolking_totaal", tot, as_of), ["NL01"])
-    nl = nl[nl["jaar"] == as_of]["waarde"]
-    nl_inwoners = float(nl.iloc[0]) if len(nl) else float(g["inwoners_2024"].sum())
-    hh = _households(codes, as_of, as_of)
-    hh = hh[(hh["jaar"] == as_of) & (hh["variant"] == "midden")]
-    huishoudens = hh.rename(columns={"huishoudens": "waarde"})[["gemeentecode", "waarde"]]
-    ind = indicators.gemeente_indicators(codes, as_of=as_of)
-    woningvoorraad = ind["woningvoorraad"].rename("waarde").reset_index()
-    grp = load.table("groepen")
-    grp = visible("groepen", in_region(grp, codes), as_of)
-    st = grp[grp["variabele"] == "uitwonende_studenten"]
-    studenten = st.groupby(["gemeentecode", "jaar"], as_index=False)["waarde"].sum()
-    gebieden = _corop_codes(codes)
-    z = load.table("zorgwoonruimten")
-    z = visible("zorgwoonruimten", in_region(z, gebieden["gebiedscode"], column="regiocode"), as_of)
-    z = z[z["type_zorgwoonruimte"] == "Totaal"]
-    # supply only counts for areas that lie wholly inside the region (demand_table refuses partial areas)
-    corop_of_all = _corop_all()
-    whole = [c for c in gebieden["gebiedscode"].unique()
-             if set(corop_of_all[corop_of_all["gebiedscode"] == c]["gemeentecode"]) <= set(codes)]
-    z = z[z["regiocode"].isin(whole)]
-    aanbod = pd.DataFrame({"gebiedscode": z["regiocode"], "jaar": z["jaar"], "woningtype": "intramuraal",
-                           "waarde": z["waarde"]})
-    return dict(nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
-                studenten_historie=studenten, aanbod=aanbod if len(aanbod) else None,
-                gebieden=gebieden[gebieden["gebiedscode"].isin(whole)] if whole else None)
-
-
-def _corop_all() -> pd.DataFrame:
-    return cache.cached("corop-all", (), lambda: _corop_codes(tuple(sorted(load.table("gemeenten")["gemeentecode"]))))
+    """Everything the demand model needs besides the projection and the parameters
+    (:func:`woonzorg_lib.groups.demand_inputs`, data/processed as known on 1 January ``as_of``)."""
+    return _group_demand_inputs(_codes(region), as_of=as_of)
 
 
 def parameters(path: str | Path | None = None, scenario: str | Path | None = None) -> ParameterSet:
     return load_parameters(path, scenario=scenario)
 
 
-def region_demand(region, *, until: int = 2030, params: ParameterSet | None = None, as_of: int = BASE_YEAR,
-                  local_figures: pd.DataFrame | None = None, variants=VARIANTS) -> pd.DataFrame:
-    """CONTRACTS demand table for all gemeenten of the region, all variants (variant × demography variant)."""
+def region_demand(region, *, until: int = DEFAULT_UNTIL, params: ParameterSet | None = None, as_of: int = BASE_YEAR,
+                  local_figures: pd.DataFrame | None = None, variants=VARIANTS, methode=None,
+                  realisaties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """CONTRACTS demand table for all gemeenten of the region, the given variants
+    (:func:`woonzorg_lib.groups.demand_all`, as ``woonzorg demand``)."""
     if until < as_of:
         raise InputError(f"horizon {until} ligt vóór het basisjaar {as_of}", file="<opdrachtregel>", column="--until")
     params = params or load_parameters()
     proj = region_forecast(region, as_of=as_of, until=until)
-    inputs = demand_inputs(region, as_of=as_of)
-    frames = [demand_table(proj, params, v, basisjaar=as_of, tot_jaar=until, local_figures=local_figures, **inputs)
-              for v in variants]
-    out = pd.concat(frames, ignore_index=True)
-    key = ["gemeentecode", "groep", "jaar", "variant", "soort", "eenheid", "maat", "woningtype"]
-    return out.sort_values(key, kind="mergesort").reset_index(drop=True)
+    extra = {k: v for k, v in (("methode", methode), ("realisaties", realisaties)) if v is not None}
+    return demand_all(proj, params, variants=tuple(variants), local_figures=local_figures, basisjaar=as_of,
+                      tot_jaar=until, **extra, **demand_inputs(region, as_of=as_of))
 
 
 def region_opgave_basis(demand: pd.DataFrame) -> pd.DataFrame:
@@ -151,84 +105,52 @@ def region_sensitivity(region, *, params: ParameterSet | None = None, until: int
 
 
 # ---------------------------------------------------------------- verdeling
-def allocation_inputs(region, *, params: ParameterSet | None = None, as_of: int = BASE_YEAR) -> tuple[pd.DataFrame, pd.Series]:
-    """Indicator table (index gemeentecode) and current-effort shares for the verdeelsleutel."""
-    derive_indicators = _verdeling("derive_indicators")
+def _mix_key(key=None):
+    """The configured mix key (the last of the standard keys), whose effort settings count."""
+    keys = verdeling.standard_keys(key)
+    return next(reversed(keys.values()))
 
+
+def allocation_inputs(region, *, params: ParameterSet | None = None, as_of: int = BASE_YEAR,
+                      key=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicator table (index gemeentecode) and current effort (``huidige_inspanning``,
+    ``regionale_functie`` per gemeente) for the verdeelsleutel
+    (:func:`woonzorg_lib.verdeling.region_allocation_inputs`)."""
     params = params or load_parameters()
-    ind = indicators.gemeente_indicators(_codes(region), as_of=as_of)
-    base = ind[["inwoners", "woningvoorraad", "sociale_huur"]].copy()
-    derived = derive_indicators(base, mutatiegraad=params.value("verhuur.mutatiegraad"),
-                                aandeel_aandachtsgroepen=params.value("verhuur.aandeel_aandachtsgroepen"),
-                                norm=indicators.NORM_SOCIALE_HUUR)
-    effort = indicators.current_effort_share(ind)
-    return derived, effort
+    return verdeling.region_allocation_inputs(region, params=params, as_of=as_of, key=_mix_key(key))
 
 
 def region_tasks(demand: pd.DataFrame, periode: str = "2024-2030", variant: str = "midden") -> pd.DataFrame:
-    """The region's opgave per groep × woningtype for a periode, in whole units (negative → 0)."""
-    start, end = (int(x) for x in periode.split("-"))
-    d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == end) & (demand["variant"] == variant)]
-    if d.empty:
-        raise InputError(f"geen opgave voor {end} in de vraagtabel (horizon te kort?)", column="periode")
-    t = d.groupby(["groep", "woningtype"], as_index=False)["waarde"].sum()
-    t["taak"] = t["waarde"].map(lambda v: max(0, int(math.floor(v + 0.5))))
-    t["periode"] = periode
-    return t[["groep", "woningtype", "periode", "taak"]].sort_values(["groep", "woningtype"]).reset_index(drop=True)
-
-
-def _verdeling(name: str):
-    """``name`` from the package top level of :mod:`woonzorg_lib.verdeling` (while the split of
-    ``verdeling/allocate.py`` lands, a name not yet re-exported there is taken from that module)."""
-    from types import ModuleType
-
-    from . import verdeling
-
-    obj = getattr(verdeling, name, None)
-    if obj is None or isinstance(obj, ModuleType):
-        from .verdeling import allocate as module
-
-        obj = getattr(module if isinstance(module, ModuleType) else verdeling, name)
-    return obj
+    """The region's two tasks per groep × woningtype for a periode, in whole units
+    (:func:`woonzorg_lib.verdeling.tasks_from_demand`: opgave for stand groups, toewijzing for
+    stroom groups)."""
+    return verdeling.tasks_from_demand(demand, periode, variant=variant)
 
 
 def region_allocation(region, *, key: str | Path | None = None, periode: str = "2024-2030", method: str = "hamilton",
                       params: ParameterSet | None = None, demand: pd.DataFrame | None = None,
                       taken: pd.DataFrame | None = None, floors=None, caps=None, carry_over=None,
                       cap_verhuurcapaciteit: bool = False, bronnen: dict | None = None,
-                      variant: str = "midden") -> pd.DataFrame:
-    """CONTRACTS allocate table under every key of the sensitivity analysis (inwoners, sociale_huur,
-    vraag and the configured mix).
+                      variant: str = "midden", inputs=None) -> pd.DataFrame:
+    """CONTRACTS allocate table under every key of the sensitivity analysis
+    (:func:`woonzorg_lib.verdeling.region_allocation`).
 
     ``variant`` is the run's variant: the tasks (when not given) and the ``vraag`` key both use the
-    demand of that variant. ``floors``, ``caps``, ``carry_over`` pass through to ``allocate``
-    (tables ``gemeentecode, waarde[, groep][, woningtype][, periode]`` or Series per gemeente);
-    ``cap_verhuurcapaciteit`` adds the cap ⌊verhuurcapaciteit × years of the periode⌋ per gemeente
-    (the lower of the two caps counts). ``bronnen`` names the sources in error messages."""
-    allocate, caps_from_lettings_capacity = _verdeling("allocate"), _verdeling("caps_from_lettings_capacity")
-    standard_keys = _verdeling("standard_keys")
+    demand of that variant. ``floors``, ``caps``, ``carry_over``, ``cap_verhuurcapaciteit`` and
+    ``bronnen`` pass through."""
     if variant not in VARIANTS:
         raise InputError(f"onbekende variant '{variant}'; kies uit {', '.join(VARIANTS)}", column="variant")
     params = params or load_parameters()
     end = int(periode.split("-")[1])
     if demand is None:
         demand = region_demand(region, until=end, params=params, variants=(variant,))
-    if taken is None:
-        taken = region_tasks(demand, periode, variant=variant)
-    ind, effort = allocation_inputs(region, params=params)
     d = demand[(demand["maat"] == "vraag") & (demand["jaar"] == end) & (demand["variant"] == variant)]
     if d.empty:
         raise InputError(f"geen vraag voor {end} in variant {variant} in de vraagtabel", column="variant")
-    vraag = d.groupby(["gemeentecode", "groep", "woningtype"], as_index=False)["waarde"].sum()
-    keys = standard_keys(key)
-    bronnen = dict(bronnen or {})
-    if cap_verhuurcapaciteit:
-        cap_vh = caps_from_lettings_capacity(ind, periode)
-        bronnen["caps"] = " + ".join(x for x in (bronnen.get("caps", "<caps>") if caps is not None else None,
-                                                 "verhuurcapaciteit") if x)
-        caps = cap_vh if caps is None else [caps, cap_vh]
-    return allocate(taken, ind, keys, effort, method=method, vraag=vraag, floors=floors, caps=caps,
-                    carry_over=carry_over, bronnen=bronnen)
+    return verdeling.region_allocation(region, demand, key=key, periode=periode, method=method, params=params,
+                                       variant=variant, taken=taken, floors=floors, caps=caps, carry_over=carry_over,
+                                       cap_verhuurcapaciteit=cap_verhuurcapaciteit, bronnen=bronnen,
+                                       inputs=inputs or allocation_inputs(region, params=params, key=key))
 
 
 # ---------------------------------------------------------------- the run
@@ -253,7 +175,7 @@ class RunResult:
     opgave_basis: pd.DataFrame     # per gemeente × groep × woningtype: netto or bruto opgave
     sensitivity: pd.DataFrame      # tornado data: opgave with one parameter at its low/high end
     indicators: pd.DataFrame       # verdeelsleutel indicators per gemeente (derived ones included)
-    effort: pd.Series              # current-effort share per gemeente
+    effort: pd.DataFrame           # current effort per gemeente: huidige_inspanning, regionale_functie
     tasks: pd.DataFrame            # the region's tasks per groep × woningtype for the periode
     allocation: pd.DataFrame       # CONTRACTS allocate table under every standard key
 
@@ -320,7 +242,7 @@ def run(params) -> RunResult:
     default_demand = region_demand(region, until=until, params=default, as_of=base) if scenario else demand
     periode = f"{base}-{until}"
     tasks = region_tasks(demand, periode, variant=params.variant)
-    ind, effort = allocation_inputs(region, params=pset)
+    ind, effort = allocation_inputs(region, params=pset, as_of=base)
     return RunResult(
         region=region, params=params, parameter_set=pset, default_parameter_set=default,
         gemeenten=region_gemeenten(region), forecast=fc,
@@ -330,4 +252,4 @@ def run(params) -> RunResult:
         sensitivity=region_sensitivity(region, params=pset, until=until, as_of=base),
         indicators=ind, effort=effort, tasks=tasks,
         allocation=region_allocation(region, periode=periode, params=pset, demand=demand, taken=tasks,
-                                     variant=params.variant))
+                                     variant=params.variant, inputs=(ind, effort)))

@@ -48,16 +48,20 @@ def code_version() -> dict:
 
 
 def run_parameters(run) -> pd.DataFrame:
-    """The run's parameters as a table (file paths reduced to their file name)."""
+    """The run's parameters as a table: ``parameter`` (the code, for the workbook), ``naam`` (its
+    Dutch name), ``waarde`` (in words; a scenario by its name) and ``betekenis``."""
+    from ..report import terms
+
     rows = []
     for k, v in run.params.as_dict().items():
         if k == "region":
-            v = f"{run.slug} ({run.naam})"
+            v = run.naam
         elif k == "scenario":
-            v = f"{Path(v).name} ({scenario_name(run)})" if v else "geen (standaardparameters)"
+            v = scenario_name(run) if v else "geen (standaardparameters)"
         elif k == "run_date":
             v = v or "niet opgegeven"
-        rows.append({"parameter": k, "waarde": str(v), "betekenis": DESCRIPTIONS.get(k, "")})
+        rows.append({"parameter": k, "naam": terms.label("runparameter", k),
+                     "waarde": str(v), "betekenis": terms.plain_text(DESCRIPTIONS.get(k, ""))})
     return pd.DataFrame(rows)
 
 
@@ -74,19 +78,25 @@ def version_table(run) -> pd.DataFrame:
 
 def parameter_table(run) -> pd.DataFrame:
     """Every parameter of the groups (scenario applied) with range, unit, source and whether it is an assumption."""
+    from ..report import terms
+
     t = run.parameter_set.table().copy()
+    t["naam"] = t["parameter"].map(terms.parameter)
+    t["bron_tekst"] = t["bron"].map(terms.plain_text)
     t["aanname_tekst"] = t["aanname"].map(lambda a: "ja, aanname" if bool(a) else "")
     t["datum"] = t["datum"].astype(str)
-    t["eenheid"] = t["eenheid"].str.replace("_", " ")
+    t["eenheid"] = t["eenheid"].map(lambda e: terms.label("parameter_eenheid", e))
     n_aanname = int(t["aanname"].astype(bool).sum())
     t.attrs["note"] = (f"{n_aanname} van de {len(t)} parameters zijn een aanname zonder bron. "
                        "Laag en hoog: de ondergrens en bovengrens van de bandbreedte; in de varianten laag en hoog "
                        "staat elke parameter aan de kant van de minste respectievelijk meeste vraag.")
-    return t.sort_values("parameter").reset_index(drop=True)
+    return t.sort_values(["naam", "parameter"]).reset_index(drop=True)
 
 
 def method_settings() -> list[dict]:
     """Settings of the other models (demography, verdeelsleutel) as small tables, where present."""
+    from ..report import terms
+
     out = []
     try:
         from ..demography import config as dcfg
@@ -96,39 +106,49 @@ def method_settings() -> list[dict]:
         for section, values in sorted(st.data.items() if hasattr(st, "data") else dict(st).items()):
             if isinstance(values, dict):
                 for k, v in sorted(values.items()):
-                    rows.append({"instelling": f"{section}.{k}", "waarde": plain(v)})
+                    rows.append({"instelling": f"{section}.{k}", "naam": f"{terms.humanize(section)}: {terms.humanize(k)}",
+                                 "waarde": terms.humanize(plain(v)) if isinstance(v, str) else plain(v)})
         if rows:
-            out.append({"df": pd.DataFrame(rows), "columns": {"instelling": "Instelling", "waarde": "Waarde"},
-                        "caption": "Instellingen van het demografisch model (config/demografie.yaml of standaard)"})
+            out.append({"df": pd.DataFrame(rows), "columns": {"naam": "Instelling", "waarde": "Waarde"},
+                        "caption": "Instellingen van het demografisch model"})
     except Exception:  # noqa: BLE001 - the model reports its own errors in its chapter
         pass
     try:
         from ..verdeling import keys as vk
 
         key = vk.load_key(vk.default_key_path())
-        rows = [{"indicator": i.naam, "gewicht": fmt.pct(i.gewicht, 0),
-                 "richting": getattr(i, "richting", "") or "", "toelichting": ""}
+        rows = [{"indicator": terms.label("indicator", i.naam), "gewicht": fmt.pct(i.gewicht, 0),
+                 "richting": terms.label("richting", i.richting or vk.DEFAULT_RICHTING.get(i.naam, "meer_is_meer")),
+                 "toelichting": ""}
                 for i in key.indicatoren_voor(None)]
         out.append({"df": pd.DataFrame(rows), "columns": {"indicator": "Indicator", "gewicht": "Gewicht",
                                                           "richting": "Richting"},
-                    "caption": f"Verdeelsleutel ‘{key.naam}’ (config/verdeelsleutels/default.yaml)",
-                    "note": " ".join(str(getattr(key, "beschrijving", "") or "").split())})
+                    "caption": f"Verdeelsleutel ‘{terms.humanize(key.naam)}’ (standaard)",
+                    "note": terms.plain_text(" ".join(str(getattr(key, "beschrijving", "") or "").split()))})
     except Exception:  # noqa: BLE001
         pass
     return out
 
 
 def provenance_notes(run) -> str:
-    """How the files were obtained, notes and deliberate edits, as Markdown paragraphs."""
-    verkregen = sorted({" ".join(str(m.get("verkregen", "")).split()) for m in manifest()} - {""})
+    """How the files were obtained, notes and deliberate edits, as Markdown paragraphs (files by
+    their title; file names and checksums are in the workbook)."""
+    from ..report import terms
+
+    def title(m) -> str:
+        return str(m.get("titel") or terms.humanize(str(m["pad"]).rsplit(".", 1)[0]))
+
+    verkregen = sorted({terms.plain_text(" ".join(str(m.get("verkregen", "")).split())) for m in manifest()} - {""})
     lines = ["**Hoe de bestanden zijn verkregen.** " + " ".join(verkregen)] if verkregen else []
-    notes = [(m["pad"], " ".join(str(m.get("opmerking")).split())) for m in manifest() if m.get("opmerking")]
+    notes = [(title(m), terms.plain_text(" ".join(str(m.get("opmerking")).split()))) for m in manifest()
+             if m.get("opmerking")]
     if notes:
         lines.append("**Opmerkingen bij bestanden.** " + " ".join(f"*{p}*: {n}" for p, n in notes))
-    changes = [(m["pad"], w) for m in manifest() for w in (m.get("wijzigingen") or [])]
+    changes = [(title(m), w) for m in manifest() for w in (m.get("wijzigingen") or [])]
     if changes:
         lines.append("**Bewust aangepaste bestanden** (opnieuw verzegeld met een toelichting): " + "; ".join(
-            f"*{p}*: {w.get('notitie', '')}" + (f" ({w['datum']})" if w.get("datum") else "") for p, w in changes))
+            f"*{p}*: {terms.plain_text(w.get('notitie', ''))}" + (f" ({w['datum']})" if w.get("datum") else "")
+            for p, w in changes))
     else:
         lines.append("Geen van de bestanden is na het samenstellen van de momentopname aangepast.")
     lines.append("Licentie van de CBS-cijfers: CC BY 4.0. Bij hergebruik: ‘Bron: CBS; bewerking woonzorg’.")

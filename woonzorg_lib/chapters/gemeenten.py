@@ -43,7 +43,7 @@ def population_trends(run) -> pd.DataFrame:
 def needs(run) -> pd.DataFrame:
     """Per gemeente × groep × woonvorm: vraag in the base year and opgave to the horizon (laag, the
     run's variant, hoog), unit and whether bruto — :func:`groepen.demand_overview` for every gemeente."""
-    d = run.demand
+    d = groepen.with_task(run.demand)
     keys = ["gemeentecode", "groep", "woningtype"]
     b, hz, v = run.base_year, run.until, run.variant
 

@@ -10,6 +10,18 @@ from .. import cache
 from .labels import METHOD_LABELS, WONINGTYPE_LABELS
 
 
+TASK_MEASURES = ("opgave", "toewijzing")
+
+
+def with_task(demand: pd.DataFrame) -> pd.DataFrame:
+    """The demand table with each group's task under ``maat == "opgave"``: the opgave (extra units,
+    stand groups) or the cumulative toewijzing (lettings, stroom groups) — a group has one of the
+    two, so sums per group never mix them; ``soort`` still says which."""
+    if not (demand["maat"] == "toewijzing").any():
+        return demand
+    return demand.assign(maat=demand["maat"].where(demand["maat"] != "toewijzing", "opgave"))
+
+
 def catalogue() -> pd.DataFrame:
     """The fourteen groups: code, Dutch name, definition, stand/stroom, method, woonvormen, unit, sources."""
     return cache.cached("catalogue", (), _catalogue)
@@ -42,7 +54,7 @@ def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
     """Per groep × woningtype, region totals (or one ``gemeente``'s figures): vraag in the base year
     and the horizon, opgave to the horizon (variant of the run, with laag and hoog), unit,
     stand/stroom and whether bruto."""
-    d = run.demand if gemeente is None else run.demand[run.demand["gemeentecode"] == gemeente]
+    d = with_task(run.demand if gemeente is None else run.demand[run.demand["gemeentecode"] == gemeente])
     codes = run.codes if gemeente is None else [gemeente]
     b, hz = run.base_year, run.until
     bruto = _bruto_keys(run)

@@ -88,7 +88,7 @@ def per_gemeente(run) -> pd.DataFrame:
     """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
     vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
     of the regional tasks under the standard key. ``attrs``: the region's totals of each column."""
-    d = run.demand
+    d = groepen.with_task(run.demand)
     d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.variant) & (d["eenheid"] == "woningen")]
     years = max(1, run.until - run.base_year)
     extra = d[d["soort"] == "stand"].groupby("gemeentecode")["waarde"].sum()
@@ -134,6 +134,7 @@ def scenario_changes(run) -> pd.DataFrame:
 
 
 def _opgave_by(run, demand: pd.DataFrame, keys: list[str]) -> pd.Series:
+    demand = groepen.with_task(demand)
     d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == run.until) & (demand["variant"] == run.params.variant)]
     return d.groupby(keys)["waarde"].sum()
 
@@ -181,7 +182,7 @@ def scenario_by_gemeente_group(run) -> pd.DataFrame:
 def scenario_text(run) -> str:
     """One sentence on what the scenario changes (or that the run uses the default parameters)."""
     if not run.params.scenario:
-        return ("Dit rapport rekent met de standaardparameters (config/parameters.yaml); er is geen scenario "
+        return ("Dit rapport rekent met de standaardparameters (zie Bronnen en aannames); er is geen scenario "
                 "opgegeven.")
     ch = scenario_changes(run)
     tot = scenario_by_gemeente(run, "woningen")

@@ -30,7 +30,8 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     ind, effort = (run.indicators, run.effort)
     tot["gemeentenaam"] = tot["gemeentecode"].map(run.names)
     tot["aandeel"] = tot["toewijzing"] / total if total else float("nan")
-    tot["huidige_inspanning"] = tot["gemeentecode"].map(effort)
+    share = effort["huidige_inspanning"] if isinstance(effort, pd.DataFrame) else effort
+    tot["huidige_inspanning"] = tot["gemeentecode"].map(share)
     cap = ind["verhuurcapaciteit"] if "verhuurcapaciteit" in ind.columns else None
     if cap is not None:
         tot["verhuurcapaciteit"] = tot["gemeentecode"].map(cap)
@@ -40,7 +41,7 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     if cap is not None:
         tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
     tot["verschil"] = tot["aandeel"] - tot["huidige_inspanning"]
-    tot.attrs.update(totaal=total, jaren=years, componenten=list(getattr(effort, "attrs", {}).get("components", [])))
+    tot.attrs.update(totaal=total, jaren=years, componenten=list(effort.attrs.get("componenten", effort.attrs.get("components", []))))
     tot.attrs["totaal_waarden"] = {
         "aandeel": 1.0, "huidige_inspanning": 1.0 if tot["huidige_inspanning"].notna().all() else float("nan"),
         "per_jaar": float(tot["per_jaar"].sum()),
@@ -87,18 +88,19 @@ def allocation_table(run, sleutel: str = "mix") -> pd.DataFrame:
 
 def key_description() -> list[dict]:
     """The configured mix key as a small table (for wz.show_tables)."""
+    from ..report import terms
     from ..verdeling import keys as vk
 
     key = vk.load_key(vk.default_key_path())
-    rows = [{"indicator": vk.INDICATOREN.get(i.naam, i.naam), "naam": i.naam,
-             "gewicht": fmt.pct(i.gewicht, 0),
-             "richting": "meer is meer" if (i.richting or vk.DEFAULT_RICHTING.get(i.naam)) == "meer_is_meer"
-             else "meer is minder"} for i in key.indicatoren_voor(None)]
+    rows = [{"indicator": terms.plain_text(vk.INDICATOREN.get(i.naam, "")), "naam": terms.label("indicator", i.naam),
+             "code": i.naam, "gewicht": fmt.pct(i.gewicht, 0),
+             "richting": terms.label("richting", i.richting or vk.DEFAULT_RICHTING.get(i.naam, "meer_is_meer"))}
+            for i in key.indicatoren_voor(None)]
     return [{"df": pd.DataFrame(rows), "columns": {"naam": "Indicator", "indicator": "Betekenis",
                                                    "gewicht": "Gewicht", "richting": "Richting"},
-             "caption": f"Standaardsleutel ‘{key.naam}’",
-             "note": " ".join(str(key.beschrijving or "").split()) + " Voor statushouders geldt de landelijke "
-                     "regel: naar rato van het aantal inwoners."}]
+             "caption": f"Standaardsleutel ‘{terms.humanize(key.naam)}’",
+             "note": terms.plain_text(" ".join(str(key.beschrijving or "").split())) + " Voor statushouders geldt de "
+                     "landelijke regel: naar rato van het aantal inwoners."}]
 
 
 def allocation_text(run, ab: pd.DataFrame) -> str:
@@ -107,15 +109,17 @@ def allocation_text(run, ab: pd.DataFrame) -> str:
     up = ab.sort_values("verschil", ascending=False).iloc[0]
     down = ab.sort_values("verschil").iloc[0]
     comp = ab.attrs.get("componenten") or []
-    comp_txt = {"inwoners_in_zorginstellingen": "inwoners in zorginstellingen", "adreslozen": "adreslozen",
-                "uitwonende_studenten": "uitwonende studenten"}
+    comp_txt = {"inwoners_in_zorginstellingen": "inwoners in zorginstellingen", "zorginstellingen":
+                "inwoners in zorginstellingen", "adreslozen": "adreslozen", "uitwonende_studenten": "uitwonende studenten",
+                "sociale_huur": "sociale huurwoningen", "verhuringen": "verhuringen aan aandachtsgroepen",
+                "statushouders": "gehuisveste statushouders", "bw_mo_uitgaven": "uitgaven aan beschermd wonen en opvang"}
     parts = [f"De regio verdeelt {fmt.n(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
              f"({fmt.n(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
     if ab["huidige_inspanning"].notna().all():
         parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
                      f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "
                      f"({fmt.pp(down['verschil'])}). De huidige inspanning is gemeten als "
-                     f"{fmt.join([comp_txt.get(c, c) for c in comp])} (CBS), als deel van de regio.")
+                     f"{fmt.join([comp_txt.get(c, c.replace('_', ' ')) for c in comp])} (CBS), als deel van de regio.")
     if over:
         parts.append(f"In {fmt.join(over)} is de toewijzing per jaar groter dan de verhuurcapaciteit: daar is "
                      "naast vrijkomende sociale huurwoningen ook nieuwbouw of transformatie nodig.")

@@ -10,7 +10,7 @@ from .labels import WONINGTYPE_LABELS
 
 def need_by_type(run, eenheid: str | None = "woningen") -> pd.DataFrame:
     """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag."""
-    d = run.demand
+    d = groepen.with_task(run.demand)
     d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.params.variant)]
     if eenheid:
         d = d[d["eenheid"] == eenheid]
