@@ -72,7 +72,8 @@ def version_table(run) -> pd.DataFrame:
             ("Git-commit", cv["git_commit"]),
             ("Controlegetal broncode", cv["bron_hash"]),
             ("Vingerafdruk gegevens (SHA-256)", data_fingerprint()),
-            ("Vastgelegde pakketversies", "constraints.txt (SHA-256 " + version.file_hash(paths.root() / "constraints.txt")[:12] + ")")]
+            ("Vastgelegde pakketversies", "vaste lijst van pakketversies (controlegetal "
+             + version.file_hash(paths.root() / "constraints.txt")[:12] + ")")]
     return pd.DataFrame(rows, columns=["onderdeel", "waarde"])
 
 
@@ -93,6 +94,23 @@ def parameter_table(run) -> pd.DataFrame:
     return t.sort_values(["naam", "parameter"]).reset_index(drop=True)
 
 
+# words for the code values of the demography settings (config/demografie.yaml)
+_SETTING_WORDS = {"lin": "rechte lijn", "geo": "vast groeipercentage", "share": "aandeel in het totaal",
+                  "last": "laatste waarde", "cc": "cohort-componentenberekening", "gemiddeld": "gemiddelde",
+                  "rogers_castro": "migratiepatroon van Rogers en Castro", "vast": "vast", "trend": "trend",
+                  "geen": "geen"}
+
+
+def _setting_words(v) -> str:
+    from ..report import terms
+
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_setting_words(x) for x in v)
+    if isinstance(v, str):
+        return _SETTING_WORDS.get(v, terms.humanize(v))
+    return plain(v)
+
+
 def method_settings() -> list[dict]:
     """Settings of the other models (demography, verdeelsleutel) as small tables, where present."""
     from ..report import terms
@@ -107,7 +125,7 @@ def method_settings() -> list[dict]:
             if isinstance(values, dict):
                 for k, v in sorted(values.items()):
                     rows.append({"instelling": f"{section}.{k}", "naam": f"{terms.humanize(section)}: {terms.humanize(k)}",
-                                 "waarde": terms.humanize(plain(v)) if isinstance(v, str) else plain(v)})
+                                 "waarde": _setting_words(v)})
         if rows:
             out.append({"df": pd.DataFrame(rows), "columns": {"naam": "Instelling", "waarde": "Waarde"},
                         "caption": "Instellingen van het demografisch model"})

@@ -29,13 +29,15 @@ def catalogue() -> pd.DataFrame:
 
 def _catalogue() -> pd.DataFrame:
     from ..groups import CATALOGUE
+    from ..report import terms
 
     rows = []
     for code, g in CATALOGUE.items():
-        rows.append({"groep": code, "naam": g.naam, "definitie": g.definitie, "soort": g.soort,
+        rows.append({"groep": code, "naam": g.naam, "definitie": terms.plain_text(g.definitie), "soort": g.soort,
                      "methode": METHOD_LABELS.get(g.methode, g.methode),
                      "woningtypen": ", ".join(WONINGTYPE_LABELS.get(w, w) for w in g.woningtypen),
-                     "eenheid": g.eenheid, "bronnen": "; ".join(g.bronnen), "toelichting": g.toelichting})
+                     "eenheid": g.eenheid, "bronnen": "; ".join(g.bronnen),
+                     "toelichting": terms.plain_text(g.toelichting)})
     return pd.DataFrame(rows)
 
 
