@@ -201,7 +201,7 @@ class RunResult:
 
     @property
     def until(self) -> int:
-        return int(self.params.horizon)
+        return int(self.params.until)
 
     @property
     def as_of(self) -> int:
@@ -235,7 +235,7 @@ def run(params) -> RunResult:
     scenario = params.scenario or None
     pset = load_parameters(scenario=scenario)
     default = load_parameters() if scenario else pset
-    until, as_of = int(params.horizon), int(params.as_of)
+    until, as_of = int(params.until), int(params.as_of)
     fc = demography.forecast(codes, as_of=as_of, until=until)
     base = int(fc["jaar"].min())
     demand = region_demand(region, until=until, params=pset, as_of=base)

@@ -58,7 +58,7 @@ def run_parameters(run) -> pd.DataFrame:
             v = run.naam
         elif k == "scenario":
             v = scenario_name(run) if v else "geen (standaardparameters)"
-        elif k == "run_date":
+        elif k == "rundatum":
             v = v or "niet opgegeven"
         rows.append({"parameter": k, "naam": terms.label("runparameter", k),
                      "waarde": str(v), "betekenis": terms.plain_text(DESCRIPTIONS.get(k, ""))})

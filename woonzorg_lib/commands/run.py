@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="alle regio's in regions/")
     p.add_argument("--jobs", "-j", type=int, default=0, help="aantal regio's tegelijk (standaard: min(2, CPU's))")
     p.add_argument("-p", dest="param", action="append", metavar="SLEUTEL=WAARDE",
-                   help="parameter van de notebooks: variant, horizon (of until), as_of, threshold, run_date")
+                   help="parameter van de notebooks: variant, until (horizonjaar), as_of, threshold, rundatum")
     p.add_argument("--out", metavar="MAP", help="uitvoermap in plaats van reports/")
     p.add_argument("--scenario", metavar="BESTAND",
                    help="scenariobestand met parameterwijzigingen; schrijft reports/<regio>/<scenario>/")

@@ -73,11 +73,11 @@ def _header_html(naam: str, omschrijving: str, p: RunParams, scenario_name: str,
 
     bits = [f"<p>{html.escape(omschrijving)}</p>" if omschrijving else ""]
     line = (f"Variant {html.escape(p.variant)} · basisjaar {p.base_year} (stand 1 januari) · horizon "
-            f"{p.horizon} · peiljaar data {p.as_of}")
+            f"{p.until} · peiljaar data {p.as_of}")
     if scenario_name:
         line += f" · scenario {html.escape(scenario_name)}"
-    if p.run_date:
-        line += f" · rapportdatum {html.escape(p.run_date)}"
+    if p.rundatum:
+        line += f" · rapportdatum {html.escape(p.rundatum)}"
     bits.append(f"<p>{line}</p>")
     return "".join(bits)
 
