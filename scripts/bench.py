@@ -122,6 +122,10 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-reports", action="store_true", help="only the library benchmarks")
     args = ap.parse_args(argv)
     rows = bench_library(args.quick)
+    if not args.quick:                      # scale on the real national snapshot (all 342 gemeenten)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_national import bench_national
+        rows += bench_national()
     if not args.skip_reports:
         rows += bench_reports(args.quick)
     w = [max(len(str(r[i])) for r in rows + [("benchmark", "gemeten", "doel", "reproduceer")]) for i in range(4)]
