@@ -85,8 +85,10 @@ def test_SYNTHETIC_asof_rule_per_table():
     assert list(asof.known_from("huishoudens", df)) == [2019, 2019]
     assert list(asof.known_from("levenstafel", df)) == [2019, 2020]
     assert list(asof.known_from("bevolking_marges", df)) == [2018, 2019]
+    # gemeentefonds maatstaven for uitkeringsjaar Y are published in the circulaires of Y-1, so they
+    # are known on 1 January Y (one as-of rule for every table, demography/asof.py)
     odd = pd.DataFrame({"jaar": [2024], "peildatum": ["uitkeringsjaar 2024"]})
-    assert list(asof.known_from("woningvoorraad", odd)) == [2025]
+    assert list(asof.known_from("woningvoorraad", odd)) == [2024]
     assert len(asof.visible("geboorten", df, 2019)) == 1
 
 

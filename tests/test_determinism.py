@@ -29,7 +29,7 @@ def test_two_clean_builds_are_byte_identical(built, tmp_path):
     assert built["rc"] == 0
     env = dict(os.environ)
     env.update(WOONZORG_PROCESSED=str(tmp_path / "processed"), WOONZORG_BUILD=str(tmp_path / "build"),
-               PYTHONHASHSEED="0")
+               WOONZORG_CACHE=str(tmp_path / "cache"), PYTHONHASHSEED="0")
     (tmp_path / "processed").mkdir()
     res = subprocess.run([sys.executable, "-m", "woonzorg_lib", "run", "--region", REGION, "--out",
                           str(tmp_path / "reports"), "--jobs", "1"], capture_output=True, text=True, env=env,

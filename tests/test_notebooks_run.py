@@ -47,11 +47,11 @@ def test_noop_rebuild_is_fast_and_changes_nothing(built):
 def test_a_failing_chapter_names_region_notebook_and_cell_and_others_still_build(tmp_path, built):
     chapters = tmp_path / "notebooks"
     chapters.mkdir()
-    shutil.copy(ROOT / "notebooks" / "00_data_en_bronnen.ipynb", chapters)
-    broken = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    shutil.copy(ROOT / "notebooks" / "07_data_en_bronnen.ipynb", chapters)
+    broken = json.loads((ROOT / "notebooks" / "09_begrippenlijst.ipynb").read_text(encoding="utf-8"))
     broken["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
-                            "outputs": [], "source": "ctx.bestaat_niet()"})
-    (chapters / "05_kapot.ipynb").write_text(json.dumps(broken), encoding="utf-8")
+                            "outputs": [], "source": "run.bestaat_niet()"})
+    (chapters / "08_kapot.ipynb").write_text(json.dumps(broken), encoding="utf-8")
     bad_region = tmp_path / "kapot.yaml"
     bad_region.write_text("slug: kapot\nnaam: Kapot\ngemeenten:\n- GM0946\n- GM9999\n", encoding="utf-8")
     lines: list[str] = []
@@ -60,12 +60,12 @@ def test_a_failing_chapter_names_region_notebook_and_cell_and_others_still_build
     text = "\n".join(lines)
     assert rc == 1
     # the good region got past the good chapter and failed in the broken one …
-    assert "05_kapot.ipynb" in text and "AttributeError" in text
+    assert "08_kapot.ipynb" in text and "AttributeError" in text
     n_cells = len(broken["cells"])
-    assert any(REGION in line and "05_kapot.ipynb" in line and f" {n_cells} " in f" {line} " for line in lines
+    assert any(REGION in line and "08_kapot.ipynb" in line and f" {n_cells} " in f" {line} " for line in lines
                if line.startswith(REGION)), text
     # … the broken region file is reported with its notebook, cell and the file/line of the error
-    assert any(line.startswith("kapot") and "00_data_en_bronnen.ipynb" in line and "GM9999" in line
+    assert any(line.startswith("kapot") and "07_data_en_bronnen.ipynb" in line and "GM9999" in line
                for line in lines), text
     assert "Samenvatting van de fouten" in text
     assert not (tmp_path / "out" / REGION / "index.html").exists()
@@ -78,7 +78,7 @@ def test_last_good_report_stays_published_when_a_rebuild_fails(tmp_path, built):
     good = (out / REGION / "index.html").read_bytes()
     chapters = tmp_path / "nb"
     chapters.mkdir()
-    nb = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / "notebooks" / "09_begrippenlijst.ipynb").read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
                         "outputs": [], "source": "raise RuntimeError('stuk')"})
     (chapters / "00_kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
@@ -118,7 +118,7 @@ def test_ctrl_c_leaves_the_published_report_and_no_temp_files(tmp_path, built):
     good = (out / REGION / "index.html").read_bytes()
     chapters = tmp_path / "nb"
     chapters.mkdir()
-    nb = json.loads((ROOT / "notebooks" / "08_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / "notebooks" / "09_begrippenlijst.ipynb").read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "id": "traag", "metadata": {}, "execution_count": None,
                         "outputs": [], "source": "import time\ntime.sleep(120)"})
     (chapters / "00_traag.ipynb").write_text(json.dumps(nb), encoding="utf-8")
@@ -142,3 +142,33 @@ def test_ctrl_c_leaves_the_published_report_and_no_temp_files(tmp_path, built):
     assert not list(out.rglob(".tmp-*"))
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "build") not in ps, "a worker of this run is still alive"
+
+
+def test_regions_sharing_a_kernel_fail_and_publish_independently(tmp_path):
+    """With one worker the regions run one after another in ONE kernel: a region whose chapter fails
+    is reported with its notebook and cell, the regions before it are published, and the ones after
+    it still build (in a new kernel) — byte-identical to building them alone."""
+    chapters = tmp_path / "nb"
+    chapters.mkdir()
+    shutil.copy(ROOT / "notebooks" / "09_begrippenlijst.ipynb", chapters / "00_begrippen.ipynb")
+    nb = json.loads((ROOT / "notebooks" / "09_begrippenlijst.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "id": "kapot", "metadata": {}, "execution_count": None,
+                        "outputs": [], "source": "assert run.slug != 'enschede', 'stuk voor enschede'"})
+    (chapters / "01_kapot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    lines: list[str] = []
+    # twente (14 gemeenten) runs first, then enschede (fails), then midden-limburg (new kernel)
+    rc = runner.run(["enschede", "midden-limburg", "twente"], jobs_n=1, out=tmp_path / "out", say=lines.append,
+                    chapters_dir=chapters)
+    text = "\n".join(lines)
+    assert rc == 1, text
+    assert any(line.startswith("enschede") and "01_kapot.ipynb" in line and "stuk voor enschede" in line
+               for line in lines), text
+    assert (tmp_path / "out" / "twente" / "index.html").is_file()
+    assert (tmp_path / "out" / "midden-limburg" / "index.html").is_file()
+    assert not (tmp_path / "out" / "enschede" / "index.html").exists()
+    assert not list((tmp_path / "out").rglob(".tmp-*"))
+    alone = runner.run(["midden-limburg"], jobs_n=1, out=tmp_path / "alone", say=lambda m: None,
+                       chapters_dir=chapters)
+    assert alone == 0
+    assert (tmp_path / "alone" / "midden-limburg" / "index.html").read_bytes() == \
+        (tmp_path / "out" / "midden-limburg" / "index.html").read_bytes()

@@ -9,21 +9,21 @@ from woonzorg_lib.report.validate import RunParams, parse_cli_params, report_tit
 
 
 def test_defaults_and_coercion():
-    p = RunParams(region="twente", horizon=2030.0, as_of="2024", threshold="5", variant="MIDDEN")
-    assert (p.horizon, p.as_of, p.threshold, p.variant) == (2030, 2024, 5, "midden")
-    assert isinstance(p.horizon, int)
+    p = RunParams(region="twente", until=2030.0, as_of="2024", threshold="5", variant="MIDDEN")
+    assert (p.until, p.as_of, p.threshold, p.variant) == (2030, 2024, 5, "midden")
+    assert isinstance(p.until, int)
 
 
 @pytest.mark.parametrize("kwargs, name", [
-    ({"horizon": 2030.5}, "horizon"), ({"horizon": True}, "horizon"), ({"horizon": 2020}, "horizon"),
+    ({"until": 2030.5}, "until"), ({"horizon": True}, "until"), ({"until": 2020}, "until"),
     ({"variant": "extreem"}, "variant"), ({"as_of": 1990}, "as_of"), ({"threshold": -1}, "threshold"),
-    ({"run_date": "22-11-2026"}, "run_date"), ({"scenario": "/bestaat/niet.yaml"}, "scenario"),
+    ({"run_date": "22-11-2026"}, "rundatum"), ({"scenario": "/bestaat/niet.yaml"}, "scenario"),
     ({"region": ""}, "region"),
 ])
 def test_bad_values_name_the_parameter(kwargs, name):
     values = {"region": "twente", **kwargs}
     with pytest.raises(InputError) as e:
-        RunParams(**values)
+        RunParams.from_mapping(values)          # earlier names (horizon, run_date) map to until, rundatum
     assert e.value.column == name
     assert f"parameter '{name}'" in str(e.value)
 
@@ -35,7 +35,7 @@ def test_unknown_parameter_is_refused():
 
 def test_cli_pairs():
     assert parse_cli_params(["variant=hoog", "until=2035", "run-date=2026-01-31"]) == {
-        "variant": "hoog", "horizon": 2035, "run_date": "2026-01-31"}
+        "variant": "hoog", "until": 2035, "rundatum": "2026-01-31"}
     with pytest.raises(InputError):
         parse_cli_params(["kleur=rood"])
     with pytest.raises(InputError):

@@ -15,8 +15,8 @@ def built(tmp_path_factory):
 
 
 @pytest.mark.parametrize("param,needle", [
-    ("until=2020", "horizon"),            # a horizon before the base year
-    ("horizon=twintig", "horizon"),       # not a number (papermill does not coerce: we validate)
+    ("until=2020", "until"),            # a horizon before the base year
+    ("horizon=twintig", "until"),       # not a number (papermill does not coerce: we validate)
     ("variant=middel", "variant"),        # not in the value list
     ("as_of=2031", "as_of"),              # an as-of later than the latest data year
     ("onbekend=1", "onbekend"),           # a parameter no notebook has

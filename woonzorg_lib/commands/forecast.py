@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from .. import atomic
-from ..errors import InputError
+from ..settings import BASE_YEAR, DEFAULT_UNTIL, VARIANTS
+from ._common import add_region, out_path
 
 
 def _year(text: str) -> int:
@@ -21,11 +22,9 @@ def _run(args) -> int:
     from .. import regions as reg
 
     region = reg.load_region(args.region)
-    variants = tuple(args.variant) if args.variant else demo.VARIANTS
+    variants = tuple(v for v in VARIANTS if v in args.variant) if args.variant else VARIANTS
     kw = dict(as_of=args.as_of, until=args.until, variants=variants, housing_programme=args.housing_programme)
-    out = Path(args.out)
-    if out.suffix.lower() != ".csv":
-        raise InputError("--out moet een .csv-bestand zijn", file=out, column="--out")
+    out = out_path(args.out)
     pop_out, comp_out = out, None
     if args.components is True:
         pop_out, comp_out = None, out
@@ -57,15 +56,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "forecast", help="bevolkingsprognose per gemeente naar 5-jaarsklasse, geslacht en variant",
         description="Bevolking op 1 januari per gemeente, jaar, geslacht, 5-jaarsklasse en variant "
                     "(laag/midden/hoog); kolommen volgens CONTRACTS.md. Methode: docs/demografie.md.")
-    p.add_argument("--region", required=True, help="slug van een regio of pad naar een regiobestand")
-    p.add_argument("--as-of", type=_year, default=2024, dest="as_of",
-                   help="modellen zien alleen gegevens bekend op 1 januari van dit jaar (standaard 2024)")
-    p.add_argument("--until", type=_year, default=2030, help="laatste prognosejaar (standaard 2030; tot ten minste 2040)")
+    add_region(p)
+    p.add_argument("--as-of", type=_year, default=BASE_YEAR, dest="as_of",
+                   help=f"modellen zien alleen gegevens bekend op 1 januari van dit jaar (standaard {BASE_YEAR})")
+    p.add_argument("--until", type=_year, default=DEFAULT_UNTIL,
+                   help=f"laatste prognosejaar (standaard {DEFAULT_UNTIL}; tot ten minste 2040)")
     p.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
     p.add_argument("--components", nargs="?", const=True, default=None, metavar="FILE",
                    help="componenten (geboorten, sterfte, migratiesaldo per kalenderjaar): zonder FILE in --out "
                         "in plaats van de bevolking; met FILE daarnaast in FILE")
-    p.add_argument("--variant", action="append", choices=["laag", "midden", "hoog"],
+    p.add_argument("--variant", action="append", choices=list(VARIANTS),
                    help="alleen deze variant(en) (herhaalbaar; standaard alle drie)")
     p.add_argument("--housing-programme", dest="housing_programme", default=None, metavar="CSV",
                    help="woninggestuurde variant: CSV met gemeentecode, jaar, woningen (netto toevoeging per jaar)")

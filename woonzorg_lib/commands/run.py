@@ -37,7 +37,7 @@ def _run(args) -> int:
         res = runner.bench(targets, jobs_n=jobs)
         return 0 if res["ok"] else 1
     return runner.run(targets, jobs_n=jobs, overrides=overrides, out=Path(args.out) if args.out else None,
-                      scenario=scenario, force=args.force)
+                      scenario=scenario, force=args.force, status=args.status, rundatum=args.rundatum)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,10 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="alle regio's in regions/")
     p.add_argument("--jobs", "-j", type=int, default=0, help="aantal regio's tegelijk (standaard: min(2, CPU's))")
     p.add_argument("-p", dest="param", action="append", metavar="SLEUTEL=WAARDE",
-                   help="parameter van de notebooks: variant, horizon (of until), as_of, threshold, run_date")
+                   help="parameter van de notebooks: variant, until (horizonjaar), as_of, threshold, rundatum")
     p.add_argument("--out", metavar="MAP", help="uitvoermap in plaats van reports/")
     p.add_argument("--scenario", metavar="BESTAND",
                    help="scenariobestand met parameterwijzigingen; schrijft reports/<regio>/<scenario>/")
+    p.add_argument("--status", choices=("concept", "definitief"), default="concept",
+                   help="status die op het rapport staat (standaard: concept)")
+    p.add_argument("--rundatum", metavar="JJJJ-MM-DD",
+                   help="rapportdatum op het rapport (standaard: de datum van de huidige commit; nooit de klok)")
     p.add_argument("--force", action="store_true", help="bouw opnieuw, ook als niets veranderd is")
     p.add_argument("--bench", action="store_true",
                    help="meet de ondergrens (hoofdstukken die alleen de stack importeren) en de echte build, "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +10,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .. import cache
 from ..errors import DataMissingError, InputError
 from . import ages as A
 from . import asof as asof_mod
@@ -20,10 +20,10 @@ from .config import Settings, load_settings
 from .engine import VARIANTS
 
 MAX_HORIZON = 60
-_RAW_CACHE: dict = {}
-_RECON_CACHE: "OrderedDict[tuple, tuple]" = OrderedDict()
-_RUN_CACHE: "OrderedDict[tuple, Run]" = OrderedDict()
-_CACHE_SIZE = 8
+# in-process stores of the one cache layer (woonzorg_lib.cache); the snapshot run is also shared on disk
+_RAW_CACHE = cache.memory("demography-snapshot-tables", 4)
+_RECON_CACHE = cache.memory("demography-reconstruction", 8)
+_RUN_CACHE = cache.memory("demography-run", 8)
 
 
 @dataclass
@@ -83,12 +83,8 @@ def _source(tables: dict | None) -> tuple[str, dict]:
     return f"id{id(tables)}", tables
 
 
-def _remember(cache: OrderedDict, key, value):
-    cache[key] = value
-    cache.move_to_end(key)
-    while len(cache) > _CACHE_SIZE:
-        cache.popitem(last=False)
-    return value
+def _remember(store: cache.Memory, key, value):
+    return store.remember(key, value)
 
 
 def latest_year(tables: dict | None = None) -> int:
@@ -132,7 +128,9 @@ def reconstruction(as_of: int, *, settings: Settings | None = None, tables: dict
         _RECON_CACHE.move_to_end(key)
         return _RECON_CACHE[key][:3]
     inp = asof_mod.load_inputs(int(as_of), src)
-    res = engine.reconstruct(inp, int(as_of), settings, fallback=_fallback(src))
+    from .reconstruct import reconstruct  # split from engine (module size)
+
+    res = reconstruct(inp, int(as_of), settings, fallback=_fallback(src))
     return _remember(_RECON_CACHE, key, (*res, inp))[:3]
 
 
@@ -162,6 +160,21 @@ def run(as_of: int = 2024, until: int = 2030, *, variants: Iterable[str] = VARIA
         raise InputError(f"onbekende variant '{bad[0] if bad else ''}'; kies uit {', '.join(VARIANTS)}",
                          column="variant")
     variants = tuple(v for v in VARIANTS if v in variants)
+    if housing_programme is None and tables is None:
+        # the snapshot run (every gemeente) is the same for every region of a build: computed once and
+        # shared through the one cache layer (content-keyed on library, config and data; on disk)
+        key = (key_src, as_of, until, variants, settings.key(), _programme_key(None))
+        if key in _RUN_CACHE:
+            _RUN_CACHE.move_to_end(key)
+            return _RUN_CACHE[key]
+        r = cache.cached("demography-run", key[1:], lambda: _run(as_of, until, variants, None, settings, None),
+                         persist=True)
+        return _remember(_RUN_CACHE, key, r)
+    return _run(as_of, until, variants, housing_programme, settings, tables)
+
+
+def _run(as_of: int, until: int, variants: tuple, housing_programme, settings: Settings, tables: dict | None) -> Run:
+    key_src, src = _source(tables)
     hist, mort, fert = reconstruction(as_of, settings=settings, tables=tables)
     prog = None
     if housing_programme is not None:

@@ -12,8 +12,11 @@ When is an observation known?
 * calendar-year statistics of year Y (life table, births, deaths, new construction): known on
   1 January Y+1, visible when Y <= as_of - 1;
 * stocks on 31 December of Y (e.g. ``particuliere_huishoudens_31dec``): count as 1 January Y+1;
-* rows whose reference date cannot be read from ``peildatum`` (e.g. "uitkeringsjaar 2024",
-  KWB rows with mixed reference dates): treated conservatively as known on 1 January ``jaar + 1``.
+* gemeentefonds maatstaven for "uitkeringsjaar Y": known on 1 January Y (the septembercirculaire
+  of Y-1 sets the uitkering for Y with these values; the snapshot holds the final values, so later
+  corrections within Y are a small, stated leak — like CBS revisions of any published figure);
+* rows whose reference date cannot be read from ``peildatum`` (e.g. KWB rows with mixed reference
+  dates): treated conservatively as known on 1 January ``jaar + 1``.
 """
 
 from __future__ import annotations
@@ -23,24 +26,28 @@ import re
 import numpy as np
 import pandas as pd
 
-# tables whose rows are stocks on 1 January of `jaar`
-STOCK_TABLES = {"bevolking_totaal", "bevolking_5j", "bevolking_marges"}
+# tables whose rows are stocks on 1 January of `jaar` (zorgwoonruimten: CBS 85150NED, stand 1 januari)
+STOCK_TABLES = {"bevolking_totaal", "bevolking_5j", "bevolking_marges", "zorgwoonruimten"}
 # tables whose rows are calendar-year statistics of `jaar`
 FLOW_TABLES = {"levenstafel", "sterfte", "geboorten"}
 # tables with a `peildatum` column that says what the row refers to
-DATED_TABLES = {"huishoudens", "woningvoorraad"}
+DATED_TABLES = {"huishoudens", "woningvoorraad", "groepen"}
 # every table the engine reads
 ENGINE_TABLES = ("bevolking_totaal", "bevolking_5j", "bevolking_marges", "levenstafel", "sterfte",
                  "geboorten", "huishoudens", "woningvoorraad")
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UITKERINGSJAAR = re.compile(r"^\s*uitkeringsjaar (\d{4})\s*$")
 
 
 def _known_year_from_peildatum(peildatum: pd.Series, jaar: pd.Series) -> np.ndarray:
     out = np.empty(len(jaar), dtype=np.int64)
     for i, (p, y) in enumerate(zip(peildatum.astype(object), jaar.astype(int))):
         dates = _ISO.findall(str(p)) if p is not None else []
-        if dates:
+        uj = _UITKERINGSJAAR.search(str(p)) if p is not None else None
+        if uj and not dates:
+            out[i] = int(uj.group(1))                      # gemeentefonds: set in the circulaires of Y-1
+        elif dates:
             yy, mm, dd = (int(v) for v in dates[-1])      # the period end for "a/b" periods
             out[i] = yy if (mm, dd) == (1, 1) else yy + 1
         else:

@@ -316,7 +316,7 @@ def base_validation(*, settings: Settings | None = None, tables: dict | None = N
     estimate for 2021 compared with the 2021 postcode approximation (itself rounded to 5)."""
     from . import asof as asof_mod
     from . import ages as A
-    from . import engine
+    from . import reconstruct
 
     settings = settings or load_settings()
     _, src = api._source(tables)
@@ -326,7 +326,7 @@ def base_validation(*, settings: Settings | None = None, tables: dict | None = N
               settings.with_overrides({"basis": {"banden_2021": False}}), "benadering")]
     for label, year, maxb, st, kw in cases:
         inp = asof_mod.load_inputs(year, src)
-        hist, _, _ = engine.reconstruct(inp, year, st, fallback=api._fallback(src), band_years_max=maxb)
+        hist, _, _ = reconstruct.reconstruct(inp, year, st, fallback=api._fallback(src), band_years_max=maxb)
         est = A.to_bands(hist.P[-1])                                        # (G, 2, 20)
         b5 = src["bevolking_5j"]
         gi = {c: i for i, c in enumerate(hist.codes)}

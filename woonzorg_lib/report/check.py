@@ -135,7 +135,9 @@ def text_problems(text: str, *, where: str = "") -> list[str]:
 
 
 def html_text_problems(html: str) -> list[str]:
-    return text_problems(visible_text(html), where="HTML")
+    """Problems in the reader-facing HTML text; literature titles (``<cite>``) are quoted as
+    published (often in English) and are not checked."""
+    return text_problems(visible_text(re.sub(r"<cite\b[^>]*>.*?</cite>", " ", html, flags=re.S)), where="HTML")
 
 
 CODE_HEADER = "(code)"

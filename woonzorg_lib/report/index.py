@@ -45,7 +45,7 @@ def render_index(out: Path) -> str:
             links.append(f'<a href="{html.escape(m["rel"])}/index.html">rapport</a>')
             if m["excel"]:
                 links.append(f'<a href="{html.escape(m["rel"])}/{html.escape(m["excel"])}">Excel</a>')
-            detail = f"variant {html.escape(str(p.get('variant', '')))}, horizon {html.escape(str(p.get('horizon', '')))}"
+            detail = f"variant {html.escape(str(p.get('variant', '')))}, horizon {html.escape(str(p.get('until', p.get('horizon', ''))))}"
         else:
             detail = "alleen scenario's"
         scen = "".join(

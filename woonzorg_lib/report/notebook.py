@@ -1,9 +1,10 @@
-"""What the chapter notebooks call. A notebook holds Dutch narrative and calls to these helpers and
-to the library; it computes nothing itself.
+"""What the chapter notebooks call. A notebook holds Dutch narrative, calls to the chapter
+functions (:mod:`woonzorg_lib.chapters`) and these display helpers; it computes no model itself.
 
-``ctx = wz.start(region=region, …)`` validates the parameters (:class:`validate.RunParams`),
-applies the house style and returns the run's :class:`context.Context`. All chapters of a region
-run in one kernel, so the context (and everything it has computed) is shared between chapters.
+``run = wz.start(region=region, …)`` validates the parameters (:class:`validate.RunParams`),
+applies the house style and returns the run's :class:`woonzorg_lib.pipeline.RunResult`, computed
+once by :func:`woonzorg_lib.pipeline.run` (remembered by :mod:`woonzorg_lib.cache`). All chapters
+of a region run in one kernel, so they share that one result.
 """
 
 from __future__ import annotations
@@ -14,21 +15,19 @@ import warnings
 from . import fmt, style  # noqa: F401  (re-exported for notebooks)
 from .validate import RunParams
 
-_CONTEXTS: dict = {}
 _current = None
 
 
 def start(**params):
-    """Validate the parameters and return the (cached) report context for this run."""
+    """Validate the parameters and return the run's result (computed once per kernel)."""
     global _current
-    from .context import Context
+    from .. import cache, pipeline
+    from . import version
 
     p = RunParams.from_mapping(params)
     warnings.filterwarnings("ignore")  # warnings never reach the report; the log keeps stderr
     style.apply()
-    if p not in _CONTEXTS:
-        _CONTEXTS[p] = Context(p)
-    _current = _CONTEXTS[p]
+    _current = cache.cached("run", (p, version.file_hash(p.scenario or None)), lambda: pipeline.run(p))
     return _current
 
 
@@ -86,47 +85,94 @@ def html(fragment: str) -> None:
     _display_html(fragment)
 
 
-def show_scenario(ctx) -> None:
+def show_scenario(run) -> None:
     """The scenario beside the default: changed parameters, opgave per groep and per gemeente, and
     the gemeente × groep cells that change (nothing for a run without scenario)."""
+    from ..chapters import bronnen, kernboodschap as kb
     from . import tables
     from .tables import Col
 
-    if not ctx.p.scenario:
+    if not run.params.scenario:
         return
-    tables.show(ctx.scenario_changes(), [
+    tables.show(kb.scenario_changes(run), [
         Col("parameter", "Parameter"), Col("standaard", "Standaard", "waarde in eenheid", "num"),
         Col("scenario", "Scenario", "waarde in eenheid", "num"), Col("verschil", "Verschil", "waarde in eenheid", "num"),
-    ], caption=f"Gewijzigde parameters in scenario {ctx.scenario_name}", threshold=0)
-    tables.show(ctx.scenario_by_group(), [
+    ], caption=f"Gewijzigde parameters in scenario {bronnen.scenario_name(run)}", threshold=0)
+    tables.show(kb.scenario_by_group(run), [
         Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
         Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
         Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
         Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
         Col("verschil_pct", "Verschil", "%", "pct"),
-    ], caption=f"Opgave {ctx.periode.replace('-', '–')} per groep: scenario naast standaard",
-       threshold=ctx.p.threshold)
-    g = ctx.scenario_by_gemeente("woningen")
+    ], caption=f"Opgave {run.periode.replace('-', '–')} per groep: scenario naast standaard",
+       threshold=run.params.threshold)
+    g = kb.scenario_by_gemeente(run, "woningen")
     tables.show(g, [
         Col("gemeentenaam", "Gemeente"), Col("standaard", "Standaard", "woningen", "count"),
         Col("scenario", "Scenario", "woningen", "count"), Col("verschil", "Verschil", "woningen", "int"),
         Col("verschil_pct", "Verschil", "%", "pct"),
-    ], caption="Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {ctx.naam}",
-       threshold=ctx.p.threshold)
-    cells = ctx.scenario_by_gemeente_group()
+    ], caption="Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {run.naam}",
+       threshold=run.params.threshold)
+    cells = kb.scenario_by_gemeente_group(run)
     if len(cells):
         tables.show(cells.head(40), [
             Col("gemeentenaam", "Gemeente"), Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
             Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
             Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
             Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
-        ], caption="Grootste verschuivingen per gemeente en groep", threshold=ctx.p.threshold,
+        ], caption="Grootste verschuivingen per gemeente en groep", threshold=run.params.threshold,
            note="Alleen cellen die met meer dan een halve eenheid veranderen; hoogstens 40 rijen, grootste eerst. "
                 "Alle cellen staan in de Excel-werkmap.")
 
 
-def write_excel(path: str) -> None:
-    """Write the workbook of the current run (called by the runner after the last chapter)."""
+def write_excel(path: str, *, status: str | None = None, rundatum: str | None = None) -> None:
+    """Write the workbook of the current run (called by the runner after the last chapter); the
+    run's status and date go along when the workbook writer takes them."""
     from . import excel
+    from .context import Context
 
-    excel.write_workbook(current(), path)
+    extra = supported(excel.write_workbook, status=status, rundatum=rundatum)
+    excel.write_workbook(Context(current()), path, **extra)
+
+
+def supported(fn, **kwargs) -> dict:
+    """The keyword arguments ``fn`` accepts (an older renderer/writer simply does not get them)."""
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    return {k: v for k, v in kwargs.items() if k in params and v is not None}
+
+
+def show_gemeente_pages(run) -> None:
+    """One page per gemeente (heading "Gemeente <CBS name>"): the opening sentences, the population
+    trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
+    from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
+    from ..chapters import bronnen, gemeenten as gm
+    from . import tables
+    from .tables import Col
+
+    table = gm.summaries(run)
+    trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
+    thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
+    periode = run.periode.replace("-", "–")
+    bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
+    for code, naam in gm.gemeenten(run):
+        md(f"## Gemeente {naam}")
+        md(gm.summary_text(run, code, table))
+        tables.show(trends[trends["gemeentecode"] == code], [
+            Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
+            Col("waarde", "Inwoners", "personen op 1 januari", "int"),
+        ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
+           source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
+        tables.show(needs[needs["gemeentecode"] == code], [
+            Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("eenheid", "Eenheid"),
+            Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "count"),
+            Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+            Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+            Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+        ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag)
+        tables.show(shares[shares["gemeentecode"] == code], [
+            Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel van de regio", "%", "pct"),
+            Col("toewijzing", f"Toewijzing {periode}", "woningen", "count"),
+        ], caption=f"Aandeel van {naam} in de regionale opgave in woningen, per verdeelsleutel", threshold=thr,
+           source=bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg"))

@@ -1,8 +1,10 @@
 """``woonzorg run``: build the reports of one or more regions.
 
-* One process per region (``python -m woonzorg_lib.report.worker``), at most ``jobs`` at a time;
-  in each, ONE kernel executes all chapters in order (papermill), then nbconvert renders one
-  self-contained ``index.html``; the last chapter's kernel also writes the Excel workbook.
+* The regions are packed into at most ``jobs`` balanced groups, one worker process each
+  (``python -m woonzorg_lib.report.worker``); in each, ONE kernel executes all chapters of its
+  regions in order (papermill) — imports, data tables and model caches are loaded once per group —
+  then nbconvert renders one self-contained ``index.html`` per region; after a region's last
+  chapter the kernel also writes its Excel workbook.
 * Progress is shown per region and chapter; each region has its own log (``build/logs/``).
 * A failing region does not stop the others; at the end a summary lists region, notebook, cell and
   error, and the exit code is 1.
@@ -49,6 +51,8 @@ class Job:
     chapters: list[Path]
     excel_name: str | None
     scenario: str = ""
+    status: str = "concept"
+    rundatum: str = ""
     header_html: str = ""
     footer_html: str = ""
     result: dict = field(default_factory=dict)
@@ -69,11 +73,11 @@ def _header_html(naam: str, omschrijving: str, p: RunParams, scenario_name: str,
 
     bits = [f"<p>{html.escape(omschrijving)}</p>" if omschrijving else ""]
     line = (f"Variant {html.escape(p.variant)} · basisjaar {p.base_year} (stand 1 januari) · horizon "
-            f"{p.horizon} · peiljaar data {p.as_of}")
+            f"{p.until} · peiljaar data {p.as_of}")
     if scenario_name:
         line += f" · scenario {html.escape(scenario_name)}"
-    if p.run_date:
-        line += f" · rapportdatum {html.escape(p.run_date)}"
+    if p.rundatum:
+        line += f" · rapportdatum {html.escape(p.rundatum)}"
     bits.append(f"<p>{line}</p>")
     return "".join(bits)
 
@@ -84,8 +88,37 @@ def _footer_html(codev: dict, fingerprint: str) -> str:
             "Zie ‘Bronnen en aannames’ voor alle parameters en bronnen.")
 
 
+STATUSES = ("concept", "definitief")
+
+
+def default_rundatum() -> str:
+    """The run date when none is given: the date of the checked-out commit (deterministic: the same
+    commit gives the same date, never the clock); '' outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=str(paths.root()), capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    value = out.stdout.strip() if out.returncode == 0 else ""
+    return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else ""
+
+
+def check_status(status: str | None, rundatum: str | None) -> tuple[str, str]:
+    """Validated ``status`` (concept|definitief) and ``rundatum`` (JJJJ-MM-DD; default: commit date)."""
+    from ..errors import InputError
+
+    status = (status or "concept").strip().lower()
+    if status not in STATUSES:
+        raise InputError(f"status '{status}' onbekend; kies uit {', '.join(STATUSES)}", column="--status")
+    rundatum = (rundatum or "").strip() or default_rundatum()
+    if rundatum and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", rundatum):
+        raise InputError(f"'{rundatum}' is geen datum in de vorm JJJJ-MM-DD", column="--rundatum")
+    return status, rundatum
+
+
 def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path | None = None,
-         chapters: list[Path] | None = None, excel: bool = True, title_prefix: str = "") -> tuple[list[Job], list[dict]]:
+         chapters: list[Path] | None = None, excel: bool = True, title_prefix: str = "",
+         status: str = "concept", rundatum: str = "") -> tuple[list[Job], list[dict]]:
     """Jobs for the given regions; regions that cannot even be loaded become failures."""
     from ..regions import load_region
     from . import render
@@ -134,14 +167,15 @@ def plan(region_args: list[str], *, overrides: dict, out: Path, scenario: Path |
             key_params["onleesbaar"] = str(broken)
         key = version.cache_key(params=key_params, region_file=src, scenario_file=Path(p.scenario) if p.scenario else None,
                                 notebooks=chapters, data_fingerprint=fingerprint,
-                                extra={"excel": excel, "title_prefix": title_prefix})
+                                extra={"excel": excel, "title_prefix": title_prefix, "status": status,
+                                       "rundatum": rundatum})
         title = title_prefix + report_title(region.naam, p, scen_name)
         stamp = {"key": key, "slug": region.slug, "naam": region.naam, "title": title, "scenario": scen_name,
                  "params": {k: v for k, v in key_params.items() if k != "scenario"},
                  "excel": f"{region.slug}.xlsx" if excel else None}
         job = Job(label=label, slug=region.slug, naam=region.naam, params=p.as_dict(), out_dir=out_dir, key=key,
                   title=title, stamp=stamp, chapters=chapters, excel_name=f"{region.slug}.xlsx" if excel else None,
-                  scenario=scen_name)
+                  scenario=scen_name, status=status, rundatum=rundatum)
         job.header_html = _header_html(region.naam, region.omschrijving, p, scen_name, codev)
         job.footer_html = _footer_html(codev, fingerprint)
         jobs.append(job)
@@ -238,37 +272,49 @@ def _worker_env() -> dict:
     return env
 
 
-def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
+def _safe(label: str) -> str:
+    return label.replace("/", "__")
+
+
+def _start(group: list[Job], say) -> tuple[subprocess.Popen, dict]:
+    """Start one worker process for ``group`` (its regions run one after another in one kernel)."""
     logs = build_dir() / "logs"
     executed = build_dir() / "executed"
     logs.mkdir(parents=True, exist_ok=True)
     executed.mkdir(parents=True, exist_ok=True)
-    safe = job.label.replace("/", "__")
-    tmp = job.out_dir / f".tmp-{os.getpid()}-{safe.replace('__', '-')}"
-    if job.out_dir.parent.exists() is False:
-        job.out_dir.parent.mkdir(parents=True, exist_ok=True)
-    jobfile = build_dir() / "jobs" / f"{safe}.json"
-    jobfile.parent.mkdir(parents=True, exist_ok=True)
-    result = build_dir() / "jobs" / f"{safe}.result.json"
-    if result.exists():
-        result.unlink()
-    spec = {"label": job.label, "params": job.params, "out_dir": str(job.out_dir), "tmp_dir": str(tmp),
-            "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{safe}.ipynb"),
-            "result": str(result), "title": job.title, "stamp": job.stamp,
-            "excel": bool(job.excel_name), "excel_name": job.excel_name,
-            "header_html": job.header_html, "footer_html": job.footer_html}
-    jobfile.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-    logf = open(logs / f"{safe}.log", "w", encoding="utf-8")
+    name = "+".join(_safe(j.label) for j in group)
+    specs = []
+    for job in group:
+        safe = _safe(job.label)
+        tmp = job.out_dir / f".tmp-{os.getpid()}-{safe.replace('__', '-')}"
+        if job.out_dir.parent.exists() is False:
+            job.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        result = build_dir() / "jobs" / f"{safe}.result.json"
+        result.parent.mkdir(parents=True, exist_ok=True)
+        if result.exists():
+            result.unlink()
+        specs.append({"label": job.label, "params": job.params, "out_dir": str(job.out_dir), "tmp_dir": str(tmp),
+                      "chapters": [str(c) for c in job.chapters], "executed": str(executed / f"{name}.ipynb"),
+                      "result": str(result), "title": job.title, "stamp": job.stamp,
+                      "excel": bool(job.excel_name), "excel_name": job.excel_name,
+                      "header_html": job.header_html, "footer_html": job.footer_html,
+                      "status": job.status, "rundatum": job.rundatum})
+    jobfile = build_dir() / "jobs" / f"{name}.json"
+    jobfile.write_text(json.dumps({**specs[0], "regions": specs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    logf = open(logs / f"{name}.log", "w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", WORKER, str(jobfile)], stdout=subprocess.PIPE, stderr=logf,
                             env=_worker_env(), cwd=str(paths.root()), text=True, bufsize=1,
                             start_new_session=True)
-    info = {"log": logs / f"{safe}.log", "logf": logf, "result": result, "t0": time.perf_counter()}
+    info = {"log": logs / f"{name}.log", "logf": logf, "results": [Path(sp["result"]) for sp in specs],
+            "tmp_dirs": [Path(sp["tmp_dir"]) for sp in specs], "t0": time.perf_counter()}
+    prefix = "" if len(group) > 1 else f"{group[0].label}: "
 
     def relay():
         for line in proc.stdout:
             line = line.rstrip("\n")
             if line.startswith("@@"):
-                say(f"  {job.label}: {line[2:].strip()}")
+                msg = line[2:].strip()
+                say(f"  {msg if msg.startswith(group[0].label) or len(group) > 1 else prefix + msg}")
             else:
                 logf.write(line + "\n")
                 logf.flush()
@@ -279,53 +325,97 @@ def _start(job: Job, say) -> tuple[subprocess.Popen, dict]:
     return proc, info
 
 
-def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
-    """Run the jobs (at most ``jobs_n`` at a time); returns one result dict per job."""
-    pending = list(jobs)
+def _weight(job: Job) -> int:
+    """Rough cost of a region's build: a fixed part (kernel, imports, model) plus its gemeenten."""
+    from ..regions import load_region
+
+    try:
+        return 10 + len(load_region(job.params["region"]).gemeenten)
+    except WoonzorgError:
+        return 10
+
+
+def groups_of(jobs: list[Job], n: int) -> list[list[Job]]:
+    """At most ``n`` groups, balanced by :func:`_weight` (largest first, each to the lightest group);
+    a group's regions share one kernel. Deterministic: ties keep the given order."""
+    n = max(1, min(n, len(jobs)))
+    groups: list[list[Job]] = [[] for _ in range(n)]
+    load = [0] * n
+    for job in largest_first(jobs):
+        k = min(range(n), key=lambda i: (load[i], i))
+        groups[k].append(job)
+        load[k] += _weight(job)
+    return [g for g in groups if g]
+
+
+def largest_first(jobs: list[Job]) -> list[Job]:
+    """Start the regions with the most gemeenten first (longest job first), so the build does not end
+    with one large region running alone on an otherwise idle machine; ties keep their order."""
+    from ..regions import load_region
+
+    def size(job: Job) -> int:
+        try:
+            return len(load_region(job.params["region"]).gemeenten)
+        except WoonzorgError:
+            return 0
+
+    return sorted(jobs, key=lambda j: -size(j))
+
+
+def execute_jobs(jobs: list[Job], *, jobs_n: int, say, share_kernels: bool = True) -> list[dict]:
+    """Run the jobs with at most ``jobs_n`` worker processes at a time; returns one result dict per
+    job. With ``share_kernels`` the jobs are packed into ``jobs_n`` balanced groups and a group's
+    regions run in one kernel (imports, data tables and model caches loaded once); without it every
+    job has its own process and kernel (the benchmark floor)."""
+    pending = groups_of(jobs, jobs_n) if share_kernels else [[j] for j in largest_first(jobs)]
     running: dict = {}
     results: list[dict] = []
     total = len(jobs)
     done = 0
+    started = 0
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs_n):
-                job = pending.pop(0)
-                say(f"[{done + len(running) + 1}/{total}] {job.label}: start")
-                proc, info = _start(job, say)
-                running[proc] = (job, info)
+                group = pending.pop(0)
+                for job in group:
+                    started += 1
+                    say(f"[{started}/{total}] {job.label}: start")
+                proc, info = _start(group, say)
+                running[proc] = (group, info)
             time.sleep(0.05)
             for proc in [p for p in running if p.poll() is not None]:
-                job, info = running.pop(proc)
+                group, info = running.pop(proc)
                 info["thread"].join(timeout=5)
                 info["logf"].close()
                 secs = time.perf_counter() - info["t0"]
-                try:
-                    res = json.loads(info["result"].read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    res = {"region": job.label, "ok": False, "notebook": "-", "cell": "-",
-                           "error": f"het bouwproces stopte onverwacht (code {proc.returncode})"}
-                res["log"] = str(info["log"])
-                res["seconds"] = round(secs, 2)
-                job.result = res
-                results.append(res)
-                done += 1
-                if res.get("ok"):
-                    size = (job.out_dir / "index.html").stat().st_size
-                    say(f"[{done}/{total}] {job.label}: klaar in {fmt.dec(secs, 1)} s "
-                        f"({fmt.dec(size / 1024, 0)} kB HTML)")
-                else:
-                    say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
-                        f"{res.get('error')}  (log: {info['log']})")
+                for job, result_path in zip(group, info["results"]):
+                    try:
+                        res = json.loads(result_path.read_text(encoding="utf-8"))
+                    except (OSError, ValueError):
+                        res = {"region": job.label, "ok": False, "notebook": "-", "cell": "-",
+                               "error": f"het bouwproces stopte onverwacht (code {proc.returncode})"}
+                    res["log"] = str(info["log"])
+                    res["seconds"] = round(res.get("seconds") or secs, 2)
+                    job.result = res
+                    results.append(res)
+                    done += 1
+                    if res.get("ok"):
+                        size = (job.out_dir / "index.html").stat().st_size
+                        say(f"[{done}/{total}] {job.label}: klaar in {fmt.dec(res['seconds'], 1)} s "
+                            f"({fmt.dec(size / 1024, 0)} kB HTML)")
+                    else:
+                        say(f"[{done}/{total}] {job.label}: MISLUKT in {res.get('notebook')}, cel {res.get('cell')}: "
+                            f"{res.get('error')}  (log: {info['log']})")
     except KeyboardInterrupt:
         # Each worker runs in its own process group (with its kernel): pass the interrupt on, give
-        # it a few seconds to clean up its temporary folder, then make sure nothing of it is left.
-        for proc, (job, info) in running.items():
+        # it a few seconds to clean up its temporary folders, then make sure nothing of it is left.
+        for proc in running:
             try:
                 os.killpg(proc.pid, signal.SIGINT)
             except OSError:
                 pass
         deadline = time.time() + 10
-        for proc, (job, info) in running.items():
+        for proc, (group, info) in running.items():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
@@ -336,15 +426,19 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say) -> list[dict]:
                 pass
             proc.wait()
             info["logf"].close()
-            shutil.rmtree(Path(json.loads((build_dir() / "jobs" / f"{job.label.replace('/', '__')}.json")
-                                          .read_text(encoding="utf-8"))["tmp_dir"]), ignore_errors=True)
+            for tmp in info["tmp_dirs"]:
+                shutil.rmtree(tmp, ignore_errors=True)
         raise
     return results
 
 
 def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = None, out: Path | None = None,
-        scenario: Path | None = None, force: bool = False, say=None, chapters_dir: Path | None = None) -> int:
-    """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed)."""
+        scenario: Path | None = None, force: bool = False, say=None, chapters_dir: Path | None = None,
+        status: str | None = None, rundatum: str | None = None) -> int:
+    """Build the reports; returns the exit code (0 = all good, 1 = at least one region failed).
+    ``status`` (concept|definitief) and ``rundatum`` (JJJJ-MM-DD, default: the commit date) are
+    printed on the report and in the workbook when the renderer supports them."""
+    status, rundatum = check_status(status, rundatum)
     say = say or _Console()
     out = Path(out or paths.reports_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -354,7 +448,8 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     from . import render
 
     chapters = render.chapter_paths(chapters_dir) if chapters_dir else None
-    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario, chapters=chapters)
+    todo, failures = plan(region_args, overrides=overrides or {}, out=out, scenario=scenario, chapters=chapters,
+                          status=status, rundatum=rundatum)
     for f in failures:
         say(f"{f['region']}: MISLUKT: {f['error']}")
     stale = [j for j in todo if force or not is_current(j)]
@@ -379,61 +474,8 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     return 0
 
 
-# ----------------------------------------------------------------------------------------------
-# The floor: the same number of chapters that only import the stack, executed and rendered the same way
-FLOOR_STACK = "import numpy, pandas, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot, seaborn"
-
-
-def floor_notebooks(n: int, folder: Path) -> list[Path]:
-    """``n`` chapter notebooks that each only import the stack (with the same parameters cell)."""
-    import nbformat
-
-    from . import render
-
-    folder.mkdir(parents=True, exist_ok=True)
-    real = render.chapter_paths()
-    out = []
-    params_src = "\n".join(f"{k} = {v!r}" for k, v in {"region": "midden-limburg", **RunParams.defaults()}.items())
-    for i in range(n):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        pc = nbformat.v4.new_code_cell(params_src)
-        pc.metadata["tags"] = ["parameters"]
-        nb.cells = [pc, nbformat.v4.new_markdown_cell(f"# Hoofdstuk {i}"), nbformat.v4.new_code_cell(FLOOR_STACK)]
-        for j, c in enumerate(nb.cells):
-            c["id"] = f"f{i:02d}{j:02d}"
-        name = real[i].name if i < len(real) else f"{i:02d}_leeg.ipynb"
-        p = folder / name
-        nbformat.write(nb, p)
-        out.append(p)
-    return out
-
-
 def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
-    """Measure, in one run: the floor (stack-only chapters) and the real reports, both from scratch,
-    into temporary output folders. Returns seconds for each and the ratio."""
-    import tempfile
+    """The clean-build benchmark (see :mod:`.floor`)."""
+    from .floor import bench as _bench
 
-    say = say or _Console()
-    quiet = lambda msg: None  # noqa: E731
-    with tempfile.TemporaryDirectory(prefix="woonzorg-bench-", dir=build_dir() if build_dir().exists() else None) as td:
-        td = Path(td)
-        os.environ["WOONZORG_CACHE"] = str(td / "cache")  # a clean build: nothing cached from earlier runs
-        n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
-        floor_chapters = floor_notebooks(n, td / "floor_nb")
-        t = time.perf_counter()
-        jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
-                           title_prefix="floor: ")
-        res_f = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
-        floor_s = time.perf_counter() - t
-        t = time.perf_counter()
-        jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
-        res_r = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
-        real_s = time.perf_counter() - t
-        sizes = {j.slug: (j.out_dir / "index.html").stat().st_size for j in jobs if (j.out_dir / "index.html").exists()}
-    ok = all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
-    out = {"regions": list(region_args), "jobs": jobs_n, "chapters": n, "floor_s": round(floor_s, 2),
-           "report_s": round(real_s, 2), "ratio": round(real_s / floor_s, 3) if floor_s else None, "ok": ok,
-           "html_bytes": sizes}
-    say(json.dumps(out, ensure_ascii=False))
-    return out
+    return _bench(region_args, jobs_n=jobs_n, say=say)

@@ -92,8 +92,8 @@ PARAMETER_EENHEID = {
 }
 
 # -- run parameters ---------------------------------------------------------------------------------
-RUNPARAMETER = {"region": "regio", "variant": "variant", "horizon": "horizonjaar", "as_of": "peiljaar",
-                "threshold": "afschermdrempel", "scenario": "scenario", "run_date": "rundatum",
+RUNPARAMETER = {"region": "regio", "variant": "variant", "until": "horizonjaar", "horizon": "horizonjaar", "as_of": "peiljaar",
+                "threshold": "afschermdrempel", "scenario": "scenario", "rundatum": "rapportdatum", "run_date": "rapportdatum",
                 "rundatum": "rundatum", "status": "status", "until": "horizonjaar", "peiljaar": "peiljaar",
                 "basisjaar": "basisjaar", "tot_jaar": "horizonjaar"}
 

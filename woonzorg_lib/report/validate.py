@@ -27,12 +27,16 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DESCRIPTIONS = {
     "region": "regio: slug van een meegeleverde regio (regions/<slug>.yaml) of pad naar een regiobestand",
     "variant": "variant van de prognose en de parameters: laag, midden of hoog",
-    "horizon": "laatste prognosejaar (standen op 1 januari van dit jaar)",
+    "until": "laatste prognosejaar (standen op 1 januari van dit jaar)",
     "as_of": "peiljaar: de modellen zien alleen waarnemingen tot en met 1 januari van dit jaar",
     "threshold": "aantallen kleiner dan deze drempel worden in gepubliceerde tabellen afgeschermd (0 = niet afschermen)",
     "scenario": "pad naar een scenariobestand met parameterwijzigingen (leeg = standaardparameters)",
-    "run_date": "datum die als rapportdatum wordt vermeld (JJJJ-MM-DD; leeg = geen datum)",
+    "rundatum": "datum die als rapportdatum wordt vermeld (JJJJ-MM-DD; leeg = geen datum)",
 }
+
+
+# Earlier names of the same concepts, still accepted (one name per concept: until, rundatum).
+ALIASES = {"horizon": "until", "run_date": "rundatum"}
 
 
 def _err(name: str, message: str) -> InputError:
@@ -72,11 +76,11 @@ class RunParams:
 
     region: str
     variant: str = "midden"
-    horizon: int = 2030
+    until: int = 2030
     as_of: int = 2024
     threshold: int = 5
     scenario: str = ""
-    run_date: str = ""
+    rundatum: str = ""
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass)
@@ -92,10 +96,10 @@ class RunParams:
         if not MIN_AS_OF <= as_of <= MAX_AS_OF:
             raise _err("as_of", f"{as_of} valt buiten {MIN_AS_OF}–{MAX_AS_OF}")
         set_("as_of", as_of)
-        horizon = _as_int("horizon", self.horizon)
-        if not as_of < horizon <= MAX_HORIZON:
-            raise _err("horizon", f"{horizon} moet na het peiljaar {as_of} liggen en uiterlijk {MAX_HORIZON} zijn")
-        set_("horizon", horizon)
+        until = _as_int("until", self.until)
+        if not as_of < until <= MAX_HORIZON:
+            raise _err("until", f"{until} moet na het peiljaar {as_of} liggen en uiterlijk {MAX_HORIZON} zijn")
+        set_("until", until)
         threshold = _as_int("threshold", self.threshold)
         if threshold < 0:
             raise _err("threshold", f"de drempel kan niet negatief zijn ({threshold})")
@@ -104,10 +108,10 @@ class RunParams:
         if scenario and not Path(scenario).is_file():
             raise _err("scenario", f"scenariobestand '{scenario}' bestaat niet")
         set_("scenario", scenario)
-        run_date = _as_str("run_date", self.run_date)
-        if run_date and not _DATE_RE.match(run_date):
-            raise _err("run_date", f"'{run_date}' is geen datum in de vorm JJJJ-MM-DD")
-        set_("run_date", run_date)
+        rundatum = _as_str("rundatum", self.rundatum)
+        if rundatum and not _DATE_RE.match(rundatum):
+            raise _err("rundatum", f"'{rundatum}' is geen datum in de vorm JJJJ-MM-DD")
+        set_("rundatum", rundatum)
 
     # -- helpers -----------------------------------------------------------------------------
     @classmethod
@@ -120,6 +124,7 @@ class RunParams:
 
     @classmethod
     def from_mapping(cls, values: dict) -> "RunParams":
+        values = {ALIASES.get(k, k): v for k, v in values.items()}
         unknown = sorted(set(values) - set(cls.names()))
         if unknown:
             raise _err(unknown[0], f"onbekende parameter; bekend: {', '.join(cls.names())}")
@@ -154,8 +159,7 @@ def parse_cli_params(pairs: list[str] | None) -> dict:
             raise InputError(f"'-p {pair}': schrijf -p sleutel=waarde", column="-p")
         key, value = pair.split("=", 1)
         key = key.strip().replace("-", "_")
-        if key == "until":  # the CLI elsewhere calls the horizon --until
-            key = "horizon"
+        key = ALIASES.get(key, key)
         if key not in RunParams.names():
             raise InputError(f"'-p {pair}': onbekende parameter '{key}'; bekend: {', '.join(RunParams.names())}",
                              column="-p")
@@ -167,7 +171,7 @@ def parse_cli_params(pairs: list[str] | None) -> dict:
 
 def report_title(naam: str, p: RunParams, scenario_name: str = "") -> str:
     """The report's title (also the HTML ``<title>``)."""
-    t = f"Woonzorganalyse {naam} {p.base_year}–{p.horizon}"
+    t = f"Woonzorganalyse {naam} {p.base_year}–{p.until}"
     if p.variant != "midden":
         t += f", variant {p.variant}"
     if scenario_name:

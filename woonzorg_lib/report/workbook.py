@@ -46,7 +46,7 @@ def threshold_of(ctx) -> int:
 def _run_info(ctx, status: str | None, rundatum: str | None) -> tuple[str | None, str | None]:
     status = status if status is not None else getattr(ctx.p, "status", None)
     rundatum = rundatum if rundatum is not None else (getattr(ctx.p, "rundatum", None)
-                                                     or getattr(ctx.p, "run_date", None))
+                                                     or getattr(ctx.p, "rundatum", None))
     return (status or None), (str(rundatum) if rundatum else None)
 
 
@@ -73,7 +73,7 @@ def _readme(ctx, sheets: list[Sheet], status, rundatum) -> Sheet:
             ("Rundatum", rundatum or "niet opgegeven"),
             ("Variant", terms.label("variant", p.variant)),
             ("Basisjaar", str(_get(ctx, "base_year", default=""))),
-            ("Horizonjaar", str(p.horizon)),
+            ("Horizonjaar", str(p.until)),
             ("Zo leest u deze werkmap",
              "Elk blad is één tabel met de kolomkoppen in rij 1 en filterknoppen. Getallen zijn getallen: u kunt "
              "ze optellen, filteren en sorteren. Een lege cel betekent: geen cijfer (niet bekend of niet van "
@@ -107,7 +107,7 @@ def _key_sheets(ctx) -> list[Sheet]:
     kf = _get(ctx, "key_figures", default=None)
     out = []
     if kf:
-        hz, by = ctx.p.horizon, _get(ctx, "base_year", default="")
+        hz, by = ctx.p.until, _get(ctx, "base_year", default="")
         rows = [("opgave_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("opgave_woningen"),
                  kf.get("opgave_woningen_laag"), kf.get("opgave_woningen_hoog"), "woningen",
                  f"Opgave {by}–{hz}, alle groepen en woningtypes in woningen samen"
@@ -195,7 +195,7 @@ def _demography_sheets(ctx) -> list[Sheet]:
         "huishoudens": ("Particuliere huishoudens", "model"), "gemeentecode": ("Gemeentecode", "code")},
         description=f"Prognose van inwoners en huishoudens per gemeente, basisjaar {by}; standen op 1 januari.",
         suppress=False)
-    bands = f[f["jaar"].isin([by, ctx.p.horizon])]
+    bands = f[f["jaar"].isin([by, ctx.p.until])]
     bands = bands.groupby(["jaar", "variant", "geslacht", "leeftijd_van"], as_index=False).agg(
         leeftijd_tot=("leeftijd_tot", "first"), waarde=("waarde", "sum"))
     bands["leeftijd"] = [f"{int(a)} jaar en ouder" if pd.isna(b) else f"{int(a)}–{int(b)} jaar"
@@ -255,7 +255,7 @@ def _demand_sheets(ctx) -> list[Sheet]:
             "opgave_laag": ("Opgave bij lage waarde", "model"), "opgave_midden": ("Opgave midden", "model"),
             "opgave_hoog": ("Opgave bij hoge waarde", "model"), "bereik": ("Bereik", "model"),
             "parameter": ("Parameter" + CODE, "code")},
-            description=f"Opgave van de regio tot {ctx.p.horizon} met één parameter aan de onder- of bovenkant van "
+            description=f"Opgave van de regio tot {ctx.p.until} met één parameter aan de onder- of bovenkant van "
                         "zijn bandbreedte (de andere parameters midden).", suppress=False,
             widths={"parameter_label": 60}))
     return out

@@ -1,10 +1,13 @@
 """One region's report build, run as its own process by the runner (``python -m woonzorg_lib.report.worker JOB``).
 
-Steps: combine the chapter notebooks into one; execute it with papermill in ONE kernel (the chapters
-share the kernel and the library's in-process caches); render the HTML; write everything into a
-temporary folder next to the target; then move the finished files into place one by one with
-``os.replace`` (atomic), the cache stamp last. A failure or Ctrl-C leaves the previous report as it
-was. The result (ok, or region/notebook/cell/error) is written as JSON for the runner.
+Steps: combine the chapter notebooks into one — for a group of regions, every region's chapters one
+after another; execute it with papermill in ONE kernel (chapters and regions share the kernel, its
+imports and the library's in-process caches); split the executed notebook per region and render
+each HTML; write everything into a temporary folder next to the target; then move the finished
+files into place one by one with ``os.replace`` (atomic), the cache stamp last. A failure or Ctrl-C
+leaves the previous report as it was; the regions before a failing one are published, the ones
+after it run in a new kernel. One result per region (ok, or region/notebook/cell/error) is written
+as JSON for the runner.
 
 Progress lines on stdout start with ``@@`` (the runner shows them); everything else goes to the log.
 """
@@ -41,10 +44,11 @@ def _register_engine():
             state = {"chapter": None}
 
             def cell_start(cell, cell_index=None, **kw):
-                ch = cell.get("metadata", {}).get("woonzorg", {}).get("notebook")
-                if ch and ch != state["chapter"] and ch != "(runner)":
-                    state["chapter"] = ch
-                    progress(f"hoofdstuk {ch}")
+                w = cell.get("metadata", {}).get("woonzorg", {})
+                ch, label = w.get("notebook"), w.get("label", "")
+                if ch and (label, ch) != state["chapter"] and ch != "(runner)":
+                    state["chapter"] = (label, ch)
+                    progress(f"{label}: hoofdstuk {ch}" if label else f"hoofdstuk {ch}")
                 return original(cell, cell_index, **kw)
 
             nb_man.cell_start = cell_start
@@ -53,8 +57,9 @@ def _register_engine():
     papermill_engines.register("woonzorg", ChapterProgressEngine)
 
 
-def _failure_location(executed_path: Path, exc) -> tuple[str, str]:
-    """(notebook, cell) of the failing cell, read from the executed notebook papermill wrote."""
+def _failure_location(executed_path: Path, exc) -> tuple[str, str, int]:
+    """(notebook, cell, region index in the group) of the failing cell, read from the executed
+    notebook papermill wrote."""
     try:
         from . import render
 
@@ -66,10 +71,11 @@ def _failure_location(executed_path: Path, exc) -> tuple[str, str]:
                 w = cell.get("metadata", {}).get("woonzorg", {})
                 if w:
                     cell_no = w.get("cell")
-                    return w.get("notebook", "?"), str(cell_no + 1) if isinstance(cell_no, int) else "?"
+                    return (w.get("notebook", "?"), str(cell_no + 1) if isinstance(cell_no, int) else "?",
+                            int(w.get("region", 0)))
     except Exception:  # noqa: BLE001 - best effort
         pass
-    return "?", "?"
+    return "?", "?", 0
 
 
 def _short_error(exc) -> tuple[str, str]:
@@ -81,17 +87,65 @@ def _short_error(exc) -> tuple[str, str]:
     return ename, evalue[:400]
 
 
-def execute(job: dict, *, chapters: list[Path], extra_cells: list[str], executed_path: Path):
-    """Execute the combined notebook; returns the executed NotebookNode (raises on failure)."""
+def region_notebook(chapters: list[Path], *, index: int, label: str, params: dict, extra_cells: list[str]):
+    """The combined chapters of one region, every cell marked with the region's place in the group.
+    The first region gets its parameters from papermill (after the tagged cell); a later region of
+    the same kernel gets them from a cell that takes the tagged cell's place."""
+    from . import render
+
+    nb = render.combine(chapters)
+    for src in extra_cells:
+        nb.cells.append(render.runner_cell(src))
+    if index > 0:
+        for k, cell in enumerate(nb.cells):
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                source = "# Parameters van deze regio (de runner zet ze hier)\n" + "\n".join(
+                    f"{name} = {value!r}" for name, value in params.items())
+                new = render.runner_cell(source)
+                new.metadata["woonzorg"] = dict(cell.metadata["woonzorg"])
+                nb.cells[k] = new
+                break
+    for cell in nb.cells:
+        cell.metadata.setdefault("woonzorg", {})
+        cell.metadata["woonzorg"].update(region=index, label=label)
+    return nb
+
+
+def group_notebook(parts: list):
+    """One notebook of every region's part, executed in one kernel (ids renumbered)."""
+    nb = parts[0]
+    for part in parts[1:]:
+        nb.cells.extend(part.cells)
+    for j, c in enumerate(nb.cells):
+        c["id"] = f"c{j:04d}"
+    return nb
+
+
+def split_executed(executed, n: int) -> list:
+    """The executed group notebook back into one notebook per region (papermill's own cells, which
+    carry no region mark, stay with the region before them)."""
+    import copy
+
+    parts, current = [[] for _ in range(n)], 0
+    for cell in executed.cells:
+        current = cell.get("metadata", {}).get("woonzorg", {}).get("region", current)
+        parts[current].append(cell)
+    out = []
+    for cells in parts:
+        nb = copy.copy(executed)
+        nb.cells = cells
+        out.append(nb)
+    return out
+
+
+def execute(job: dict, nb, *, executed_path: Path, cwd: Path):
+    """Execute the (group) notebook; returns the executed NotebookNode (raises on failure)."""
     from . import render
 
     render.fast_nbformat_import()
     import papermill as pm
 
     _register_engine()
-    nb = render.combine(chapters)
-    for src in extra_cells:
-        nb.cells.append(render.runner_cell(src))
     executed_path.parent.mkdir(parents=True, exist_ok=True)
     import threading
 
@@ -105,7 +159,7 @@ def execute(job: dict, *, chapters: list[Path], extra_cells: list[str], executed
             return pm.execute_notebook(
                 nb, str(executed_path), parameters=job["params"], kernel_name="python3", engine_name="woonzorg",
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                stdout_file=sys.stderr, stderr_file=sys.stderr, cwd=str(chapters[0].parent),
+                stdout_file=sys.stderr, stderr_file=sys.stderr, cwd=str(cwd),
                 execution_timeout=job.get("cell_timeout", 900), start_timeout=120)
         except Exception as exc:  # noqa: BLE001
             text = f"{type(exc).__name__}: {exc}"
@@ -117,72 +171,114 @@ def execute(job: dict, *, chapters: list[Path], extra_cells: list[str], executed
             raise
 
 
-def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    result_path = Path(job["result"])
-    out_dir = Path(job["out_dir"])
-    tmp = Path(job["tmp_dir"])
-    result = {"region": job["label"], "ok": False, "notebook": "-", "cell": "-", "error": ""}
-    t0 = time.perf_counter()
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        chapters = [Path(p) for p in job["chapters"]]
-        extra = []
-        products = ["index.html"]
-        if job.get("excel"):
-            xlsx = tmp / job["excel_name"]
-            extra.append("from woonzorg_lib.report import notebook as _wz\n"
-                         f"_wz.write_excel({str(xlsx)!r})")
-            products.append(job["excel_name"])
-        executed_path = Path(job["executed"])
-        try:
-            executed = execute(job, chapters=chapters, extra_cells=extra, executed_path=executed_path)
-        except Exception as exc:  # noqa: BLE001
-            nbname, cell = _failure_location(executed_path, exc)
-            ename, evalue = _short_error(exc)
-            log(traceback.format_exc())
-            result.update(notebook=nbname, cell=cell, error=f"{ename}: {evalue}")
-            return 1
-        progress("HTML maken")
-        from . import render
+def _publish(job: dict, executed, t0: float) -> dict:
+    """Render one region's HTML into its temporary folder, then move its files into place one by
+    one (atomic), the cache stamp last."""
+    from . import render
+    from .notebook import supported
 
-        html = render.render(executed, title=job["title"], header_html=job.get("header_html", ""),
-                             footer_html=job.get("footer_html", ""))
-        (tmp / "index.html").write_text(html, encoding="utf-8", newline="\n")
-        for name in products:
-            if not (tmp / name).is_file():
-                raise RuntimeError(f"{name} is niet gemaakt")
-        # Publish: each file replaced atomically; the stamp last, so an interrupted publish is rebuilt.
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stamp = out_dir / ".woonzorg-build.json"
-        if stamp.exists():
-            stamp.unlink()
-        for name in products:
-            os.replace(tmp / name, out_dir / name)
-        (tmp / "stamp").write_text(json.dumps(job["stamp"], indent=1, sort_keys=True, ensure_ascii=False),
-                                   encoding="utf-8")
-        os.replace(tmp / "stamp", stamp)
-        result.update(ok=True, seconds=round(time.perf_counter() - t0, 2),
-                      html_bytes=(out_dir / "index.html").stat().st_size)
-        return 0
+    out_dir, tmp = Path(job["out_dir"]), Path(job["tmp_dir"])
+    products = ["index.html"] + ([job["excel_name"]] if job.get("excel") else [])
+    html = render.render(executed, title=job["title"], header_html=job.get("header_html", ""),
+                         footer_html=job.get("footer_html", ""),
+                         **supported(render.render, status=job.get("status"), rundatum=job.get("rundatum")))
+    (tmp / "index.html").write_text(html, encoding="utf-8", newline="\n")
+    for name in products:
+        if not (tmp / name).is_file():
+            raise RuntimeError(f"{name} is niet gemaakt")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = out_dir / ".woonzorg-build.json"
+    if stamp.exists():
+        stamp.unlink()
+    for name in products:
+        os.replace(tmp / name, out_dir / name)
+    (tmp / "stamp").write_text(json.dumps(job["stamp"], indent=1, sort_keys=True, ensure_ascii=False),
+                               encoding="utf-8")
+    os.replace(tmp / "stamp", stamp)
+    return {"ok": True, "seconds": round(time.perf_counter() - t0, 2),
+            "html_bytes": (out_dir / "index.html").stat().st_size}
+
+
+def _run_group(group: list[dict], spec: dict, results: dict) -> list[dict]:
+    """Execute the regions of ``group`` in ONE kernel (their chapters one after another) and publish
+    each; returns the regions that still have to run (those after a failing one)."""
+    t0 = time.perf_counter()
+    parts = []
+    for i, job in enumerate(group):
+        Path(job["tmp_dir"]).mkdir(parents=True, exist_ok=True)
+        extra = []
+        if job.get("excel"):
+            xlsx = Path(job["tmp_dir"]) / job["excel_name"]
+            extra.append("from woonzorg_lib.report import notebook as _wz\n"
+                         f"_wz.write_excel({str(xlsx)!r}, status={job.get('status')!r}, "
+                         f"rundatum={job.get('rundatum')!r})")
+        parts.append(region_notebook([Path(p) for p in job["chapters"]], index=i, label=job["label"],
+                                     params=job["params"], extra_cells=extra))
+    nb = group_notebook(parts)
+    executed_path = Path(spec["executed"])
+    chapters = [Path(p) for p in group[0]["chapters"]]
+    try:
+        executed = execute(group[0], nb, executed_path=executed_path, cwd=chapters[0].parent)
+        failed = None
+    except Exception as exc:  # noqa: BLE001
+        nbname, cell, failed = _failure_location(executed_path, exc)
+        ename, evalue = _short_error(exc)
+        log(traceback.format_exc())
+        results[group[failed]["label"]].update(notebook=nbname, cell=cell, error=f"{ename}: {evalue}")
+        try:
+            from . import render
+
+            executed = render._nbformat().read(executed_path, as_version=4)
+        except Exception:  # noqa: BLE001
+            executed = None
+    done = group if failed is None else group[:failed]
+    if done and executed is not None:
+        per_region = split_executed(executed, len(group))
+        for i, job in enumerate(done):
+            progress(f"{job['label']}: HTML maken")
+            try:
+                results[job["label"]].update(_publish(job, per_region[i], t0))
+            except Exception as exc:  # noqa: BLE001
+                log(traceback.format_exc())
+                ename, evalue = _short_error(exc)
+                results[job["label"]].update(notebook="(rapport)", cell="-", error=f"{ename}: {evalue}")
+    return [] if failed is None else group[failed + 1:]
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    group = spec.get("regions") or [spec]
+    results = {job["label"]: {"region": job["label"], "ok": False, "notebook": "-", "cell": "-", "error": ""}
+               for job in group}
+    try:
+        remaining = list(group)
+        while remaining:  # a failing region stops the kernel; the regions after it run in a new one
+            remaining = _run_group(remaining, spec, results)
+        return 0 if all(r["ok"] for r in results.values()) else 1
     except KeyboardInterrupt:
-        result.update(error="afgebroken")
+        for r in results.values():
+            if not r["ok"]:
+                r.update(error="afgebroken")
         return 130
     except Exception as exc:  # noqa: BLE001
         log(traceback.format_exc())
         ename, evalue = _short_error(exc)
-        result.update(notebook="(rapport)", cell="-", error=f"{ename}: {evalue}")
+        for r in results.values():
+            if not r["ok"] and not r["error"]:
+                r.update(notebook="(rapport)", cell="-", error=f"{ename}: {evalue}")
         return 1
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            out_dir.rmdir()  # only succeeds when empty (a first build that failed)
-        except OSError:
-            pass
-        try:
-            result_path.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            pass
+        for job in group:
+            shutil.rmtree(job["tmp_dir"], ignore_errors=True)
+            try:
+                Path(job["out_dir"]).rmdir()  # only succeeds when empty (a first build that failed)
+            except OSError:
+                pass
+            try:
+                Path(job["result"]).write_text(json.dumps(results[job["label"]], ensure_ascii=False),
+                                               encoding="utf-8")
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

@@ -1,0 +1,78 @@
+"""Chapter "Aandachtsgroepen": the catalogue of groups and the region's vraag, aanbod and opgave
+per groep × woningtype (from ``run.demand``, :func:`woonzorg_lib.groups.demand_table`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import cache
+from .labels import METHOD_LABELS, WONINGTYPE_LABELS
+
+
+TASK_MEASURES = ("opgave", "toewijzing")
+
+
+def with_task(demand: pd.DataFrame) -> pd.DataFrame:
+    """The demand table with each group's task under ``maat == "opgave"``: the opgave (extra units,
+    stand groups) or the cumulative toewijzing (lettings, stroom groups) — a group has one of the
+    two, so sums per group never mix them; ``soort`` still says which."""
+    if not (demand["maat"] == "toewijzing").any():
+        return demand
+    return demand.assign(maat=demand["maat"].where(demand["maat"] != "toewijzing", "opgave"))
+
+
+def catalogue() -> pd.DataFrame:
+    """The fourteen groups: code, Dutch name, definition, stand/stroom, method, woonvormen, unit, sources."""
+    return cache.cached("catalogue", (), _catalogue)
+
+
+def _catalogue() -> pd.DataFrame:
+    from ..groups import CATALOGUE
+    from ..report import terms
+
+    rows = []
+    for code, g in CATALOGUE.items():
+        rows.append({"groep": code, "naam": g.naam, "definitie": terms.plain_text(g.definitie), "soort": g.soort,
+                     "methode": METHOD_LABELS.get(g.methode, g.methode),
+                     "woningtypen": ", ".join(WONINGTYPE_LABELS.get(w, w) for w in g.woningtypen),
+                     "eenheid": g.eenheid, "bronnen": "; ".join(g.bronnen),
+                     "toelichting": terms.plain_text(g.toelichting)})
+    return pd.DataFrame(rows)
+
+
+def group_names() -> dict[str, str]:
+    """groep code → Dutch name."""
+    c = catalogue()
+    return dict(zip(c["groep"], c["naam"]))
+
+
+def _bruto_keys(run) -> set:
+    b = run.opgave_basis
+    return set(map(tuple, b[b["basis"] == "bruto"][["gemeentecode", "groep", "woningtype"]].to_numpy()))
+
+
+def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
+    """Per groep × woningtype, region totals (or one ``gemeente``'s figures): vraag in the base year
+    and the horizon, opgave to the horizon (variant of the run, with laag and hoog), unit,
+    stand/stroom and whether bruto."""
+    d = with_task(run.demand if gemeente is None else run.demand[run.demand["gemeentecode"] == gemeente])
+    codes = run.codes if gemeente is None else [gemeente]
+    b, hz = run.base_year, run.until
+    bruto = _bruto_keys(run)
+    rows = []
+    for (g, wt), part in d.groupby(["groep", "woningtype"], sort=False):
+        piv = part.groupby(["maat", "jaar", "variant"])["waarde"].sum()
+        get = lambda m, y, v: float(piv.get((m, y, v), float("nan")))  # noqa: E731
+        rows.append({"groep": g, "groep_naam": group_names().get(g, g),
+                     "woningtype": wt, "woningtype_naam": WONINGTYPE_LABELS.get(wt, wt),
+                     "soort": part["soort"].iloc[0], "eenheid": part["eenheid"].iloc[0],
+                     "vraag_basis": get("vraag", b, run.params.variant), "vraag_horizon": get("vraag", hz, run.params.variant),
+                     "opgave": get("opgave", hz, run.params.variant), "opgave_laag": get("opgave", hz, "laag"),
+                     "opgave_hoog": get("opgave", hz, "hoog"),
+                     "aanbod_basis": get("aanbod", b, run.params.variant),
+                     "bruto": any((c, g, wt) in bruto for c in codes)})
+    out = pd.DataFrame(rows)
+    order = {c: i for i, c in enumerate(catalogue()["groep"])}
+    out["_o"] = out["groep"].map(order)
+    return out.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)

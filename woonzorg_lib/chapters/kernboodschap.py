@@ -1,0 +1,192 @@
+"""Chapter "Kernboodschap": the headline numbers of the run, and a scenario beside the default."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..report import fmt
+from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
+from .labels import SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL
+
+
+def _model(x) -> str:
+    """A modelled number in the report's rounding (the report's policy when fmt has one)."""
+    return (getattr(fmt, "model", None) or fmt.n)(x)
+
+
+def key_figures(run) -> dict:
+    """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
+    extra homes to add to the stock from the base year to the horizon, per woonvorm in
+    ``extra_per_type``) and ``verhuur_per_jaar`` (stroom groups: lettings from the existing stock per
+    year); each with laag and hoog. ``opgave_woningen`` (both together) is kept for older readers of
+    this dict only and is never printed as one number."""
+    k = demografie.population_summary_forecast(run)
+    ov = groepen.demand_overview(run)
+    w = ov[ov["eenheid"] == "woningen"]
+    stand, stroom = w[w["soort"] == "stand"], w[w["soort"] == "stroom"]
+    years = max(1, run.until - run.base_year)
+    t = prognose.tornado_data(run, "woningen", top=3)
+    alloc = verdeling.allocation_by_gemeente(run)
+    over = alloc[alloc["druk"] > 1.0]["gemeentenaam"].tolist() if "druk" in alloc.columns else []
+    biggest = w.sort_values("opgave", ascending=False).head(3)
+    per_type = stand.groupby("woningtype")["opgave"].sum().sort_values(ascending=False, kind="mergesort")
+    flows = stroom.groupby("groep")["opgave"].sum().sort_values(ascending=False)
+    return {**k, "opgave_woningen": float(w["opgave"].sum()), "opgave_woningen_laag": float(w["opgave_laag"].sum()),
+            "opgave_woningen_hoog": float(w["opgave_hoog"].sum()), "bruto": bool(w["bruto"].any()),
+            "grootste": [f"{r.groep_naam.split(' (')[0]}, {r.woningtype_naam}" for r in biggest.itertuples()],
+            "grootste_aandeel": float(biggest["opgave"].sum() / w["opgave"].sum()) if w["opgave"].sum() else float("nan"),
+            "gevoeligst": t["label"].tolist(), "boven_capaciteit": over, "n_gemeenten": len(run.codes),
+            "per_jaar": float(w["opgave"].sum()) / years,
+            "extra_woningen": float(stand["opgave"].sum()), "extra_woningen_laag": float(stand["opgave_laag"].sum()),
+            "extra_woningen_hoog": float(stand["opgave_hoog"].sum()), "extra_bruto": bool(stand["bruto"].any()),
+            "extra_per_type": {str(t): float(v) for t, v in per_type.items() if v >= 0.5},
+            "verhuur_per_jaar": float(stroom["opgave"].sum()) / years,
+            "verhuur_per_jaar_laag": float(stroom["opgave_laag"].sum()) / years,
+            "verhuur_per_jaar_hoog": float(stroom["opgave_hoog"].sum()) / years,
+            "verhuur_voor": [SHORT_GROUP_NAMES.get(g, g).lower() for g in flows.index[:3] if flows[g] >= 0.5],
+            "jaren": years}
+
+
+def summary_text(run, kf: dict) -> str:
+    """The kernboodschap in a few written sentences: extra homes by woonvorm to the horizon and the
+    lettings need per year — never added together — with their likely range, then population,
+    uncertainty and the allocation (numbers from :func:`key_figures`)."""
+    tot = fmt.peildatum(run.until)
+    types = fmt.join([f"{_model(v)} {WONINGTYPE_PLURAL.get(t, t)}" for t, v in kf["extra_per_type"].items()])
+    parts = [f"Tot {tot} zijn in {run.naam} voor de aandachtsgroepen naar schatting "
+             f"**{_model(kf['extra_woningen'])} woningen extra** nodig"
+             + (f" ({types})" if types else "") + ". "
+             f"Waarschijnlijk ligt dat aantal tussen {_model(kf['extra_woningen_laag'])} en "
+             f"{_model(kf['extra_woningen_hoog'])}."]
+    if kf["extra_bruto"]:
+        parts.append("Voor een deel van de woonvormen is het huidige aanbod niet bekend; daar is de groei van de vraag "
+                     "geteld zonder wat er al staat af te trekken.")
+    if kf["verhuur_per_jaar"] >= 0.5:
+        voor = f", vooral voor {fmt.join(kf['verhuur_voor'])}" if kf["verhuur_voor"] else ""
+        parts.append(f"Daarnaast moeten elk jaar ongeveer **{_model(kf['verhuur_per_jaar'])} vrijkomende woningen** uit de "
+                     f"bestaande voorraad naar aandachtsgroepen gaan{voor} (tussen "
+                     f"{_model(kf['verhuur_per_jaar_laag'])} en {_model(kf['verhuur_per_jaar_hoog'])} per jaar). Dat "
+                     "zijn verhuringen, geen extra woningen: de twee getallen tellen we niet bij elkaar op.")
+    parts.append(f"\n\nDe regio groeit in de variant {run.variant} van {fmt.n(kf['inwoners_basis'])} naar "
+                 f"{_model(kf['inwoners'])} inwoners ({fmt.pct(kf['groei'], sign=True)}); het aantal inwoners van 75 jaar "
+                 f"en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}. Hoe groot de opgave precies is, "
+                 f"hangt het meest af van {fmt.join(kf['gevoeligst'])}; met lokale cijfers daarvoor wordt de schatting "
+                 "nauwkeuriger.")
+    if kf["boven_capaciteit"]:
+        hoeveel = (f"alle {kf['n_gemeenten']}" if len(kf["boven_capaciteit"]) == kf["n_gemeenten"]
+                   else f"{len(kf['boven_capaciteit'])} van de {kf['n_gemeenten']}")
+        parts.append(f"Met de standaardsleutel krijgen {hoeveel} "
+                     f"gemeenten per jaar meer toegewezen dan er sociale huurwoningen voor aandachtsgroepen vrijkomen: "
+                     f"{fmt.join(kf['boven_capaciteit'])}. Daar is naast verhuur ook nieuwbouw of transformatie nodig.")
+    else:
+        parts.append("Met de standaardsleutel past de toewijzing per jaar in elke gemeente binnen het aantal sociale "
+                     "huurwoningen dat vrijkomt voor aandachtsgroepen.")
+    return " ".join(parts).replace(" \n\n", "\n\n")
+
+
+def per_gemeente(run) -> pd.DataFrame:
+    """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
+    vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
+    of the regional tasks under the standard key. ``attrs``: the region's totals of each column."""
+    d = groepen.with_task(run.demand)
+    d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.variant) & (d["eenheid"] == "woningen")]
+    years = max(1, run.until - run.base_year)
+    extra = d[d["soort"] == "stand"].groupby("gemeentecode")["waarde"].sum()
+    verhuur = d[d["soort"] == "stroom"].groupby("gemeentecode")["waarde"].sum() / years
+    inw = bevolking.population_in(run, run.base_year)
+    ab = verdeling.allocation_by_gemeente(run).set_index("gemeentecode")
+    g = run.gemeenten[["gemeentecode", "gemeentenaam"]].copy()
+    g["extra_woningen"] = g["gemeentecode"].map(extra).fillna(0.0)
+    g["extra_per_1000"] = g["extra_woningen"] / g["gemeentecode"].map(inw) * 1000.0
+    g["verhuur_per_jaar"] = g["gemeentecode"].map(verhuur).fillna(0.0)
+    g["aandeel"] = g["gemeentecode"].map(ab["aandeel"])
+    tot_inw = float(inw.reindex(run.codes).sum())
+    g.attrs["totaal_waarden"] = {"extra_per_1000": float(g["extra_woningen"].sum()) / tot_inw * 1000.0,
+                                 "aandeel": 1.0}
+    return g.sort_values("gemeentenaam").reset_index(drop=True)
+
+
+def summary_table(run) -> pd.DataFrame:
+    """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto;
+    ``soort_naam`` says whether the figure is extra stock (stand) or lettings added up (stroom)."""
+    ov = groepen.demand_overview(run)
+    g = ov.groupby(["groep", "groep_naam", "eenheid", "soort"], as_index=False, sort=False).agg(
+        opgave=("opgave", "sum"), opgave_laag=("opgave_laag", "sum"), opgave_hoog=("opgave_hoog", "sum"),
+        bruto=("bruto", "any"))
+    g["soort_naam"] = g["soort"].map({"stand": "extra in de voorraad", "stroom": "verhuringen, opgeteld"})
+    return g
+
+
+def scenario_changes(run) -> pd.DataFrame:
+    """Which parameters the scenario changes: default vs scenario value."""
+    if not run.params.scenario:
+        return pd.DataFrame(columns=["parameter", "standaard", "scenario", "verschil"])
+    a, b = run.default_parameter_set, run.parameter_set
+    rows = []
+    for key in b.keys():
+        ea, eb = a[key], b[key]
+        for field, label in (("waarde", ""), ("laag", " (laag)"), ("hoog", " (hoog)")):
+            va, vb = getattr(ea, field), getattr(eb, field)
+            if va != vb:
+                rows.append({"parameter": key + label, "standaard": float(va), "scenario": float(vb),
+                             "verschil": float(vb) - float(va)})
+    return pd.DataFrame(rows, columns=["parameter", "standaard", "scenario", "verschil"])
+
+
+def _opgave_by(run, demand: pd.DataFrame, keys: list[str]) -> pd.Series:
+    demand = groepen.with_task(demand)
+    d = demand[(demand["maat"] == "opgave") & (demand["jaar"] == run.until) & (demand["variant"] == run.params.variant)]
+    return d.groupby(keys)["waarde"].sum()
+
+
+def scenario_by_group(run) -> pd.DataFrame:
+    """Opgave to the horizon per groep × woningtype: default beside scenario, difference."""
+    keys = ["groep", "woningtype", "eenheid"]
+    a, b = _opgave_by(run, run.default_demand, keys), _opgave_by(run, run.demand, keys)
+    df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+    df["verschil"] = df["scenario"] - df["standaard"]
+    df["verschil_pct"] = [d / s if s else float("nan") for d, s in zip(df["verschil"], df["standaard"])]
+    df["groep_naam"] = [f"{groepen.group_names().get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}"
+                        for g, w in zip(df["groep"], df["woningtype"])]
+    order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
+    df["_o"] = df["groep"].map(order)
+    return df.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+
+def scenario_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
+    """Opgave to the horizon per gemeente in one unit: default beside scenario, difference."""
+    keys = ["gemeentecode", "eenheid"]
+    a, b = _opgave_by(run, run.default_demand, keys), _opgave_by(run, run.demand, keys)
+    df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+    df = df[df["eenheid"] == eenheid].copy()
+    df["verschil"] = df["scenario"] - df["standaard"]
+    df["verschil_pct"] = [d / s if s else float("nan") for d, s in zip(df["verschil"], df["standaard"])]
+    df["gemeentenaam"] = df["gemeentecode"].map(run.names)
+    return df.sort_values("gemeentenaam").reset_index(drop=True)
+
+
+def scenario_by_gemeente_group(run) -> pd.DataFrame:
+    """Only the (gemeente, groep) cells the scenario changes, largest change first."""
+    keys = ["gemeentecode", "groep", "woningtype", "eenheid"]
+    a, b = _opgave_by(run, run.default_demand, keys), _opgave_by(run, run.demand, keys)
+    df = pd.DataFrame({"standaard": a, "scenario": b}).fillna(0.0).reset_index()
+    df["verschil"] = df["scenario"] - df["standaard"]
+    df = df[df["verschil"].abs() > 0.5].copy()
+    df["gemeentenaam"] = df["gemeentecode"].map(run.names)
+    df["groep_naam"] = [f"{groepen.group_names().get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}"
+                        for g, w in zip(df["groep"], df["woningtype"])]
+    df["_abs"] = -df["verschil"].abs()
+    return df.sort_values(["_abs", "gemeentenaam", "groep"]).drop(columns="_abs").reset_index(drop=True)
+
+
+def scenario_text(run) -> str:
+    """One sentence on what the scenario changes (or that the run uses the default parameters)."""
+    if not run.params.scenario:
+        return ("Dit rapport rekent met de standaardparameters (zie Bronnen en aannames); er is geen scenario "
+                "opgegeven.")
+    ch = scenario_changes(run)
+    tot = scenario_by_gemeente(run, "woningen")
+    a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
+    return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
+            f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
+            f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")

@@ -1,0 +1,68 @@
+"""Dutch labels for codes (woningtype, groep, methode, sleutel, parameter) used by every chapter."""
+
+from __future__ import annotations
+
+from ..report import fmt
+
+WONINGTYPE_LABELS = {
+    "nultreden": "nultredenwoning", "geclusterd": "geclusterde woning", "zorggeschikt": "zorggeschikte woning",
+    "intramuraal": "intramurale plaats", "zelfstandig_begeleid": "zelfstandig met begeleiding",
+    "sociale_huur": "sociale huurwoning", "standplaats": "standplaats", "studenteneenheid": "studenteneenheid",
+    "flex": "flexwoning",
+}
+WONINGTYPE_PLURAL = {
+    "nultreden": "nultredenwoningen", "geclusterd": "geclusterde woningen", "zorggeschikt": "zorggeschikte woningen",
+    "intramuraal": "intramurale plaatsen", "zelfstandig_begeleid": "woningen met begeleiding",
+    "sociale_huur": "sociale huurwoningen", "standplaats": "standplaatsen", "studenteneenheid": "studenteneenheden",
+    "flex": "flexwoningen",
+}
+SHORT_GROUP_NAMES = {
+    "ouderen": "Ouderen", "beperking": "Beperking", "ggz_bw": "Beschermd wonen", "mo_dakloos": "Dak- en thuislozen",
+    "jeugdzorg": "Jeugdzorg", "huiselijk_geweld": "Huiselijk geweld", "ex_gedetineerden": "Ex-gedetineerden",
+    "statushouders": "Statushouders", "arbeidsmigranten": "Arbeidsmigranten", "studenten": "Studenten",
+    "woonwagenbewoners": "Woonwagenbewoners", "urgenten": "Urgenten", "mantelzorg": "Mantelzorg",
+    "intramuraal_overig": "Overig intramuraal",
+}
+SHORT_TYPE_NAMES = {
+    "nultreden": "nultreden", "geclusterd": "geclusterd", "zorggeschikt": "zorggeschikt", "intramuraal": "intramuraal",
+    "zelfstandig_begeleid": "begeleid zelfstandig", "sociale_huur": "sociale huur", "standplaats": "standplaats",
+    "studenteneenheid": "studenteneenheid", "flex": "flexwoning",
+}
+METHOD_LABELS = {"prevalence": "kental × bevolking", "flow": "stroom", "policy": "taakstelling", "trend": "trend",
+                 "local": "lokale cijfers"}
+KEY_LABELS = {"inwoners": "inwoners", "sociale_huur": "sociale huur", "vraag": "vraag", "mix": "mix (standaard)"}
+
+
+def parameter_label(key: str, group_names: dict | None = None) -> str:
+    """A parameter's name for readers: the report's Dutch term list when it has one
+    (``report.terms.parameter``), else 'ouderen.intramuraal_per_1000_75_84' → 'ouderen: intramuraal
+    per 1000 75 84'."""
+    try:
+        from ..report import terms
+
+        return terms.parameter(key)
+    except (ImportError, AttributeError):
+        pass
+    grp, _, name = key.partition(".")
+    return f"{grp.replace('_', ' ')}: {name.replace('_', ' ')}"
+
+
+def plain(v) -> str:
+    """A parameter value as plain Dutch text (ja/nee, decimal comma, lists joined)."""
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, float):
+        return fmt.dec(v, 3).rstrip("0").rstrip(",") if v != int(v) else fmt.n(v)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(plain(x) for x in v)
+    return str(v)
+
+
+def woningtype_label(w: str) -> str:
+    """Dutch name of a woningtype code."""
+    return WONINGTYPE_LABELS.get(w, w)
+
+
+def key_label(k: str) -> str:
+    """Dutch name of a verdeelsleutel code."""
+    return KEY_LABELS.get(k, k)

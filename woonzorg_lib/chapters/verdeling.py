@@ -1,0 +1,126 @@
+"""Chapter "Verdeling": the region's tasks over its gemeenten under the standard keys
+(``run.allocation``, :func:`woonzorg_lib.pipeline.region_allocation`), fair share against current
+effort and lettings capacity, and the sensitivity of the shares to the key.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..report import fmt
+from . import groepen
+from .labels import KEY_LABELS, WONINGTYPE_LABELS
+
+
+def _woning_groups(run) -> pd.DataFrame:
+    """(groep, woningtype) pairs counted in woningen."""
+    d = run.demand
+    return d[d["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
+
+
+def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
+    """Per gemeente, all tasks in woningen together: toewijzing, aandeel of the total, current effort
+    share, lettings capacity share and per year vs capacity."""
+    a = run.allocation
+    wg = _woning_groups(run)
+    a = a.merge(wg, on=["groep", "woningtype"])
+    a = a[a["sleutel"] == sleutel]
+    tot = a.groupby("gemeentecode", as_index=False)["toewijzing"].sum()
+    total = float(tot["toewijzing"].sum())
+    ind, effort = (run.indicators, run.effort)
+    tot["gemeentenaam"] = tot["gemeentecode"].map(run.names)
+    tot["aandeel"] = tot["toewijzing"] / total if total else float("nan")
+    share = effort["huidige_inspanning"] if isinstance(effort, pd.DataFrame) else effort
+    tot["huidige_inspanning"] = tot["gemeentecode"].map(share)
+    cap = ind["verhuurcapaciteit"] if "verhuurcapaciteit" in ind.columns else None
+    if cap is not None:
+        tot["verhuurcapaciteit"] = tot["gemeentecode"].map(cap)
+        tot["aandeel_capaciteit"] = tot["verhuurcapaciteit"] / float(cap.reindex(run.codes).sum())
+    years = run.until - run.base_year
+    tot["per_jaar"] = tot["toewijzing"] / years
+    if cap is not None:
+        tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
+    tot["verschil"] = tot["aandeel"] - tot["huidige_inspanning"]
+    tot.attrs.update(totaal=total, jaren=years, componenten=list(effort.attrs.get("componenten", effort.attrs.get("components", []))))
+    tot.attrs["totaal_waarden"] = {
+        "aandeel": 1.0, "huidige_inspanning": 1.0 if tot["huidige_inspanning"].notna().all() else float("nan"),
+        "per_jaar": float(tot["per_jaar"].sum()),
+        "verhuurcapaciteit": float(tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan"),
+        "druk": float(tot["per_jaar"].sum() / tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan")}
+    return tot.sort_values("gemeentenaam").reset_index(drop=True)
+
+
+def key_sensitivity(run) -> pd.DataFrame:
+    """Each gemeente's share of all woningen tasks under each standard key."""
+    a = run.allocation.merge(_woning_groups(run), on=["groep", "woningtype"])
+    g = a.groupby(["sleutel", "gemeentecode"], as_index=False)["toewijzing"].sum()
+    g["aandeel"] = g["toewijzing"] / g.groupby("sleutel")["toewijzing"].transform("sum")
+    g["gemeentenaam"] = g["gemeentecode"].map(run.names)
+    g["sleutel_naam"] = g["sleutel"].map(lambda k: KEY_LABELS.get(k, k))
+    order = {k: i for i, k in enumerate(["inwoners", "sociale_huur", "vraag", "mix"])}
+    g["_o"] = g["sleutel"].map(lambda k: order.get(k, 99))
+    return g.sort_values(["_o", "gemeentenaam"]).drop(columns="_o").reset_index(drop=True)
+
+
+def key_sensitivity_wide(run) -> pd.DataFrame:
+    """Each gemeente's share per key as columns, with the spread (max − min) over the keys."""
+    k = key_sensitivity(run)
+    w = k.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="sleutel", values="aandeel").reset_index()
+    keys = [c for c in ["inwoners", "sociale_huur", "vraag", "mix"] if c in w.columns]
+    w["spreiding"] = w[keys].max(axis=1) - w[keys].min(axis=1)
+    w.attrs["keys"] = keys
+    return w.sort_values("gemeentenaam").reset_index(drop=True)
+
+
+def allocation_table(run, sleutel: str = "mix") -> pd.DataFrame:
+    """Toewijzing per groep × woningtype × gemeente (one key), wide by gemeente."""
+    a = run.allocation[run.allocation["sleutel"] == sleutel]
+    t = a.pivot_table(index=["groep", "woningtype"], columns="gemeentecode", values="toewijzing", aggfunc="sum")
+    t = t.reset_index()
+    eenheid = run.demand.drop_duplicates(["groep", "woningtype"]).set_index(["groep", "woningtype"])["eenheid"]
+    t["eenheid"] = [eenheid.get((g, w), "") for g, w in zip(t["groep"], t["woningtype"])]
+    t["groep_naam"] = [f"{groepen.group_names().get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}" for g, w in zip(t["groep"], t["woningtype"])]
+    t["taak"] = t[[c for c in run.codes if c in t.columns]].sum(axis=1)
+    order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
+    t["_o"] = t["groep"].map(order)
+    return t.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+
+def key_description() -> list[dict]:
+    """The configured mix key as a small table (for wz.show_tables)."""
+    from ..report import terms
+    from ..verdeling import keys as vk
+
+    key = vk.load_key(vk.default_key_path())
+    rows = [{"indicator": terms.plain_text(vk.INDICATOREN.get(i.naam, "")), "naam": terms.label("indicator", i.naam),
+             "code": i.naam, "gewicht": fmt.pct(i.gewicht, 0),
+             "richting": terms.label("richting", i.richting or vk.DEFAULT_RICHTING.get(i.naam, "meer_is_meer"))}
+            for i in key.indicatoren_voor(None)]
+    return [{"df": pd.DataFrame(rows), "columns": {"naam": "Indicator", "indicator": "Betekenis",
+                                                   "gewicht": "Gewicht", "richting": "Richting"},
+             "caption": f"Standaardsleutel ‘{terms.humanize(key.naam)}’",
+             "note": terms.plain_text(" ".join(str(key.beschrijving or "").split())) + " Voor statushouders geldt de "
+                     "landelijke regel: naar rato van het aantal inwoners."}]
+
+
+def allocation_text(run, ab: pd.DataFrame) -> str:
+    """The allocation in a few sentences: total, per year, largest shift against current effort, pressure on lettings."""
+    over = ab[ab["druk"] > 1.0]["gemeentenaam"].tolist() if "druk" in ab.columns else []
+    up = ab.sort_values("verschil", ascending=False).iloc[0]
+    down = ab.sort_values("verschil").iloc[0]
+    comp = ab.attrs.get("componenten") or []
+    comp_txt = {"inwoners_in_zorginstellingen": "inwoners in zorginstellingen", "zorginstellingen":
+                "inwoners in zorginstellingen", "adreslozen": "adreslozen", "uitwonende_studenten": "uitwonende studenten",
+                "sociale_huur": "sociale huurwoningen", "verhuringen": "verhuringen aan aandachtsgroepen",
+                "statushouders": "gehuisveste statushouders", "bw_mo_uitgaven": "uitgaven aan beschermd wonen en opvang"}
+    parts = [f"De regio verdeelt {fmt.n(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
+             f"({fmt.n(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
+    if ab["huidige_inspanning"].notna().all():
+        parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
+                     f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "
+                     f"({fmt.pp(down['verschil'])}). De huidige inspanning is gemeten als "
+                     f"{fmt.join([comp_txt.get(c, c.replace('_', ' ')) for c in comp])} (CBS), als deel van de regio.")
+    if over:
+        parts.append(f"In {fmt.join(over)} is de toewijzing per jaar groter dan de verhuurcapaciteit: daar is "
+                     "naast vrijkomende sociale huurwoningen ook nieuwbouw of transformatie nodig.")
+    return " ".join(parts)

@@ -1,0 +1,61 @@
+"""Chapter "Woonbehoefte en opgave": the opgave per gemeente × woningtype to the horizon."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import bevolking, groepen
+from .labels import WONINGTYPE_LABELS
+
+
+def need_by_type(run, eenheid: str | None = "woningen") -> pd.DataFrame:
+    """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag."""
+    d = groepen.with_task(run.demand)
+    d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.params.variant)]
+    if eenheid:
+        d = d[d["eenheid"] == eenheid]
+    bruto = groepen._bruto_keys(run)
+    d = d.assign(bruto=[(c, g, w) in bruto for c, g, w in zip(d["gemeentecode"], d["groep"], d["woningtype"])])
+    out = d.groupby(["gemeentecode", "woningtype", "eenheid"], as_index=False).agg(
+        waarde=("waarde", "sum"), bruto=("bruto", "any"))
+    out["gemeentenaam"] = out["gemeentecode"].map(run.names)
+    out["woningtype_naam"] = out["woningtype"].map(lambda w: WONINGTYPE_LABELS.get(w, w))
+    return out.sort_values(["gemeentenaam", "woningtype"]).reset_index(drop=True)
+
+
+def need_wide(run, eenheid: str = "woningen") -> pd.DataFrame:
+    """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000 inwoners."""
+    n = need_by_type(run, eenheid)
+    wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="waarde",
+                         aggfunc="sum", fill_value=0.0)
+    br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="bruto", aggfunc="any",
+                       fill_value=False)
+    wide.columns = [str(c) for c in wide.columns]
+    types = list(wide.columns)
+    for c in types:
+        wide[f"{c}__bruto"] = br[c].astype(bool) if c in br.columns else False
+    wide["totaal"] = wide[types].sum(axis=1)
+    wide["totaal__bruto"] = wide[[f"{c}__bruto" for c in types]].any(axis=1)
+    wide = wide.reset_index()
+    inw = bevolking.population_in(run, run.base_year)
+    wide["per_1000"] = wide["totaal"] / wide["gemeentecode"].map(inw) * 1000.0
+    wide = wide.sort_values("gemeentenaam").reset_index(drop=True)
+    wide.attrs["types"] = types
+    wide.attrs["per_1000_regio"] = float(wide["totaal"].sum() / inw.reindex(run.codes).sum() * 1000.0)
+    return wide
+
+
+def need_other_units(run) -> pd.DataFrame:
+    """Opgave in plaatsen, eenheden, bedden and standplaatsen: one row per gemeente, one column per
+    woonvorm × eenheid (attrs['columns']: column → (label, unit)); bruto flags in ``<col>__bruto``."""
+    n = need_by_type(run, None)
+    n = n[n["eenheid"] != "woningen"].copy()
+    n["kolom"] = n["woningtype"] + "__" + n["eenheid"]
+    wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="waarde", aggfunc="sum")
+    br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="bruto", aggfunc="any")
+    cols = list(wide.columns)
+    for c in cols:
+        wide[f"{c}__bruto"] = br[c].fillna(False).astype(bool)
+    wide = wide.reset_index().sort_values("gemeentenaam").reset_index(drop=True)
+    wide.attrs["columns"] = {c: (WONINGTYPE_LABELS.get(c.split("__")[0], c), c.split("__")[1]) for c in cols}
+    return wide
