@@ -1,9 +1,10 @@
 """Data coverage (CONTRACTS ``woonzorg demand``): an input that exists only for some gemeenten switches
 its component off for the others, the coverage table says so, and the run does not fail.
 
-Real data: the uitwonende-studenten history (data/raw/groups.csv) covers the 47 gemeenten of the
-old reference extracts only; Groene Metropoolregio Arnhem-Nijmegen lies wholly outside them,
-Enschede (GM0153) inside, Zwolle (GM0193) outside.
+Real data: the uitwonende-studenten history reaches back to 2017 for the 47 gemeenten of the old
+reference extracts (data/raw/groups.csv) and covers 2023-2024 for all 342 (CBS 85383NED as obtained);
+Groene Metropoolregio Arnhem-Nijmegen lies wholly outside the 47, Enschede (GM0153) inside, Zwolle
+(GM0193) outside. A gap is made by removing one gemeente's input from the real inputs.
 """
 
 from __future__ import annotations
@@ -42,36 +43,43 @@ def test_demand_and_allocate_run_outside_the_old_47(tmp_path):
     assert d.returncode == 0, d.stderr
     df = pd.read_csv(tmp_path / "d.csv", dtype={"gemeentecode": str})
     assert set(df["gemeentecode"]) == set(GMAAN)
-    assert "studenten" not in set(df["groep"])  # no history anywhere in the region: no invented figure
-    assert {"ouderen", "urgenten", "woonwagenbewoners", "statushouders"} <= set(df["groep"])
+    # every group, studenten included (85383NED covers all 342 gemeenten)
+    assert {"ouderen", "urgenten", "woonwagenbewoners", "statushouders", "studenten"} <= set(df["groep"])
+    assert set(df.loc[df["groep"] == "studenten", "gemeentecode"]) == set(GMAAN)
     a = run_cli("allocate", "--region", region, "--out", tmp_path / "a.csv")
     assert a.returncode == 0, a.stderr
     alloc = pd.read_csv(tmp_path / "a.csv", dtype={"gemeentecode": str})
-    assert set(alloc["gemeentecode"]) == set(GMAAN) and "studenten" not in set(alloc["groep"])
+    assert set(alloc["gemeentecode"]) == set(GMAAN)
 
 
 def test_coverage_names_the_switched_off_components():
-    t = coverage(GMAAN + ["GM0153"])
+    codes = GMAAN + ["GM0153"]
+    t = coverage(codes)
     assert list(t.columns) == COVERAGE_COLUMNS
-    assert len(t) == 12 * 4 and set(t["status"]) == {"aan", "uit"}
+    assert len(t) == 12 * 4 and set(t["status"]) == {"aan"}      # the national snapshot covers all of them
+    # real inputs with Nijmegen's (GM0268) student history removed: only that component, only there
+    inputs = demand_inputs(codes)
+    hist = inputs["studenten_historie"]
+    inputs["studenten_historie"] = hist[hist["gemeentecode"] != "GM0268"]
+    t = coverage_table(codes, inputs)
     off = switched_off(t)
-    assert set(zip(off["gemeentecode"], off["component"])) == {(c, "studenten") for c in GMAAN}
+    assert set(zip(off["gemeentecode"], off["component"])) == {("GM0268", "studenten")}
     assert off["reden"].str.contains("uitwonende studenten").all() and (off["invoer"] == "studenten_historie").all()
     on = t[t["status"] == "aan"]
     assert (on["reden"] == "").all() and ("GM0153", "studenten") in set(zip(on["gemeentecode"], on["component"]))
 
 
 def test_gemeente_with_data_keeps_its_figures(params):
-    """Enschede (in the old 47) next to Zwolle (outside): Zwolle has no studenten rows, Enschede's
-    rows are those of a run for Enschede alone (studenten exactly; the rest up to float noise)."""
+    """Enschede (in the old 47) next to Zwolle (outside): Enschede's rows are those of a run for
+    Enschede alone (studenten exactly; the rest up to float noise)."""
     def run(codes):
         proj = pipeline.region_forecast(regions.Region(slug="t", naam="t", gemeenten=tuple(codes)), as_of=2024,
                                         until=2030)
         return demand_all(proj, params, basisjaar=2024, tot_jaar=2030, **demand_inputs(codes))
 
     mixed, alone = run(["GM0153", "GM0193"]), run(["GM0153"])
-    assert set(mixed.loc[mixed["groep"] == "studenten", "gemeentecode"]) == {"GM0153"}
-    assert set(mixed.loc[mixed["gemeentecode"] == "GM0193", "groep"]) == set(alone["groep"]) - {"studenten"}
+    assert set(mixed.loc[mixed["groep"] == "studenten", "gemeentecode"]) == {"GM0153", "GM0193"}
+    assert set(mixed.loc[mixed["gemeentecode"] == "GM0193", "groep"]) == set(alone["groep"])
     ens = mixed[mixed["gemeentecode"] == "GM0153"].reset_index(drop=True)
     assert ens.drop(columns="waarde").equals(alone.drop(columns="waarde"))
     assert ens["waarde"].tolist() == pytest.approx(alone["waarde"].tolist(), rel=1e-12, abs=1e-9)
