@@ -83,7 +83,8 @@ def switched_off(run) -> pd.DataFrame:
     coverage), from :func:`woonzorg_lib.groups.coverage`: one row per component with the gemeenten
     it is off for, in Dutch (``groep_naam``, ``gemeenten``, ``aantal``, ``reden``). Empty when every
     component has data for every gemeente of the region."""
-    from ..groups import CATALOGUE, coverage, switched_off as _off
+    from ..groups import CATALOGUE, coverage
+    from ..groups.data_coverage import switched_off as _off
 
     off = _off(coverage(list(run.region.gemeenten), as_of=run.params.as_of))
     cols = ["groep_naam", "gemeenten", "aantal", "reden"]
