@@ -261,9 +261,10 @@ def test_demand_table_inputs_checked(params):
         demand_table(proj, params, "midden", groepen=["ouderen"], tot_jaar=2031)
     with pytest.raises(ValueError, match="kolommen"):
         demand_table(proj.drop(columns="geslacht"), params, "midden", groepen=["ouderen"])
-    with pytest.raises(ValueError, match="GM9001"):
-        demand_table(proj, params, "midden", groepen=["urgenten"],
-                     huishoudens=pd.DataFrame({"gemeentecode": ["GM9002"], "waarde": [1.0]}))
+    # data coverage (CONTRACTS): no households for GM9001 → urgenten is off there, no failure, no rows
+    off = demand_table(proj, params, "midden", groepen=["urgenten"],
+                       huishoudens=pd.DataFrame({"gemeentecode": ["GM9002"], "waarde": [1.0]}))
+    assert off.empty and list(off.columns) == list(demand_table(proj, params, "midden", groepen=["ouderen"]).columns)
 
 
 def test_local_figures_in_demand_table(params, tmp_path):

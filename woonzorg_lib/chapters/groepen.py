@@ -76,3 +76,24 @@ def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
     order = {c: i for i, c in enumerate(catalogue()["groep"])}
     out["_o"] = out["groep"].map(order)
     return out.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
+
+
+def switched_off(run) -> pd.DataFrame:
+    """Groups switched off for a gemeente because an input is missing there (CONTRACTS: data
+    coverage), from :func:`woonzorg_lib.groups.coverage`: one row per component with the gemeenten
+    it is off for, in Dutch (``groep_naam``, ``gemeenten``, ``aantal``, ``reden``). Empty when every
+    component has data for every gemeente of the region."""
+    from ..groups import CATALOGUE, coverage
+    from ..groups.data_coverage import switched_off as _off
+
+    off = _off(coverage(list(run.region.gemeenten), as_of=run.params.as_of))
+    cols = ["groep_naam", "gemeenten", "aantal", "reden"]
+    if off.empty:
+        return pd.DataFrame(columns=cols)
+    names = dict(zip(run.gemeenten["gemeentecode"], run.gemeenten["gemeentenaam"]))
+    rows = []
+    for comp, g in off.groupby("component", sort=True):
+        gem = sorted(names.get(c, c) for c in g["gemeentecode"])
+        naam = CATALOGUE[comp].naam if comp in CATALOGUE else comp
+        rows.append((naam, ", ".join(gem), len(gem), g["reden"].iloc[0]))
+    return pd.DataFrame(rows, columns=cols)

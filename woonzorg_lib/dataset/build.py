@@ -223,6 +223,13 @@ def build_tables(raw: Path | None = None, ctx: dict | None = None) -> dict[str, 
         national.housing(raw, rmap), ("82900NED", "84903NED", "86054NED"))
     grp = _long(raw, ctx, "groups.csv", extra=["peildatum", "variabele", "eenheid"],
                 key=["gemeentecode", "jaar", "peildatum", "variabele"])
+    # uitwonende studenten for every gemeente the reference extract lacks (85383NED, as obtained)
+    stu = national.students(raw, g)
+    have = set(grp.loc[grp["variabele"] == "uitwonende_studenten", "gemeentecode"])
+    stu = stu[~stu["gemeentecode"].isin(have)]
+    if len(stu):
+        grp = pd.concat([grp, stu[[c for c in grp.columns if c in stu.columns]]], ignore_index=True)
+        grp = grp.sort_values(["gemeentecode", "jaar", "peildatum", "variabele"], kind="mergesort").reset_index(drop=True)
     tables["groepen"] = grp
     tables["wmo_wlz"] = _long(raw, ctx, "wmo_wlz_gebruik_2017_2023.csv", extra=["variabele", "persoonskenmerk"],
                               key=["gemeentecode", "jaar", "variabele", "persoonskenmerk"], nullable_value=True)

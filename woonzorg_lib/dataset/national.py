@@ -432,3 +432,25 @@ def _centroid(geom: dict) -> tuple[float, float, float]:
             cx += ((x[:-1] + x[1:]) * cross).sum() / (6 * ar) * ar_abs
             cy += ((y[:-1] + y[1:]) * cross).sum() / (6 * ar) * ar_abs
     return round(cy / A / ky, 6), round(cx / A / kx, 6), round(A, 3)
+
+
+def students(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
+    """Uitwonende studenten (gemeentefonds maatstaf) for all 342 gemeenten from 85383NED, in the
+    ``groepen`` layout: uitkeringsjaar 2023 (definitief) and 2024 (voorlopig, the only status
+    published). For the 47 gemeenten of the earlier reference extract these equal its rows exactly
+    (same table); the extract additionally holds 2017–2022 from 60039fvw for those 47 only."""
+    f = raw / "cbs" / "85383NED.csv.gz"
+    d = statline.read_dump(f, ["StatusCijfer", "Perioden", "Regiocode_73", "UitwonendeStudenten_9"])
+    pick = ((d["Perioden"] == "2023") & (d["StatusCijfer"] == "Definitief")) | \
+           ((d["Perioden"] == "2024") & (d["StatusCijfer"] == "Voorlopig"))
+    d = d[pick & (d["Regiocode_73"].str.startswith("GM") | (d["Regiocode_73"] == "NL01"))].copy()
+    statline.numeric(d, f, ["UitwonendeStudenten_9"])
+    d = d[d["UitwonendeStudenten_9"].notna()]
+    unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
+    if unknown:
+        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
+    jaar = d["Perioden"].astype(int)
+    return pd.DataFrame({
+        "gemeentecode": d["Regiocode_73"].to_numpy(), "jaar": jaar.to_numpy(),
+        "peildatum": ("uitkeringsjaar " + d["Perioden"]).to_numpy(), "variabele": "uitwonende_studenten",
+        "waarde": d["UitwonendeStudenten_9"].astype(float).to_numpy(), "eenheid": "aantal", "bron": "85383NED"})

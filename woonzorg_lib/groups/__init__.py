@@ -4,12 +4,14 @@ Plain-language description: ``docs/aandachtsgroepen.md``. Defaults: ``config/par
 Modules by purpose: ``bands`` (age bands, prevalence), ``estimators`` (flows, policy task, trend),
 ``ouderen`` (rijksopgave and behoefte), ``grid`` (the gemeente × jaar grid), ``need`` (model need),
 ``supply`` (aanbod, opgave, toewijzing), ``assembly`` (the demand table), ``uncertainty`` (Monte
-Carlo band and tornado), ``inputs`` (data inputs from data/processed), ``tables`` (report tables).
+Carlo band and tornado), ``inputs`` (data inputs from data/processed), ``tables`` (report tables),
+``data_coverage`` (which data-dependent components are off for which gemeenten: :func:`coverage`).
 """
 
 from .assembly import demand_table, opgave_basis
 from .catalogue import CATALOGUE, GROUP_CODES, OVERLAP_PRIORITEIT, Group, get_group
 from .estimators import flow, flow_units, lettings_capacity, policy_task, trend_forecast
+from .data_coverage import coverage
 from .inputs import demand_inputs, intramural_supply
 from .ouderen import rijksopgave_key
 from .tables import demand_all, five_numbers, intramural_comparison, ouderen_comparison, supply_origin
@@ -28,5 +30,5 @@ __all__ = [
     "apply_overlap", "demand_table", "opgave_basis", "sensitivity", "lettings_capacity",
     "read_local_figures", "read_user_csv",
     "demand_inputs", "intramural_supply", "rijksopgave_key", "demand_all", "five_numbers", "intramural_comparison",
-    "ouderen_comparison", "supply_origin", "monte_carlo_measures", "regional_band",
+    "ouderen_comparison", "supply_origin", "monte_carlo_measures", "regional_band", "coverage",
 ]

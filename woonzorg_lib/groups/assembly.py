@@ -163,7 +163,10 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
       (default gemengd); ``landelijke_gemeenten``: where mantelzorgwoningen on the erf apply
       (default: all gemeenten); ``g4_gemeenten``: where mo_dakloos takes its G4 rate (default: the
       catalogue's G4). :func:`~.inputs.demand_inputs` reads all three from config/regionale_waarden.csv.
-    - ``groepen``: subset of group codes (default all 14; a group whose input is missing raises).
+    - ``groepen``: subset of group codes (default all 14; a group whose input is not given raises).
+      Data coverage: where a given input (huishoudens, woningvoorraad, studenten_historie) has no
+      value for some gemeenten, the group that needs it is switched off for those gemeenten (no
+      rows; :func:`~.data_coverage.coverage` lists them); the run does not fail.
 
     - ``methode``: ``{"ouderen": "behoefte" | "rijksopgave"}`` (default behoefte, see
       :mod:`.ouderen`); ``ouderen_sleutel``: the rijksopgave key (:func:`.ouderen.rijksopgave_key`);
@@ -190,6 +193,13 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
                     realisaties=realisaties, g4_gemeenten=g4_gemeenten)
     if onzekerheid not in ("montecarlo", "uiterst"):
         raise ValueError(f"onzekerheid '{onzekerheid}' is geen montecarlo of uiterst")
+    if not prep.groepen:  # every requested group is off for lack of its input (see .data_coverage)
+        table = pd.DataFrame({c: pd.Series(dtype="int64" if c == "jaar" else ("float64" if c == "waarde" else object))
+                              for c in DEMAND_COLUMNS})
+        if return_overlap:
+            cols = ["gemeentecode", "jaar", "groep", "bij_groep", "waarde"]
+            return table, pd.DataFrame(columns=cols)
+        return table
     if variant == "midden" or onzekerheid == "uiterst" or demografie_variant is not None:
         table, removed = _run(prep, params.resolve(variant), params.resolve("midden"))
         return (table, _removed_frame(prep, removed)) if return_overlap else table

@@ -13,6 +13,7 @@ from . import fingerprint as _fast
 from .bands import (BASISJAAR, _OPEN, _BandPop, _band_pop, _check_projection_values, _plain_int, _plain_number,
                     _rate_sexes, _rate_vector, _rate_vector_of, _with_open, age_rates, check_projection)
 from .catalogue import ARBEIDSMIGRANTEN_REGIOTYPEN, CATALOGUE, GESLACHTEN, GROUP_CODES, VARIANTEN
+from .data_coverage import input_gaps
 from .estimators import _trend_rows
 from .ouderen import METHODES, STANDAARD_METHODE
 from .params import ParameterSet
@@ -57,6 +58,7 @@ class _Prepared:
     local_supply: pd.DataFrame | None = None     # local figures with maat aanbod
     realisaties: pd.DataFrame | None = None      # rijksopgave: homes realised since 1-1-2022
     g4: frozenset[str] | None = None             # gemeenten with the G4 rate of mo_dakloos (None: catalogue)
+    uitgezet: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # groep → gemeenten without its input
 
     def _pop(self) -> pd.DataFrame:
         if self.pop is None:
@@ -252,9 +254,11 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
                                                 & studenten_historie["gemeentecode"].isin(gemeenten)]
         if (studenten_historie["waarde"] < 0).any():
             raise ValueError("studenten_historie: negatieve waarde")
-        gaps = sorted(set(gemeenten) - set(studenten_historie.dropna(subset=["waarde"])["gemeentecode"]))
-        if gaps:
-            raise ValueError(f"studenten_historie: geen waarnemingen voor {', '.join(gaps)}")
+    # Data coverage: a group whose input lacks some gemeenten is switched off for those (no rows,
+    # see .data_coverage); lacking all of them, it is left out.
+    uitgezet = input_gaps(gemeenten, groepen, {"huishoudens": huishoudens, "woningvoorraad": woningvoorraad,
+                                               "studenten_historie": studenten_historie}, basisjaar=basisjaar)
+    groepen = tuple(g for g in groepen if len(uitgezet.get(g, ())) < len(gemeenten))
     regiotype = dict(arbeidsmigranten_regiotype or {})
     for code, t in regiotype.items():
         if t not in ARBEIDSMIGRANTEN_REGIOTYPEN:
@@ -283,7 +287,8 @@ def _prepare(projection: pd.DataFrame, params: ParameterSet, variant: str, *, de
                      studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local=local,
                      regiotype=regiotype, landelijk=landelijk, projection=projection, dv=dv, arrays=arrays,
                      methode=methode, ouderen_sleutel=ouderen_sleutel, local_supply=local_supply,
-                     realisaties=realisaties, g4=None if g4_gemeenten is None else frozenset(g4_gemeenten))
+                     realisaties=realisaties, g4=None if g4_gemeenten is None else frozenset(g4_gemeenten),
+                     uitgezet=uitgezet)
     for name, values in lookups.items():
         prep.cache[("lookup", name)] = values
     prep.inw = prep.bandpop("totaal").matrix.sum(axis=1)
@@ -338,9 +343,7 @@ def _per_gemeente(df: pd.DataFrame | None, name: str, gemeenten: Sequence[str]) 
     d = df[df["gemeentecode"].isin(gemeenten)]
     if d["gemeentecode"].duplicated().any():
         raise ValueError(f"{name}: meer dan één rij per gemeente")
-    missing = sorted(set(gemeenten) - set(d["gemeentecode"]))
-    if missing:
-        raise ValueError(f"{name}: geen waarde voor {', '.join(missing)}")
-    if d["waarde"].isna().any() or (d["waarde"] < 0).any():
-        raise ValueError(f"{name}: lege of negatieve waarde")
+    if (d["waarde"] < 0).any():
+        raise ValueError(f"{name}: negatieve waarde")
+    d = d.dropna(subset=["waarde"])  # a gemeente without a value: its group is off there (.data_coverage)
     return d[["gemeentecode", "waarde"]]
