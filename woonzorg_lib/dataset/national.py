@@ -220,7 +220,8 @@ def margins(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None)
     statline.numeric(d, f, list(cols))
     unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
     if unknown:
-        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
+        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73",
+                         row=int(d.loc[d["Regiocode_73"].isin(unknown), "_regel"].min()))
     rows = []
     for _, r in d.iterrows():
         code, jaar = r["Regiocode_73"], int(r["Perioden"])
@@ -448,7 +449,8 @@ def students(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
     d = d[d["UitwonendeStudenten_9"].notna()]
     unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
     if unknown:
-        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
+        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73",
+                         row=int(d.loc[d["Regiocode_73"].isin(unknown), "_regel"].min()))
     jaar = d["Perioden"].astype(int)
     return pd.DataFrame({
         "gemeentecode": d["Regiocode_73"].to_numpy(), "jaar": jaar.to_numpy(),
