@@ -110,8 +110,9 @@ class RegionMap:
                 part[value_cols] = part[value_cols] * share
                 out.append(part.assign(gemeentecode=code))
         if unknown:
+            first = df.loc[df[region_col].isin(unknown), "_regel"].min() if "_regel" in df else None
             raise InputError(f"regio('s) niet op de indeling 2024 te brengen: {', '.join(map(str, unknown[:8]))}",
-                             file=path, column=region_col)
+                             file=path, column=region_col, row=None if first is None else int(first))
         d = pd.concat(out, ignore_index=True)
         return d.groupby(["gemeentecode", *group_cols], as_index=False)[value_cols].sum(min_count=1)
 
@@ -219,7 +220,8 @@ def margins(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None)
     statline.numeric(d, f, list(cols))
     unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
     if unknown:
-        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
+        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73",
+                         row=int(d.loc[d["Regiocode_73"].isin(unknown), "_regel"].min()))
     rows = []
     for _, r in d.iterrows():
         code, jaar = r["Regiocode_73"], int(r["Perioden"])
@@ -347,7 +349,7 @@ def housing(raw: Path, rmap: RegionMap) -> pd.DataFrame:
     for table, cols, years in (("84903NED", mut, range(2012, 2020)), ("86054NED", mut2, range(2020, 2024))):
         f = raw / "cbs" / f"{table}.csv.gz"
         d = statline.read_dump(f, ["RegioS", "Perioden", *cols])
-        statline.numeric(d, f, list(cols))
+        statline.numeric(d, f, list(cols), signed=[c for c in cols if c.startswith("Saldo")])
         d["jaar"] = d["Perioden"].str[:4].astype(int)
         d = d[d["jaar"].isin(list(years))]
         s = rmap.to_2024(d, "RegioS", list(cols), ["jaar"], f)
@@ -447,7 +449,8 @@ def students(raw: Path, gemeenten: pd.DataFrame) -> pd.DataFrame:
     d = d[d["UitwonendeStudenten_9"].notna()]
     unknown = sorted(set(d["Regiocode_73"]) - set(gemeenten["gemeentecode"]) - {"NL01"})
     if unknown:
-        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73")
+        raise InputError(f"onbekende gemeentecode(s) {unknown[:5]}", file=f, column="Regiocode_73",
+                         row=int(d.loc[d["Regiocode_73"].isin(unknown), "_regel"].min()))
     jaar = d["Perioden"].astype(int)
     return pd.DataFrame({
         "gemeentecode": d["Regiocode_73"].to_numpy(), "jaar": jaar.to_numpy(),

@@ -11,6 +11,7 @@ Every reader raises :class:`InputError` naming the file (and column/row where it
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import io
 import json
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..csvio import check_unique
 from ..errors import InputError
 
 # the 20 five-year bands of the PC4 tables, in column order
@@ -27,37 +29,106 @@ BAND_LO = tuple(range(0, 100, 5))
 
 
 def read_dump(path: Path, required: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
-    """A StatLine dump as strings (stripped); numeric conversion is left to the caller."""
+    """A StatLine dump as strings (stripped); numeric conversion is left to the caller.
+
+    Checks that name the file, the column and the line (header = line 1): readable gzip, UTF-8,
+    not empty, ``;``-separated, every row as wide as the header, the required columns (with a
+    suggestion for a near miss), no repeated dimension key and no missing year inside a region's
+    series."""
     path = Path(path)
     if not path.exists():
         raise InputError("bestand ontbreekt", file=path)
     try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"niet te lezen als (gzip-)UTF-8: {exc}", file=path) from exc
+    except (OSError, EOFError) as exc:
+        raise InputError(f"niet te lezen als gzip: {exc}", file=path, row=1) from exc
+    raw = raw.removeprefix(b"\xef\xbb\xbf")   # a BOM is allowed (and positions count without it)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, raw, exc) from exc
+    if not text.strip():
+        raise InputError("bestand is leeg", file=path, row=1)
+    header = text.split("\n", 1)[0].rstrip("\r")
+    if ";" not in header and "," in header:
+        raise InputError("scheidingsteken is ',' maar een StatLine-dump is ';'-gescheiden", file=path,
+                         column=header[:40], row=1)
     try:
         df = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"CSV niet eenduidig te lezen ({str(exc).strip()})", file=path) from exc
+        m = re.search(r"line (\d+)", str(exc))
+        cols = header.split(";")
+        raise InputError(f"CSV niet eenduidig te lezen: meer velden dan de {len(cols)} kolommen van de kop "
+                         f"({str(exc).strip()})", file=path, column=cols[-1].strip(),
+                         row=int(m.group(1)) if m else None) from exc
     for c in df.columns:
         df[c] = df[c].str.strip()
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise InputError("verplichte kolom ontbreekt", file=path, column=missing[0], row=1)
+        close = difflib.get_close_matches(missing[0], list(df.columns), n=1)
+        hint = f" (bedoelt u '{close[0]}'? die kolom heet anders)" if close else ""
+        raise InputError(f"verplichte kolom ontbreekt{hint}", file=path, column=missing[0], row=1)
     df["_regel"] = np.arange(2, len(df) + 2)
+    dims = [c for c in df.columns if c not in ("ID", "_regel") and not _MEASURE.search(c)]
+    if dims:
+        check_unique(df[dims + ["_regel"]].fillna(""), path, dims)
+        _check_year_gaps(df, path, dims)
     return df
 
 
-def numeric(df: pd.DataFrame, path: Path, columns: list[str]) -> pd.DataFrame:
-    """Convert measure columns to float; a non-number names file, column and row."""
+_MEASURE = re.compile(r"_\d+$")   # OData measure keys end in _<number>; dimension keys do not
+
+
+def _encoding_error(path: Path, raw: bytes, exc: UnicodeDecodeError) -> InputError:
+    """Name the line and the column of the first byte that is not UTF-8."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw[:exc.start].count(b"\n") + 1
+    field = raw[line_start:exc.start].count(b";")
+    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r").split(";")
+    column = header[field].strip() if field < len(header) else None
+    return InputError(f"geen geldige UTF-8 (byte {exc.start}, waarde 0x{raw[exc.start]:02x})", file=path,
+                      column=column, row=line)
+
+
+def _check_year_gaps(df: pd.DataFrame, path: Path, dims: list[str]) -> None:
+    """A region's yearly series (Perioden per RegioS and every other dimension) has no hole."""
+    if "RegioS" not in dims or "Perioden" not in dims:
+        return
+    year = pd.to_numeric(df["Perioden"].str[:4], errors="coerce")
+    if year.isna().any():
+        i = int(np.flatnonzero(year.isna().to_numpy())[0])
+        raise InputError(f"onbekende periode '{df['Perioden'].iloc[i]}'", file=path, column="Perioden",
+                         row=int(df["_regel"].iloc[i]))
+    group = [c for c in dims if c != "Perioden"]
+    d = df[group + ["_regel"]].assign(_jaar=year.astype(int))
+    d = d.sort_values(group + ["_jaar", "_regel"], kind="mergesort").drop_duplicates(group + ["_jaar"])
+    same = (d[group].shift() == d[group]).all(axis=1)
+    step = d["_jaar"].diff()
+    gap = same & (step > 1)
+    if gap.any():
+        r = d[gap.to_numpy()].iloc[0]
+        prev = int(r["_jaar"] - step[gap].iloc[0])
+        missing = ", ".join(str(y) for y in range(prev + 1, int(r["_jaar"])))
+        raise InputError(f"jaar {missing} ontbreekt in de reeks van {r['RegioS']} (na {prev}, voor {int(r['_jaar'])})",
+                         file=path, column="Perioden", row=int(r["_regel"]))
+
+
+def numeric(df: pd.DataFrame, path: Path, columns: list[str], signed: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """Convert measure columns to float; a non-number (also 'NaN' or 'inf' as text) or a negative
+    count (any column not in ``signed``) names file, column and row."""
     for col in columns:
         s = df[col]
         conv = pd.to_numeric(s, errors="coerce")
-        bad = s.notna() & conv.isna()
+        bad = (s.notna() & conv.isna()) | np.isinf(conv)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(f"geen getal: '{s.iloc[i]}'", file=path, column=col, row=int(df["_regel"].iloc[i]))
+        if col not in signed:
+            neg = conv < 0
+            if neg.any():
+                i = int(np.flatnonzero(neg.to_numpy())[0])
+                raise InputError(f"negatief aantal ({conv.iloc[i]:g})", file=path, column=col,
+                                 row=int(df["_regel"].iloc[i]))
         df[col] = conv.astype("float64")
     return df
 
