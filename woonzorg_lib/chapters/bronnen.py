@@ -156,7 +156,17 @@ def provenance_notes(run) -> str:
     def title(m) -> str:
         return str(m.get("titel") or terms.humanize(str(m["pad"]).rsplit(".", 1)[0]))
 
-    verkregen = sorted({terms.plain_text(" ".join(str(m.get("verkregen", "")).split())) for m in manifest()} - {""})
+    # CBS tables as obtained from a public copy: one sentence per repository (paths and file names
+    # stay in the workbook); reference extracts keep their own description
+    repos: dict[str, set] = {}
+    for m in manifest():
+        if m.get("repository"):
+            repos.setdefault(str(m["repository"]), set()).add(str(m.get("commit", ""))[:8])
+    copies = [f"https://{r} (commit {', '.join(sorted(c - {''}))})" for r, c in sorted(repos.items())]
+    obtained = ([f"CBS-tabellen zoals verkregen uit openbare kopieën: {'; '.join(copies)}; alleen met gzip "
+                 "gecomprimeerd, geen cijfer gewijzigd; woonzorg maakt er zelf de tabellen van."] if copies else [])
+    verkregen = obtained + sorted({terms.plain_text(" ".join(str(m.get("verkregen", "")).split()))
+                                   for m in manifest() if not m.get("repository")} - {""})
     lines = ["**Hoe de bestanden zijn verkregen.** " + " ".join(verkregen)] if verkregen else []
     notes = [(title(m), terms.plain_text(" ".join(str(m.get("opmerking")).split()))) for m in manifest()
              if m.get("opmerking")]
