@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..report import fmt
+from ..report import terms as _terms
 
 WONINGTYPE_LABELS = {
     "nultreden": "nultredenwoning", "geclusterd": "geclusterde woning", "zorggeschikt": "zorggeschikte woning",
@@ -16,13 +17,7 @@ WONINGTYPE_PLURAL = {
     "sociale_huur": "sociale huurwoningen", "standplaats": "standplaatsen", "studenteneenheid": "studenteneenheden",
     "flex": "flexwoningen",
 }
-SHORT_GROUP_NAMES = {
-    "ouderen": "Ouderen", "beperking": "Beperking", "ggz_bw": "Beschermd wonen", "mo_dakloos": "Dak- en thuislozen",
-    "jeugdzorg": "Jeugdzorg", "huiselijk_geweld": "Huiselijk geweld", "ex_gedetineerden": "Ex-gedetineerden",
-    "statushouders": "Statushouders", "arbeidsmigranten": "Arbeidsmigranten", "studenten": "Studenten",
-    "woonwagenbewoners": "Woonwagenbewoners", "urgenten": "Urgenten", "mantelzorg": "Mantelzorg",
-    "intramuraal_overig": "Overig intramuraal",
-}
+SHORT_GROUP_NAMES = _terms.GROEP_KORT  # one term list (report/terms.py)
 SHORT_TYPE_NAMES = {
     "nultreden": "nultreden", "geclusterd": "geclusterd", "zorggeschikt": "zorggeschikt", "intramuraal": "intramuraal",
     "zelfstandig_begeleid": "begeleid zelfstandig", "sociale_huur": "sociale huur", "standplaats": "standplaats",
