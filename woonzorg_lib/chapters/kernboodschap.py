@@ -190,3 +190,63 @@ def scenario_text(run) -> str:
     return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
             f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
             f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
+
+
+_PROGRAMMA_BRON = "Programma Wonen en Zorg voor Ouderen, ministerie van BZK, 2022 (kst-29389-112)"
+FRAME_COLUMNS = ["onderdeel", "landelijk_doel", "aandeel_regio", "regionaal_deel", "model_regio", "eenheid",
+                 "toelichting"]
+
+
+def national_frame(run) -> pd.DataFrame:
+    """The region against the national frame, one row per part (columns :data:`FRAME_COLUMNS`).
+
+    Ouderenhuisvesting: the national programme (290.000 homes 1-1-2022 to the end of 2030 =
+    170.000 nultreden + 80.000 geclusterd + 40.000 geclusterd zorggeschikt) × the region's share
+    (sum over its gemeenten of :func:`woonzorg_lib.groups.rijksopgave_key`, their share of the
+    national increase of 75+) beside the modelled ouderen opgave of the run (maat opgave, variant
+    midden, base year → ``run.until``) per woningtype, and all three together.
+
+    Statushouders (only if ``run.demand`` holds the group): the yearly taakstelling — a policy
+    flow, in woningen per year — national (2 × the half-year task ÷ personen per woning, from the
+    parameter set) × the region's share of the inhabitants beside the modelled yearly figure. It is
+    a flow and is never added to the stock rows above."""
+    from ..groups import rijksopgave_key
+    from ..groups.ouderen import PROGRAMMA
+
+    d = groepen.with_task(run.demand)
+    aandeel = float(rijksopgave_key(run.codes)["aandeel"].sum())
+    o = d[(d["groep"] == "ouderen") & (d["maat"] == "opgave") & (d["variant"] == "midden")
+          & (d["jaar"] == run.until) & d["woningtype"].isin(list(PROGRAMMA))]
+    model = o.groupby("woningtype")["waarde"].sum()
+    periode = f"1-1-{run.base_year} tot 1-1-{run.until}"
+    rows = []
+    for wt, doel in [*PROGRAMMA.items(), ("totaal", sum(PROGRAMMA.values()))]:
+        m = float(model.sum()) if wt == "totaal" else float(model.get(wt, float("nan")))
+        naam = "alle drie samen" if wt == "totaal" else WONINGTYPE_PLURAL.get(wt, wt)
+        rows.append({"onderdeel": f"Ouderenhuisvesting: {naam}", "landelijk_doel": float(doel),
+                     "aandeel_regio": aandeel, "regionaal_deel": aandeel * float(doel), "model_regio": m,
+                     "eenheid": "woningen",
+                     "toelichting": (f"Landelijk doel 1-1-2022 tot eind 2030 ({_PROGRAMMA_BRON}); aandeel regio = "
+                                     f"aandeel in de landelijke groei van 75-plussers; model: opgave ouderen, variant "
+                                     f"midden, {periode}.")})
+    s = d[(d["groep"] == "statushouders") & (d["variant"] == "midden") & (d["jaar"] == run.until)
+          & (d["eenheid"] == "woningen")]
+    if len(s):
+        years = max(1, run.until - run.base_year)
+        ps = run.parameter_set
+        half = float(ps["statushouders.taakstelling_per_halfjaar"].waarde)
+        ppw = float(ps["statushouders.personen_per_woning"].waarde)
+        inw = bevolking.population_in(run, run.base_year)
+        from ..groups.inputs import demand_inputs
+        nl = float(demand_inputs(run.codes, as_of=run.base_year)["nl_inwoners"])
+        sh = float(inw.reindex(run.codes).sum()) / nl
+        doel = 2.0 * half / ppw
+        rows.append({"onderdeel": "Statushouders: taakstelling per jaar", "landelijk_doel": doel,
+                     "aandeel_regio": sh, "regionaal_deel": sh * doel,
+                     "model_regio": float(s[s["maat"] == "opgave"]["waarde"].sum()) / years,
+                     "eenheid": "woningen per jaar",
+                     "toelichting": (f"Taakstelling van het Rijk (BZK/COA): 2 × {fmt.n(half)} personen per halfjaar "
+                                     f"÷ {fmt.dec(ppw)} personen per woning, "
+                                     "verdeeld naar inwoners. Een stroom (verhuringen per jaar): niet opgeteld bij "
+                                     "de extra woningen hierboven.")})
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
