@@ -147,8 +147,11 @@ def _programme_key(prog: pd.DataFrame | None) -> str:
 
 
 def run(as_of: int = 2024, until: int = 2030, *, variants: Iterable[str] = VARIANTS, housing_programme=None,
-        settings: Settings | None = None, tables: dict | None = None) -> Run:
-    """The engine for every gemeente in the data: reconstruction, projection, household size."""
+        settings: Settings | None = None, tables: dict | None = None, persist: bool = True) -> Run:
+    """The engine for every gemeente in the data: reconstruction, projection, household size.
+
+    ``persist``: share the snapshot run on disk (default); False keeps it in process only, for runs
+    no other process reads back (the back-test), saving the pickling of a large object."""
     settings = settings or load_settings()
     key_src, src = _source(tables)
     as_of, until = int(as_of) if isinstance(as_of, (int, np.integer)) else as_of, \
@@ -168,7 +171,7 @@ def run(as_of: int = 2024, until: int = 2030, *, variants: Iterable[str] = VARIA
             _RUN_CACHE.move_to_end(key)
             return _RUN_CACHE[key]
         r = cache.cached("demography-run", key[1:], lambda: _run(as_of, until, variants, None, settings, None),
-                         persist=True)
+                         persist=persist)
         return _remember(_RUN_CACHE, key, r)
     return _run(as_of, until, variants, housing_programme, settings, tables)
 
