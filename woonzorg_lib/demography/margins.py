@@ -18,26 +18,34 @@ import numpy as np
 import pandas as pd
 
 
+# kind codes of the constraint rows (the ``kind`` column holds the names)
+_TOTAAL, _BAND_EXACT, _BAND_BENADERING, _MARGE = 0, 1, 2, 3
+
+
 def _gidx(s: pd.Series, index: pd.Index) -> np.ndarray:
-    return index.get_indexer(s.astype(str))
+    return index.get_indexer(s.to_numpy(object))
 
 
 def _sex(s: pd.Series) -> np.ndarray:
-    v = s.astype(str).to_numpy()
+    v = s.to_numpy(object)
     return np.where(v == "man", 0, np.where(v == "vrouw", 1, 2))
 
 
 def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021: bool = True,
                     band_years_max: int | None = None) -> pd.DataFrame:
-    """Long table of constraints: g, jaar, sex, lo, hi (-1 open), value, kind, bron, scale."""
+    """Long table of constraints: g, jaar, sex, lo, hi (-1 open), value, kind, bron, scale.
+
+    Built with array operations: a kind code per row next to the ``kind`` names, (gemeente, year)
+    as one integer key; see :func:`_source_scale` for the consistency scaling."""
     gi = {c: i for i, c in enumerate(codes)}
     cidx = pd.Index(codes)
-    parts = []
+    parts, kcodes = [], []
     tot = inp["bevolking_totaal"]
     tot = tot[tot["gemeentecode"].isin(gi)]
     parts.append(pd.DataFrame({"g": _gidx(tot["gemeentecode"], cidx), "jaar": tot["jaar"].astype(int), "sex": 2,
                                "lo": 0, "hi": -1, "value": tot["waarde"].astype(float), "kind": "totaal",
                                "bron": "totaal"}))
+    kcodes.append(np.full(len(tot), _TOTAAL))
     b5 = inp["bevolking_5j"]
     b5 = b5[b5["gemeentecode"].isin(gi)]
     if not use_2021:
@@ -45,16 +53,19 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     if band_years_max is not None:            # validation: bands after this year are hidden
         b5 = b5[b5["jaar"] <= band_years_max]
     if len(b5):
-        key = b5["gemeentecode"].astype(str) + "|" + b5["jaar"].astype(str)
-        sexed = b5["geslacht"].isin(["man", "vrouw"])
-        has_sex = key.isin(set(key[sexed]))
+        # per gemeente-year: the bands by sex where any exist, else the bands without sex
+        key = _gidx(b5["gemeentecode"], cidx).astype(np.int64) * 10000 + b5["jaar"].to_numpy(np.int64)
+        sexed = b5["geslacht"].isin(["man", "vrouw"]).to_numpy()
+        has_sex = np.isin(key, np.unique(key[sexed]))
         b5 = b5[(sexed & has_sex) | (~sexed & ~has_sex)]
+        exact = (b5["kwaliteit"] == "exact").to_numpy()
         parts.append(pd.DataFrame({"g": _gidx(b5["gemeentecode"], cidx), "jaar": b5["jaar"].astype(int),
                                    "sex": _sex(b5["geslacht"]), "lo": b5["leeftijd_van"].astype(int),
                                    "hi": b5["leeftijd_tot"].fillna(-1).astype(int),
                                    "value": b5["waarde"].astype(float),
-                                   "kind": np.where(b5["kwaliteit"] == "exact", "band_exact", "band_benadering"),
+                                   "kind": np.where(exact, "band_exact", "band_benadering"),
                                    "bron": "bevolking_5j"}))
+        kcodes.append(np.where(exact, _BAND_EXACT, _BAND_BENADERING))
     m = inp["bevolking_marges"]
     m = m[m["gemeentecode"].isin(gi)]
     if len(m):
@@ -62,22 +73,26 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
                                    "sex": _sex(m["geslacht"]), "lo": m["leeftijd_van"].astype(int),
                                    "hi": m["leeftijd_tot"].fillna(-1).astype(int), "value": m["waarde"].astype(float),
                                    "kind": "marge", "bron": m["bron"].astype(str)}))
+        kcodes.append(np.full(len(m), _MARGE))
     rows = pd.concat(parts, ignore_index=True)
+    kc = np.concatenate(kcodes)
     # where exact bands by sex exist, broad margins of the same gemeente-year add nothing (they are
     # sums of the bands; in the snapshot identical) and are left out
     gj = rows["g"].to_numpy(np.int64) * 10000 + rows["jaar"].to_numpy(np.int64)
-    exact = np.unique(gj[(rows["kind"] == "band_exact").to_numpy()])
+    exact = np.unique(gj[kc == _BAND_EXACT])
     if len(exact):
-        drop = (rows["kind"] == "marge").to_numpy() & np.isin(gj, exact)
+        drop = (kc == _MARGE) & np.isin(gj, exact)
         rows = rows[~drop].reset_index(drop=True)
+        kc = kc[~drop]
     rows["g"] = rows["g"].astype(int)
     rows["sex"] = rows["sex"].astype(int)
     rows["lo"] = rows["lo"].astype(int)
     rows["hi"] = rows["hi"].astype(int)
     # consistency with the official total
-    official = {(int(g), int(j)): v for g, j, v in
-                rows.loc[rows["kind"] == "totaal", ["g", "jaar", "value"]].itertuples(index=False)}
-    rows["scale"] = _source_scale(rows, official)
+    is_tot = kc == _TOTAAL
+    official = dict(zip(zip(rows["g"].to_numpy()[is_tot].tolist(), rows["jaar"].to_numpy()[is_tot].tolist()),
+                        rows["value"].to_numpy()[is_tot].tolist()))
+    rows["scale"] = _source_scale(rows, official, nontotal=~is_tot)
     rows["target"] = rows["value"] * rows["scale"]
     return rows
 
@@ -109,33 +124,54 @@ def _chain_positions(struct: list[tuple[int, int, int]]) -> list[int] | None:
     return a + b if a is not None and b is not None else None
 
 
-def _source_scale(rows: pd.DataFrame, official: dict) -> np.ndarray:
+def _triple_key(sex: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """One int64 per (sex, lo, hi) (sex 0..2, ages and hi >= -1 below 10^6), ordered as the triples."""
+    return (np.asarray(sex, np.int64) * 1_000_000 + np.asarray(lo, np.int64)) * 1_000_000 + (np.asarray(hi, np.int64) + 1)
+
+
+def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | None = None) -> np.ndarray:
     """Per row: official total / the total of its source (gemeente, year, bron); 1 where unknown.
-    The partition is found once per (year, source, set of intervals) and reused across gemeenten."""
+
+    The rows of each (gemeente, year, bron) are ordered by (sex, lo, hi) (ties in row order); the
+    partition is found once per structure of such a group and reused across gemeenten and years, and
+    the source totals of all groups with one structure are summed as one array (each row of it in the
+    order of the group's partition). ``nontotal``: precomputed ``kind != 'totaal'`` mask."""
     scale = np.ones(len(rows))
-    other = rows[rows["kind"] != "totaal"]
-    if other.empty:
+    if nontotal is None:
+        nontotal = (rows["kind"] != "totaal").to_numpy()
+    pos = np.flatnonzero(nontotal)
+    if not len(pos):
         return scale
-    pos = np.flatnonzero((rows["kind"] != "totaal").to_numpy())
-    g_a, j_a = other["g"].to_numpy(int), other["jaar"].to_numpy(int)
-    s_a, lo_a, hi_a = other["sex"].to_numpy(int), other["lo"].to_numpy(int), other["hi"].to_numpy(int)
-    v_a = other["value"].to_numpy(float)
-    cache: dict = {}
-    for (g, j, _b), idx in other.groupby(["g", "jaar", "bron"], sort=False).indices.items():
-        off = official.get((int(g), int(j)))
-        if off is None or np.isnan(off):
-            continue
-        order = np.lexsort((hi_a[idx], lo_a[idx], s_a[idx]))
-        idx = idx[order]
-        struct = tuple(zip(s_a[idx].tolist(), lo_a[idx].tolist(), hi_a[idx].tolist()))
-        if struct not in cache:
-            cache[struct] = _chain_positions(list(struct))
-        ch = cache[struct]
+    g_a, j_a = rows["g"].to_numpy(np.int64)[pos], rows["jaar"].to_numpy(np.int64)[pos]
+    s_a, lo_a, hi_a = (rows[c].to_numpy(np.int64)[pos] for c in ("sex", "lo", "hi"))
+    v_a = rows["value"].to_numpy(float)[pos]
+    b_code, b_uniq = pd.factorize(rows["bron"].to_numpy(object)[pos])
+    ok = b_code >= 0                                     # a missing bron forms no group
+    pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code = (x[ok] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code))
+    if not len(pos):
+        return scale
+    _, grp = np.unique((g_a * 10000 + j_a) * max(len(b_uniq), 1) + b_code, return_inverse=True)
+    order = np.lexsort((hi_a, lo_a, s_a, grp))
+    pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp = (x[order] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp))
+    starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1]
+    ends = np.r_[starts[1:], len(grp)]
+    tcode = _triple_key(s_a, lo_a, hi_a)
+    by_struct: dict[bytes, list[int]] = {}
+    for k, part in enumerate(np.split(tcode, starts[1:])):
+        by_struct.setdefault(part.tobytes(), []).append(k)
+    off = np.array([official.get(key, np.nan) for key in zip(g_a[starts].tolist(), j_a[starts].tolist())], float)
+    for members in by_struct.values():
+        k0 = starts[members[0]]
+        n = ends[members[0]] - k0
+        struct = list(zip(s_a[k0:k0 + n].tolist(), lo_a[k0:k0 + n].tolist(), hi_a[k0:k0 + n].tolist()))
+        ch = _chain_positions(struct)
         if ch is None:
             continue
-        src = float(v_a[idx[ch]].sum())
-        if src > 0:
-            scale[pos[idx]] = off / src
+        mem = np.array(members)
+        src = v_a[starts[mem][:, None] + np.array(ch)[None, :]].sum(axis=1)
+        use = ~np.isnan(off[mem]) & (src > 0)
+        for k, val in zip(mem[use].tolist(), (off[mem][use] / src[use]).tolist()):
+            scale[pos[starts[k]:ends[k]]] = val
     return scale
 
 
@@ -145,7 +181,9 @@ class YearConstraints:
     def __init__(self, rows: pd.DataFrame, G: int):
         self.G = G
         self._by_year: dict = {}
-        rows = rows.assign(band=rows["kind"].astype(str).str.startswith("band"))
+        kc, kinds = pd.factorize(rows["kind"].to_numpy(object))
+        is_band = np.array([str(k).startswith("band") for k in kinds] + [False])   # -1 (missing) -> False
+        rows = rows.assign(band=is_band[kc])
         r = rows.groupby(["jaar", "sex", "lo", "hi", "g"], as_index=False).agg(
             target=("target", "mean"), band=("band", "max"))
         for jaar, grp in r.groupby("jaar"):
@@ -165,13 +203,19 @@ class YearConstraints:
             if exclude_bands:
                 keep = ~band
                 sx, lo, hi, g, tg = sx[keep], lo[keep], hi[keep], g[keep], tg[keep]
-            trip = list(zip(sx.tolist(), lo.tolist(), hi.tolist()))
-            # detailed margins first, the all-ages totals last (each sweep ends on the total)
-            types = sorted(set(trip), key=lambda t: ((t[1] == 0 and t[2] < 0), t[0] != 2, t[1], t[2]))
-            ti = {t: i for i, t in enumerate(types)}
-            T = np.full((self.G, len(types)), np.nan)
-            if trip:
-                T[g, np.array([ti[t] for t in trip])] = tg
+            T = np.full((self.G, 0), np.nan)
+            types = []
+            if len(sx):
+                _, first, inv = np.unique(_triple_key(sx, lo, hi), return_index=True, return_inverse=True)
+                trip = list(zip(sx[first].tolist(), lo[first].tolist(), hi[first].tolist()))
+                # detailed margins first, the all-ages totals last (each sweep ends on the total); ties
+                # (man/vrouw) keep the order of a set filled in order of first appearance, as before
+                in_order = [trip[i] for i in np.argsort(first, kind="stable")]
+                types = sorted(set(in_order), key=lambda t: ((t[1] == 0 and t[2] < 0), t[0] != 2, t[1], t[2]))
+                ti = {t: i for i, t in enumerate(types)}
+                col = np.array([ti[t] for t in trip])[inv.ravel()]
+                T = np.full((self.G, len(types)), np.nan)
+                T[g, col] = tg
             out = (types, T)
         self._cache[k] = out
         return out

@@ -31,24 +31,30 @@ def engine_codes(inp: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def _bands_by_year(inp, codes, use_2021: bool) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """{jaar: (bands (G, 2, 20) NaN where missing, has (G,) bool, exact (G,) bool)} by sex."""
+    """{jaar: (bands (G, 2, 20) NaN where missing, has (G,) bool, exact (G,) bool)} by sex.
+
+    The row positions are computed once for the whole table; each year then fills its array in row
+    order (so a later row of the same cell wins, as before)."""
     b5 = inp["bevolking_5j"]
     b5 = b5[b5["gemeentecode"].isin(codes) & b5["geslacht"].isin(["man", "vrouw"])]
     if not use_2021:
         b5 = b5[b5["kwaliteit"] == "exact"]
-    gi = {c: i for i, c in enumerate(codes)}
+    G = len(codes)
+    gix_all = pd.Index(codes).get_indexer(b5["gemeentecode"].to_numpy(object))
+    bi_all = np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy(int))
+    si_all = (b5["geslacht"] == "vrouw").to_numpy(int)
+    val_all = b5["waarde"].to_numpy(float) * b5["schaalfactor"].fillna(1.0).to_numpy(float)
+    ex_all = (b5["kwaliteit"] == "exact").to_numpy()
+    jaar_all = b5["jaar"].to_numpy()
     out = {}
-    for jaar, g in b5.groupby("jaar"):
-        arr = np.full((len(codes), 2, A.NB), np.nan)
-        bi = np.searchsorted(A.BAND_LO, g["leeftijd_van"].to_numpy(int))
-        si = (g["geslacht"] == "vrouw").to_numpy(int)
-        gix = g["gemeentecode"].map(gi).to_numpy(int)
-        val = g["waarde"].to_numpy(float) * g["schaalfactor"].fillna(1.0).to_numpy(float)
-        arr[gix, si, bi] = val
+    order = np.argsort(jaar_all, kind="stable")
+    years, starts = np.unique(jaar_all[order], return_index=True)
+    for jaar, rows in zip(years.tolist(), np.split(order, starts[1:])):
+        arr = np.full((G, 2, A.NB), np.nan)
+        arr[gix_all[rows], si_all[rows], bi_all[rows]] = val_all[rows]
         has = ~np.isnan(arr).any(axis=(1, 2))
-        exact = np.zeros(len(codes), bool)
-        ex = g[g["kwaliteit"] == "exact"]["gemeentecode"].map(gi).dropna().astype(int).unique()
-        exact[ex] = True
+        exact = np.zeros(G, bool)
+        exact[gix_all[rows][ex_all[rows]]] = True
         out[int(jaar)] = (arr, has, exact & has)
     return out
 
