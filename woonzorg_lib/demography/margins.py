@@ -19,79 +19,86 @@ import pandas as pd
 
 
 # kind codes of the constraint rows (the ``kind`` column holds the names)
-_TOTAAL, _BAND_EXACT, _BAND_BENADERING, _MARGE = 0, 1, 2, 3
+KINDS = ("totaal", "band_exact", "band_benadering", "marge")
+_TOTAAL, _BAND_EXACT, _BAND_BENADERING, _MARGE = range(4)
 
 
-def _gidx(s: pd.Series, index: pd.Index) -> np.ndarray:
-    return index.get_indexer(s.to_numpy(object))
+def codes_in(s: pd.Series, values) -> np.ndarray:
+    """Per row the position of its value in ``values`` (-1: not among them, or missing), from one
+    factorisation of the column (string comparisons on the few distinct values only)."""
+    code, uniq = pd.factorize(s.to_numpy(object))
+    lut = np.append(pd.Index(list(values)).get_indexer(uniq), -1)    # factorize's -1 (missing) -> -1
+    return lut[code]
 
 
-def _sex(s: pd.Series) -> np.ndarray:
-    v = s.to_numpy(object)
-    return np.where(v == "man", 0, np.where(v == "vrouw", 1, 2))
+def _open_hi(s: pd.Series) -> np.ndarray:
+    """leeftijd_tot as int, -1 for the open group (NaN)."""
+    return s.fillna(-1).astype(int).to_numpy()
 
 
 def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021: bool = True,
                     band_years_max: int | None = None) -> pd.DataFrame:
     """Long table of constraints: g, jaar, sex, lo, hi (-1 open), value, kind, bron, scale.
 
-    Built with array operations: a kind code per row next to the ``kind`` names, (gemeente, year)
-    as one integer key; see :func:`_source_scale` for the consistency scaling."""
-    gi = {c: i for i, c in enumerate(codes)}
-    cidx = pd.Index(codes)
-    parts, kcodes = [], []
+    Built with array operations on factorised codes (gemeente, sex, kwaliteit; a kind code next to
+    the ``kind`` names; (gemeente, year) as one integer); see :func:`_source_scale` for the scaling."""
+    cols: dict[str, list] = {c: [] for c in ("g", "jaar", "sex", "lo", "hi", "value", "kind", "bron")}
+
+    def add(g, jaar, sex, lo, hi, value, kind, bron):
+        n = len(g)
+        for c, v in (("g", g), ("jaar", jaar), ("sex", sex), ("lo", lo), ("hi", hi), ("value", value),
+                     ("kind", kind), ("bron", bron)):
+            cols[c].append(np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else np.asarray(v))
+
     tot = inp["bevolking_totaal"]
-    tot = tot[tot["gemeentecode"].isin(gi)]
-    parts.append(pd.DataFrame({"g": _gidx(tot["gemeentecode"], cidx), "jaar": tot["jaar"].astype(int), "sex": 2,
-                               "lo": 0, "hi": -1, "value": tot["waarde"].astype(float), "kind": "totaal",
-                               "bron": "totaal"}))
-    kcodes.append(np.full(len(tot), _TOTAAL))
+    gt = codes_in(tot["gemeentecode"], codes)
+    it = np.flatnonzero(gt >= 0)
+    add(gt[it], tot["jaar"].to_numpy()[it].astype(int), 2, 0, -1, tot["waarde"].to_numpy()[it].astype(float),
+        _TOTAAL, np.full(len(it), "totaal", dtype=object))
     b5 = inp["bevolking_5j"]
-    b5 = b5[b5["gemeentecode"].isin(gi)]
-    if not use_2021:
-        b5 = b5[b5["kwaliteit"] == "exact"]
-    if band_years_max is not None:            # validation: bands after this year are hidden
-        b5 = b5[b5["jaar"] <= band_years_max]
     if len(b5):
+        g5 = codes_in(b5["gemeentecode"], codes)
+        exact = codes_in(b5["kwaliteit"], ["exact"]) == 0
+        j5 = b5["jaar"].to_numpy()
+        keep = g5 >= 0
+        if not use_2021:
+            keep &= exact
+        if band_years_max is not None:            # validation: bands after this year are hidden
+            keep &= j5 <= band_years_max
+        sx = codes_in(b5["geslacht"], ["man", "vrouw"])
+        sexed = sx >= 0
         # per gemeente-year: the bands by sex where any exist, else the bands without sex
-        key = _gidx(b5["gemeentecode"], cidx).astype(np.int64) * 10000 + b5["jaar"].to_numpy(np.int64)
-        sexed = b5["geslacht"].isin(["man", "vrouw"]).to_numpy()
-        has_sex = np.isin(key, np.unique(key[sexed]))
-        b5 = b5[(sexed & has_sex) | (~sexed & ~has_sex)]
-        exact = (b5["kwaliteit"] == "exact").to_numpy()
-        parts.append(pd.DataFrame({"g": _gidx(b5["gemeentecode"], cidx), "jaar": b5["jaar"].astype(int),
-                                   "sex": _sex(b5["geslacht"]), "lo": b5["leeftijd_van"].astype(int),
-                                   "hi": b5["leeftijd_tot"].fillna(-1).astype(int),
-                                   "value": b5["waarde"].astype(float),
-                                   "kind": np.where(exact, "band_exact", "band_benadering"),
-                                   "bron": "bevolking_5j"}))
-        kcodes.append(np.where(exact, _BAND_EXACT, _BAND_BENADERING))
+        key = g5.astype(np.int64) * 10000 + j5.astype(np.int64)
+        has_sex = np.isin(key, np.unique(key[keep & sexed]))
+        i5 = np.flatnonzero(keep & ((sexed & has_sex) | (~sexed & ~has_sex)))
+        add(g5[i5], j5[i5].astype(int), np.where(sexed[i5], sx[i5], 2), b5["leeftijd_van"].to_numpy()[i5].astype(int),
+            _open_hi(b5["leeftijd_tot"])[i5], b5["waarde"].to_numpy()[i5].astype(float),
+            np.where(exact[i5], _BAND_EXACT, _BAND_BENADERING), np.full(len(i5), "bevolking_5j", dtype=object))
     m = inp["bevolking_marges"]
-    m = m[m["gemeentecode"].isin(gi)]
     if len(m):
-        parts.append(pd.DataFrame({"g": _gidx(m["gemeentecode"], cidx), "jaar": m["jaar"].astype(int),
-                                   "sex": _sex(m["geslacht"]), "lo": m["leeftijd_van"].astype(int),
-                                   "hi": m["leeftijd_tot"].fillna(-1).astype(int), "value": m["waarde"].astype(float),
-                                   "kind": "marge", "bron": m["bron"].astype(str)}))
-        kcodes.append(np.full(len(m), _MARGE))
-    rows = pd.concat(parts, ignore_index=True)
-    kc = np.concatenate(kcodes)
+        gm = codes_in(m["gemeentecode"], codes)
+        im = np.flatnonzero(gm >= 0)
+        sxm = codes_in(m["geslacht"], ["man", "vrouw"])[im]
+        add(gm[im], m["jaar"].to_numpy()[im].astype(int), np.where(sxm >= 0, sxm, 2),
+            m["leeftijd_van"].to_numpy()[im].astype(int), _open_hi(m["leeftijd_tot"])[im],
+            m["waarde"].to_numpy()[im].astype(float), _MARGE, m["bron"].iloc[im].astype(str).to_numpy(object))
+    arr = {c: np.concatenate(v) for c, v in cols.items()}
+    kc = arr.pop("kind")
     # where exact bands by sex exist, broad margins of the same gemeente-year add nothing (they are
     # sums of the bands; in the snapshot identical) and are left out
-    gj = rows["g"].to_numpy(np.int64) * 10000 + rows["jaar"].to_numpy(np.int64)
-    exact = np.unique(gj[kc == _BAND_EXACT])
-    if len(exact):
-        drop = (kc == _MARGE) & np.isin(gj, exact)
-        rows = rows[~drop].reset_index(drop=True)
-        kc = kc[~drop]
-    rows["g"] = rows["g"].astype(int)
-    rows["sex"] = rows["sex"].astype(int)
-    rows["lo"] = rows["lo"].astype(int)
-    rows["hi"] = rows["hi"].astype(int)
+    gj = arr["g"].astype(np.int64) * 10000 + arr["jaar"].astype(np.int64)
+    exact_gj = np.unique(gj[kc == _BAND_EXACT])
+    if len(exact_gj):
+        keep = ~((kc == _MARGE) & np.isin(gj, exact_gj))
+        arr = {c: v[keep] for c, v in arr.items()}
+        kc = kc[keep]
+    rows = pd.DataFrame({"g": arr["g"].astype(int), "jaar": arr["jaar"].astype(int), "sex": arr["sex"].astype(int),
+                         "lo": arr["lo"].astype(int), "hi": arr["hi"].astype(int), "value": arr["value"].astype(float),
+                         "kind": pd.Series(np.array(KINDS, dtype=object)[kc], dtype="str"),
+                         "bron": pd.Series(arr["bron"], dtype="str")})
     # consistency with the official total
     is_tot = kc == _TOTAAL
-    official = dict(zip(zip(rows["g"].to_numpy()[is_tot].tolist(), rows["jaar"].to_numpy()[is_tot].tolist()),
-                        rows["value"].to_numpy()[is_tot].tolist()))
+    official = dict(zip(zip(arr["g"][is_tot].tolist(), arr["jaar"][is_tot].tolist()), arr["value"][is_tot].tolist()))
     rows["scale"] = _source_scale(rows, official, nontotal=~is_tot)
     rows["target"] = rows["value"] * rows["scale"]
     return rows
@@ -182,14 +189,29 @@ class YearConstraints:
         self.G = G
         self._by_year: dict = {}
         kc, kinds = pd.factorize(rows["kind"].to_numpy(object))
-        is_band = np.array([str(k).startswith("band") for k in kinds] + [False])   # -1 (missing) -> False
-        rows = rows.assign(band=is_band[kc])
-        r = rows.groupby(["jaar", "sex", "lo", "hi", "g"], as_index=False).agg(
-            target=("target", "mean"), band=("band", "max"))
-        for jaar, grp in r.groupby("jaar"):
-            self._by_year[int(jaar)] = (grp["sex"].to_numpy(int), grp["lo"].to_numpy(int), grp["hi"].to_numpy(int),
-                                        grp["g"].to_numpy(int), grp["target"].to_numpy(float),
-                                        grp["band"].to_numpy(bool))
+        is_band = np.array([str(k).startswith("band") for k in kinds] + [False])[kc]   # -1 (missing) -> False
+        jaar, sx, lo, hi, g = (rows[c].to_numpy(np.int64) for c in ("jaar", "sex", "lo", "hi", "g"))
+        target = rows["target"].to_numpy(float)
+        # one row per (jaar, sex, lo, hi, g), in that order (as a sorted groupby): mean target, any band
+        key = (((jaar * 4 + sx) * 1000 + lo) * 1000 + (hi + 1)) * 1_000_000 + g
+        if len(key) and not ((sx >= 0).all() and (sx < 4).all() and (lo >= 0).all() and (lo < 1000).all()
+                             and (hi >= -1).all() and (hi < 999).all() and (g >= 0).all() and (g < 1_000_000).all()):
+            raise ValueError("constraint rows outside the encodable range")
+        uniq, first, inv, cnt = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        inv = inv.ravel()
+        tg = target[first].astype(float)              # a single row: its own value (as the mean of one)
+        multi = np.flatnonzero(cnt > 1)
+        if len(multi):                                # duplicates: pandas' mean, as before
+            sel = np.isin(inv, multi)
+            means = pd.Series(target[sel]).groupby(inv[sel]).mean()
+            tg[means.index.to_numpy()] = means.to_numpy(float)
+        band = np.zeros(len(uniq), bool)
+        np.logical_or.at(band, inv, is_band)
+        fj, fs, fl, fh, fg = jaar[first], sx[first], lo[first], hi[first], g[first]
+        starts = np.r_[0, np.flatnonzero(np.diff(fj)) + 1] if len(fj) else np.array([], int)
+        for a, b in zip(starts, np.r_[starts[1:], len(fj)]):
+            self._by_year[int(fj[a])] = (fs[a:b].astype(int), fl[a:b].astype(int), fh[a:b].astype(int),
+                                         fg[a:b].astype(int), tg[a:b], band[a:b])
         self._cache: dict = {}
 
     def get(self, jaar: int, exclude_bands: bool = False):

@@ -8,6 +8,8 @@ as-of date are used (the caller filters with :mod:`.asof`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -36,16 +38,18 @@ def _bands_by_year(inp, codes, use_2021: bool) -> dict[int, tuple[np.ndarray, np
     The row positions are computed once for the whole table; each year then fills its array in row
     order (so a later row of the same cell wins, as before)."""
     b5 = inp["bevolking_5j"]
-    b5 = b5[b5["gemeentecode"].isin(codes) & b5["geslacht"].isin(["man", "vrouw"])]
-    if not use_2021:
-        b5 = b5[b5["kwaliteit"] == "exact"]
     G = len(codes)
-    gix_all = pd.Index(codes).get_indexer(b5["gemeentecode"].to_numpy(object))
-    bi_all = np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy(int))
-    si_all = (b5["geslacht"] == "vrouw").to_numpy(int)
-    val_all = b5["waarde"].to_numpy(float) * b5["schaalfactor"].fillna(1.0).to_numpy(float)
-    ex_all = (b5["kwaliteit"] == "exact").to_numpy()
-    jaar_all = b5["jaar"].to_numpy()
+    gix = margins.codes_in(b5["gemeentecode"], codes)
+    sex = margins.codes_in(b5["geslacht"], ["man", "vrouw"])
+    ex_all = margins.codes_in(b5["kwaliteit"], ["exact"]) == 0
+    keep = (gix >= 0) & (sex >= 0)
+    if not use_2021:
+        keep &= ex_all
+    sel = np.flatnonzero(keep)
+    gix_all, si_all, ex_all = gix[sel], sex[sel], ex_all[sel]
+    bi_all = np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy()[sel].astype(int))
+    val_all = b5["waarde"].to_numpy()[sel].astype(float) * b5["schaalfactor"].fillna(1.0).to_numpy()[sel].astype(float)
+    jaar_all = b5["jaar"].to_numpy()[sel]
     out = {}
     order = np.argsort(jaar_all, kind="stable")
     years, starts = np.unique(jaar_all[order], return_index=True)
@@ -71,6 +75,7 @@ def _total_matrix(inp, codes, years) -> np.ndarray:
 # reconstruction
 # --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
 def _end_weights(L: int) -> np.ndarray:
     """(20, NA): the cohort residual as a yearly amount at the ages of its band at the end."""
     Wm = np.zeros((A.NB, NA))
@@ -78,9 +83,11 @@ def _end_weights(L: int) -> np.ndarray:
         lo = 5 * k
         hi = lo + 4 if k < A.NB - 1 else NA - 1
         Wm[k, lo: hi + 1] = 1.0 / (hi - lo + 1) / L
+    Wm.setflags(write=False)              # cached: shared by every caller
     return Wm
 
 
+@functools.lru_cache(maxsize=64)
 def _path_weights(L: int) -> np.ndarray:
     """(20, NA): how the net migration of the cohort that ends an L-year interval in band k is
     spread over single ages (age at the end of each year) as a yearly average."""
@@ -95,6 +102,7 @@ def _path_weights(L: int) -> np.ndarray:
                 spans.append((s_lo, s_hi))
         for s_lo, s_hi in spans:
             Wm[k, s_lo: s_hi + 1] += 1.0 / len(spans) / (s_hi - s_lo + 1) / L
+    Wm.setflags(write=False)              # cached: shared by every caller
     return Wm
 
 
