@@ -92,6 +92,17 @@ def test_SYNTHETIC_asof_rule_per_table():
     assert len(asof.visible("geboorten", df, 2019)) == 1
 
 
+def test_SYNTHETIC_blocks_with_the_same_key_sequence():
+    from woonzorg_lib.demography.blocks import block_starts, same_sequences
+
+    keys = np.array([1, 2, 1, 2, 2, 1, 1, 2, 7], np.int64)
+    starts = block_starts(np.array([0, 0, 1, 1, 2, 2, 3, 3, 4]))
+    assert starts.tolist() == [0, 2, 4, 6, 8]
+    groups = sorted(g.tolist() for g in same_sequences(keys, starts))
+    assert groups == [[0, 1, 3], [2], [4]]          # (1, 2) x3, (2, 1), (7,)
+    assert same_sequences(np.zeros(0, np.int64), block_starts(np.zeros(0))) == []
+
+
 def test_SYNTHETIC_peildatum_read_once_per_value_but_fallback_per_row():
     """Repeated and unreadable reference dates: each distinct value is parsed once, the conservative
     fallback (jaar + 1) still uses each row's own year."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -48,12 +49,17 @@ def _stat_key() -> tuple:
     from .. import paths
 
     out = []
-    for root in (paths.raw_dir(),):
-        if root.exists():
-            for p in sorted(root.rglob("*")):
-                if p.is_file():
-                    st = p.stat()
-                    out.append((str(p), st.st_size, st.st_mtime_ns))
+    root = paths.raw_dir()
+    if root.exists():
+        # os.walk with string sorting: the same entries as sorted(rglob('*')), several times cheaper
+        # (this runs on every call of the engine's public functions)
+        files = []
+        for d, _, names in os.walk(root, followlinks=True):
+            files += [os.path.join(d, n) for n in names]
+        for f in sorted(files):
+            if os.path.isfile(f):
+                st = os.stat(f)
+                out.append((f, st.st_size, st.st_mtime_ns))
     man = paths.processed_dir() / "_manifest.json"
     if man.exists():
         st = man.stat()

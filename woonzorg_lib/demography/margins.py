@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .blocks import block_starts, same_sequences
+
 
 # kind codes of the constraint rows (the ``kind`` column holds the names)
 KINDS = ("totaal", "band_exact", "band_benadering", "marge")
@@ -158,27 +160,34 @@ def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | Non
     if not len(pos):
         return scale
     _, grp = np.unique((g_a * 10000 + j_a) * max(len(b_uniq), 1) + b_code, return_inverse=True)
+    grp = grp.ravel()
     order = np.lexsort((hi_a, lo_a, s_a, grp))
     pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp = (x[order] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp))
-    starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1]
-    ends = np.r_[starts[1:], len(grp)]
-    tcode = _triple_key(s_a, lo_a, hi_a)
-    by_struct: dict[bytes, list[int]] = {}
-    for k, part in enumerate(np.split(tcode, starts[1:])):
-        by_struct.setdefault(part.tobytes(), []).append(k)
-    off = np.array([official.get(key, np.nan) for key in zip(g_a[starts].tolist(), j_a[starts].tolist())], float)
-    for members in by_struct.values():
+    starts = block_starts(grp)                           # block k = group k (every id occurs)
+    # official total per block (NaN: unknown)
+    off = np.full(len(starts), np.nan)
+    if official:
+        ok_keys = np.array([int(g) * 10000 + int(j) for g, j in official], np.int64)
+        ok_vals = np.array(list(official.values()), float)
+        srt = np.argsort(ok_keys, kind="stable")
+        want = g_a[starts] * 10000 + j_a[starts]
+        at = np.minimum(np.searchsorted(ok_keys[srt], want), len(srt) - 1)
+        hit = ok_keys[srt][at] == want
+        off[hit] = ok_vals[srt][at][hit]
+    block_scale = np.full(len(starts), np.nan)
+    for members in same_sequences(_triple_key(s_a, lo_a, hi_a), starts):
         k0 = starts[members[0]]
-        n = ends[members[0]] - k0
+        n = (starts[members[0] + 1] if members[0] + 1 < len(starts) else len(grp)) - k0
         struct = list(zip(s_a[k0:k0 + n].tolist(), lo_a[k0:k0 + n].tolist(), hi_a[k0:k0 + n].tolist()))
         ch = _chain_positions(struct)
         if ch is None:
             continue
-        mem = np.array(members)
-        src = v_a[starts[mem][:, None] + np.array(ch)[None, :]].sum(axis=1)
-        use = ~np.isnan(off[mem]) & (src > 0)
-        for k, val in zip(mem[use].tolist(), (off[mem][use] / src[use]).tolist()):
-            scale[pos[starts[k]:ends[k]]] = val
+        src = v_a[starts[members][:, None] + np.array(ch)[None, :]].sum(axis=1)
+        use = ~np.isnan(off[members]) & (src > 0)
+        block_scale[members[use]] = off[members][use] / src[use]
+    row_scale = block_scale[grp]
+    set_ = ~np.isnan(row_scale)
+    scale[pos[set_]] = row_scale[set_]
     return scale
 
 
