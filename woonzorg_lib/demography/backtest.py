@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import cache
 from . import api
+from .blocks import block_starts, same_sequences
 from .config import Settings, load_settings
 
 TUNING_RUNS = ((2011, 2016), (2011, 2019), (2012, 2017), (2013, 2016), (2013, 2019), (2014, 2019))
@@ -72,26 +73,31 @@ def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
         b = b5[b5["gemeentecode"].isin(codes) & (b5["geslacht"] == "totaal") & (b5["kwaliteit"] == "exact")
                & (b5["leeftijd_van"] >= lo)]
         sums = b.groupby(["gemeentecode", "jaar"])["waarde"].sum()
-        out.update(((c, int(j)), float(v)) for (c, j), v in zip(sums.index, sums.to_numpy(float)))
+        out.update(zip(zip(sums.index.get_level_values(0).tolist(), sums.index.get_level_values(1).tolist()),
+                       sums.to_numpy(float).tolist()))
     if len(m):
-        lo_a = m["leeftijd_van"].to_numpy(np.int64)
-        hi_f = m["leeftijd_tot"].to_numpy(float)
+        # blocks of one (gemeente, year) in row order; one chain per distinct sequence of intervals
+        c_code, c_uniq = pd.factorize(m["gemeentecode"].to_numpy(object))
+        jaar = m["jaar"].to_numpy(np.int64)
+        order = np.lexsort((jaar, c_code))                     # stable: row order within a block
+        lo_a = m["leeftijd_van"].to_numpy(np.int64)[order]
+        hi_f = m["leeftijd_tot"].to_numpy(float)[order]
         hi_a = np.where(np.isnan(hi_f), -1, np.nan_to_num(hi_f)).astype(np.int64)
-        v_a = m["waarde"].to_numpy(float)
-        found: dict[tuple, list[int] | None] = {}
-        for (c, j), idx in m.groupby(["gemeentecode", "jaar"], sort=False).indices.items():
-            idx = np.sort(idx)
-            struct = tuple(zip(lo_a[idx].tolist(), hi_a[idx].tolist()))
-            if struct not in found:
-                found[struct] = _chain_positions(struct, lo)
-            ch = found[struct]
+        v_a = m["waarde"].to_numpy(float)[order]
+        c_s, j_s = c_code[order], jaar[order]
+        starts = block_starts(c_s.astype(np.int64) * 100000 + j_s)
+        ends = np.r_[starts[1:], len(order)]
+        for members in same_sequences(lo_a * 1000 + (hi_a + 1), starts):
+            k0, k1 = starts[members[0]], ends[members[0]]
+            ch = _chain_positions(tuple(zip(lo_a[k0:k1].tolist(), hi_a[k0:k1].tolist())), lo)
             if ch is None:
                 continue
-            vals = v_a[idx[ch]].tolist()
-            acc = vals[-1]
-            for x in reversed(vals[:-1]):
-                acc = x + acc
-            out[(c, int(j))] = acc
+            vals = v_a[starts[members][:, None] + np.array(ch)[None, :]]     # (blocks, chain)
+            acc = vals[:, -1]
+            for p in range(len(ch) - 2, -1, -1):                          # right fold: v0 + (v1 + (...))
+                acc = vals[:, p] + acc
+            st = starts[members]
+            out.update(zip(zip(c_uniq[c_s[st]].tolist(), j_s[st].tolist()), acc.tolist()))
     s = pd.Series(out, dtype=float)
     if s.empty:
         return pd.DataFrame(index=codes)
@@ -161,10 +167,9 @@ def _names() -> dict[str, str]:
 _TRUTH = cache.memory("demography-backtest-truth", 8)
 
 
-def _truth(tables: dict | None, codes: list[str], lo: int) -> pd.DataFrame:
+def _truth(tables: dict | None, key_src: str, src: dict, codes: list[str], lo: int) -> pd.DataFrame:
     """:func:`group_series` of the source tables; for the snapshot remembered per data fingerprint
     (the truth does not depend on the as-of year, so the runs of one back-test share it). Read only."""
-    key_src, src = api._source(tables)
     if tables is not None:
         return group_series(src, codes, lo)
     key = (key_src, tuple(codes), int(lo))
@@ -176,6 +181,7 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
              fase: str = "", names: dict | None = None, with_errors: bool = False):
     """Rows (one per group x method) for one run; optionally the per-gemeente errors of the model."""
     settings = settings or load_settings()
+    key_src, src = api._source(tables)
     # not persisted: a back-test run is read back by no other process (the chapter persists its result)
     r = api.run(as_of, target, settings=settings, tables=tables, persist=False)
     codes = r.codes
@@ -183,7 +189,7 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
     k = target - as_of
     vi = {v: i for i, v in enumerate(r.proj.variants)}
     for gname, lo in GROUPS:
-        ser = _truth(tables, codes, lo)
+        ser = _truth(tables, key_src, src, codes, lo)
         if target not in ser.columns or ser[target].isna().all():
             continue
         actual = ser[target].to_numpy(float)

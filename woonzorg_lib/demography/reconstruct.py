@@ -107,7 +107,7 @@ def _path_weights(L: int) -> np.ndarray:
 
 
 def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: int, half: int,
-                      attribution: str = "pad") -> np.ndarray:
+                      attribution: str = "pad", aged_span=None) -> np.ndarray:
     """Yearly net migration by single age and sex from the cohort residuals between banded years.
 
     For an interval a -> b (b - a >= 5 where possible) the banded state of year a is survived to b
@@ -116,6 +116,9 @@ def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: i
     cohort's residual is spread evenly over the years of the interval and the ages it passed
     through. The most recent ``n_intervals`` intervals ending at or before ``upto`` are averaged
     per gemeente; gemeenten without an interval get zero.
+
+    ``aged_span(state, a, b)``: optional, the state of year a aged to b (a remembered result of the
+    same ``aged_of`` steps); without it the steps are taken here.
     """
     G = P.shape[1]
     yl = list(int(y) for y in years)
@@ -134,9 +137,12 @@ def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: i
         ok = banded[a] & banded[b] & (cnt < n_intervals)
         if not ok.any():
             continue
-        X = P[yl.index(a)].copy()
-        for y in range(a, b):
-            X, _ = aged_of(X, y)
+        if aged_span is not None:
+            X = aged_span(P[yl.index(a)], a, b)
+        else:
+            X = P[yl.index(a)].copy()
+            for y in range(a, b):
+                X, _ = aged_of(X, y)
         resid = A.to_bands(P[yl.index(b)]) - A.to_bands(X)          # (G, 2, 20)
         W = _path_weights(b - a) if attribution == "pad" else _end_weights(b - a)
         sched = resid @ W                                             # (G, 2, NA)
@@ -252,6 +258,23 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
         nxt[:, :, 0] = B * Sb
         return nxt, B
 
+    # the intervals of successive banded years overlap: the aged state of year a at year b is
+    # remembered (a few at a time) while the state of year a and the local factors are unchanged
+    span_memo: dict = {}
+
+    def aged_span(Pa, a, b):
+        key = (a, b, f_loc.tobytes(), m_loc.tobytes())
+        hit = span_memo.get(key)
+        if hit is not None and np.array_equal(hit[0], Pa):
+            return hit[1]
+        X = Pa.copy()
+        for y in range(a, b):
+            X, _ = aged_of(X, y)
+        span_memo[key] = (Pa.copy(), X)
+        while len(span_memo) > 8:
+            span_memo.pop(next(iter(span_memo)))
+        return X
+
     # seed of the first year
     first = years[0]
     if first in bands:
@@ -301,7 +324,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
                 notes.append(f"sluitfout bij {t} teruggelegd langs cohorten over {int(t - a[gap].min())} jaar")
             last_band = np.where(hasb, t, last_band)
             nm_sched = interval_schedule(P, years, banded, t, aged_of, int(sm["intervallen"]), int(sm["glad"]),
-                                         str(sm["toewijzing"]))
+                                         str(sm["toewijzing"]), aged_span=aged_span)
 
     # components of the reconstruction from the final states
     def components_of():
@@ -327,7 +350,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
             m_loc = fd
             births, deaths, nm = components_of()
     schedule = interval_schedule(P, years, banded, int(years[-1]), aged_of, int(sm["intervallen"]), int(sm["glad"]),
-                                         str(sm["toewijzing"]))
+                                 str(sm["toewijzing"]), aged_span=aged_span)
     hist = History(codes=codes, years=years, P=P, births=births, deaths=deaths, nm=nm, fit=fit,
                    quality=quality, totals=TOT, fert_factor=f_loc, rows=rows, schedule=schedule, notes=notes,
                    mort_factor=m_loc)
