@@ -14,6 +14,8 @@ The scale factor is reported (``schaal``).
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 
@@ -25,10 +27,37 @@ KINDS = ("totaal", "band_exact", "band_benadering", "marge")
 _TOTAAL, _BAND_EXACT, _BAND_BENADERING, _MARGE = range(4)
 
 
+_FACTORS: dict[int, tuple] | None = None     # see shared_factorisation
+
+
+@contextlib.contextmanager
+def shared_factorisation():
+    """Within this block a column is factorised once, however often :func:`codes_in` sees it (one
+    reconstruction reads the same bevolking_5j columns for the constraints and for the bands). The
+    columns must not change inside the block; outside it nothing is remembered."""
+    global _FACTORS
+    outer = _FACTORS
+    _FACTORS = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _FACTORS = outer
+
+
+def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if _FACTORS is None:
+        return pd.factorize(values)
+    hit = _FACTORS.get(id(values))
+    if hit is None or hit[0] is not values:
+        hit = (values, *pd.factorize(values))
+        _FACTORS[id(values)] = hit
+    return hit[1], hit[2]
+
+
 def codes_in(s: pd.Series, values) -> np.ndarray:
     """Per row the position of its value in ``values`` (-1: not among them, or missing), from one
     factorisation of the column (string comparisons on the few distinct values only)."""
-    code, uniq = pd.factorize(s.to_numpy(object))
+    code, uniq = _factorise(s.to_numpy(object))
     lut = np.append(pd.Index(list(values)).get_indexer(uniq), -1)    # factorize's -1 (missing) -> -1
     return lut[code]
 

@@ -64,11 +64,22 @@ def _bands_by_year(inp, codes, use_2021: bool) -> dict[int, tuple[np.ndarray, np
 
 
 def _total_matrix(inp, codes, years) -> np.ndarray:
+    """(G, Y) official totals, NaN where unknown: per (gemeente, year) the first non-missing value
+    (as a pivot with aggfunc 'first')."""
     t = inp["bevolking_totaal"]
-    t = t[t["gemeentecode"].isin(codes)]
-    piv = t.pivot_table(index="gemeentecode", columns="jaar", values="waarde", aggfunc="first")
-    piv = piv.reindex(index=codes, columns=list(years))
-    return piv.to_numpy(float)
+    g = margins.codes_in(t["gemeentecode"], codes)
+    jaar = t["jaar"].to_numpy()
+    v = t["waarde"].to_numpy(float)
+    yl = np.asarray(years, np.int64)
+    y = np.searchsorted(yl, jaar)
+    ok = (g >= 0) & ~np.isnan(v) & (y < len(yl))
+    ok[ok] &= yl[y[ok]] == jaar[ok]
+    idx = np.flatnonzero(ok)
+    key = g[idx].astype(np.int64) * len(yl) + y[idx]
+    _, first = np.unique(key, return_index=True)
+    out = np.full((len(codes), len(yl)), np.nan)
+    out[g[idx[first]], y[idx[first]]] = v[idx[first]]
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,6 +171,12 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
 
     ``band_years_max``: ignore bands after this year (validation of the base method only).
     """
+    with margins.shared_factorisation():
+        return _reconstruct(inp, as_of, settings, fallback, band_years_max)
+
+
+def _reconstruct(inp, as_of: int, settings, fallback: dict | None, band_years_max: int | None
+                 ) -> tuple[History, Mortality, Fertility]:
     sb = settings["basis"]
     codes = engine_codes(inp)
     if not codes:
