@@ -62,6 +62,22 @@ def codes_in(s: pd.Series, values) -> np.ndarray:
     return lut[code]
 
 
+def _shares_gemeente_year(g: np.ndarray, jaar: np.ndarray, marked: np.ndarray) -> np.ndarray:
+    """Per row: does a ``marked`` row have the same (gemeente, year)? (False where g < 0.)"""
+    g = np.asarray(g, np.int64)
+    jaar = np.asarray(jaar, np.int64)
+    out = np.zeros(len(g), bool)
+    valid = g >= 0
+    if not valid.any():
+        return out
+    j0 = int(jaar[valid].min())
+    table = np.zeros((int(g[valid].max()) + 1, int(jaar[valid].max()) - j0 + 1), bool)
+    m = marked & valid
+    table[g[m], jaar[m] - j0] = True
+    out[valid] = table[g[valid], jaar[valid] - j0]
+    return out
+
+
 def _open_hi(s: pd.Series) -> np.ndarray:
     """leeftijd_tot as int, -1 for the open group (NaN)."""
     return s.fillna(-1).astype(int).to_numpy()
@@ -99,8 +115,7 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
         sx = codes_in(b5["geslacht"], ["man", "vrouw"])
         sexed = sx >= 0
         # per gemeente-year: the bands by sex where any exist, else the bands without sex
-        key = g5.astype(np.int64) * 10000 + j5.astype(np.int64)
-        has_sex = np.isin(key, np.unique(key[keep & sexed]))
+        has_sex = _shares_gemeente_year(g5, j5, keep & sexed)
         i5 = np.flatnonzero(keep & ((sexed & has_sex) | (~sexed & ~has_sex)))
         add(g5[i5], j5[i5].astype(int), np.where(sexed[i5], sx[i5], 2), b5["leeftijd_van"].to_numpy()[i5].astype(int),
             _open_hi(b5["leeftijd_tot"])[i5], b5["waarde"].to_numpy()[i5].astype(float),
@@ -117,10 +132,9 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     kc = arr.pop("kind")
     # where exact bands by sex exist, broad margins of the same gemeente-year add nothing (they are
     # sums of the bands; in the snapshot identical) and are left out
-    gj = arr["g"].astype(np.int64) * 10000 + arr["jaar"].astype(np.int64)
-    exact_gj = np.unique(gj[kc == _BAND_EXACT])
-    if len(exact_gj):
-        keep = ~((kc == _MARGE) & np.isin(gj, exact_gj))
+    is_exact = kc == _BAND_EXACT
+    if is_exact.any():
+        keep = ~((kc == _MARGE) & _shares_gemeente_year(arr["g"], arr["jaar"], is_exact))
         arr = {c: v[keep] for c, v in arr.items()}
         kc = kc[keep]
     rows = pd.DataFrame({"g": arr["g"].astype(int), "jaar": arr["jaar"].astype(int), "sex": arr["sex"].astype(int),
@@ -188,8 +202,7 @@ def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | Non
     pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code = (x[ok] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code))
     if not len(pos):
         return scale
-    _, grp = np.unique((g_a * 10000 + j_a) * max(len(b_uniq), 1) + b_code, return_inverse=True)
-    grp = grp.ravel()
+    grp, _ = pd.factorize((g_a * 10000 + j_a) * max(len(b_uniq), 1) + b_code)   # ids 0..n-1, all used
     order = np.lexsort((hi_a, lo_a, s_a, grp))
     pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp = (x[order] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp))
     starts = block_starts(grp)                           # block k = group k (every id occurs)
