@@ -91,6 +91,7 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
 Z_DEMOGRAFIE = 0.9674  # z of the ends of a 67 % interval
 PERCENTIELEN = {"laag": 10.0, "hoog": 90.0}
 _MC_CACHE = _fast.LRU(8)
+_STACK_CACHE = _fast.LRU(2)  # draws × cells per measure: the largest object of a run, so only two
 
 
 def _two_piece_ppf(u: np.ndarray, lo: float, mode: float, hi: float) -> np.ndarray:
@@ -155,8 +156,21 @@ def monte_carlo_measures(projection: pd.DataFrame, params: ParameterSet, **input
     return _MC_CACHE.get_or_make(key, lambda: _monte_carlo(projection, params, inputs))
 
 
+def draw_stack(projection: pd.DataFrame, params: ParameterSet, **inputs) -> dict:
+    """Every draw's measures, ``{(groep, woningtype, maat): array (draws × cells)}``: the draws behind
+    :func:`monte_carlo_measures` (computed once per content; read only)."""
+    key = _key(projection, params, inputs)
+    return _STACK_CACHE.get_or_make(key, lambda: _readonly(_draw_stack(projection, params, inputs)))
+
+
+def _readonly(stack: dict) -> dict:
+    for a in stack.values():
+        a.flags.writeable = False
+    return stack
+
+
 def _monte_carlo(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping) -> dict:
-    stack = _draw_stack(projection, params, inputs)
+    stack = draw_stack(projection, params, **inputs)
     return {v: {k: np.percentile(a, q, axis=0) for k, a in stack.items()} for v, q in PERCENTIELEN.items()}
 
 
@@ -186,7 +200,7 @@ def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping
     laag, hoog`` in ``jaar`` (aanbod: at the basisjaar; laag/hoog = 10th/90th percentile of the
     regional sum per draw, not the sum of gemeente percentiles)."""
     inputs.setdefault("tot_jaar", jaar)
-    stack = _draw_stack(projection, params, inputs)
+    stack = draw_stack(projection, params, **inputs)
     prep = _prepare(projection, params, "midden", **inputs)
     from .assembly import _measures
     central = _measures(prep, params.resolve("midden"), params.resolve("midden"))[0]

@@ -108,12 +108,16 @@ def _key_sheets(ctx) -> list[Sheet]:
     out = []
     if kf:
         hz, by = ctx.p.until, _get(ctx, "base_year", default="")
-        rows = [("opgave_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("opgave_woningen"),
-                 kf.get("opgave_woningen_laag"), kf.get("opgave_woningen_hoog"), "woningen",
-                 f"Opgave {by}–{hz}, alle groepen en woningtypes in woningen samen"
-                 + (" (deels bruto: aanbod onbekend)" if kf.get("bruto") else "")),
-                ("per_jaar", "Gemiddeld per jaar", kf.get("per_jaar"), None, None, "woningen per jaar",
-                 f"Opgave gedeeld door {max(1, int(hz) - int(by or hz))} jaar")]
+        # the two headline numbers of the Kernboodschap, a stock and a flow: never added together
+        rows = [("extra_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("extra_woningen"),
+                 kf.get("extra_woningen_laag"), kf.get("extra_woningen_hoog"), "woningen",
+                 f"Extra woningen in de voorraad van 1-1-{by} tot 1-1-{hz} (groepen met een woonbehoefte op een moment)"
+                 + ("; deels bruto: aanbod onbekend" if kf.get("extra_bruto") else "")
+                 + ". Laag en hoog: de bandbreedte van het regiototaal."),
+                ("verhuur_per_jaar", "Vrijkomende woningen per jaar voor aandachtsgroepen", kf.get("verhuur_per_jaar"),
+                 kf.get("verhuur_per_jaar_laag"), kf.get("verhuur_per_jaar_hoog"), "woningen per jaar",
+                 "Verhuringen uit de bestaande voorraad per jaar (groepen die elk jaar opnieuw instromen); "
+                 "geen extra woningen, dus niet op te tellen bij de regel hierboven.")]
         for code, lab, unit in (("inwoners", "Inwoners in het basisjaar", "personen"),
                                 ("inwoners_horizon", f"Inwoners in {hz}", "personen"),
                                 ("n_gemeenten", "Aantal gemeenten", "gemeenten")):
@@ -156,9 +160,9 @@ def _per_gemeente(ctx) -> Sheet | None:
     df = nw.copy()
     cols = {"gemeentenaam": ("Gemeente", "text")}
     for t in nw.attrs.get("types", []):
-        cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (opgave, woningen)", "model")
-    cols["totaal"] = ("Totaal opgave (woningen)", "model")
-    cols["per_1000"] = ("Opgave per 1.000 inwoners", "dec1")
+        cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (extra woningen)", "model")
+    cols["totaal"] = ("Totaal extra woningen", "model")
+    cols["per_1000"] = ("Extra woningen per 1.000 inwoners", "dec1")
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
         keep = [c for c in ("toewijzing", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
@@ -169,8 +173,9 @@ def _per_gemeente(ctx) -> Sheet | None:
                      "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2")})
     cols["gemeentecode"] = ("Gemeentecode", "code")
     return Sheet("Per gemeente", df, cols, suppress=False, widths={"gemeentenaam": 24},
-                 description="De tabel van de kernboodschap: per gemeente de opgave in woningen per woningtype tot "
-                             "het horizonjaar en de toewijzing onder de gemengde sleutel.")
+                 description="De tabel van de kernboodschap: per gemeente de extra woningen per woningtype tot "
+                             "het horizonjaar (groepen met een woonbehoefte op een moment; verhuringen staan er niet "
+                             "in) en de toewijzing onder de gemengde sleutel.")
 
 
 def _demography_sheets(ctx) -> list[Sheet]:
