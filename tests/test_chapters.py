@@ -88,3 +88,18 @@ def test_kernboodschap_keeps_extra_homes_and_lettings_apart(run):
     assert "_" not in text
     t = kernboodschap.summary_table(run)
     assert set(t["soort_naam"]) == {"extra in de voorraad", "verhuringen, opgeteld"}
+
+
+def test_allocation_by_gemeente_keeps_extra_homes_and_lettings_apart(run):
+    """The two tasks are allocated and reported apart; only lettings meet the lettings capacity."""
+    ab = verdeling.allocation_by_gemeente(run)
+    a = run.allocation[(run.allocation["sleutel"] == "mix")]
+    woningen = run.demand[run.demand["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
+    a = a.merge(woningen, on=["groep", "woningtype"])
+    assert ab["extra_woningen"].sum() == a[a["taak"] == "opgave"]["toewijzing"].sum()
+    assert ab["verhuringen"].sum() == a[a["taak"] == "toewijzing"]["toewijzing"].sum()
+    assert ab["extra_woningen"].sum() > 0 and ab["verhuringen"].sum() > 0
+    years = run.until - run.base_year
+    assert (ab["per_jaar"] * years).to_numpy() == pytest.approx(ab["verhuringen"].to_numpy())
+    assert (ab["druk"]).to_numpy() == pytest.approx((ab["verhuringen"] / years / ab["verhuurcapaciteit"]).to_numpy())
+    assert ab["aandeel"].sum() == pytest.approx(1.0) and ab["aandeel_verhuur"].sum() == pytest.approx(1.0)

@@ -80,18 +80,19 @@ def summary_text(run, kf: dict) -> str:
         hoeveel = (f"alle {kf['n_gemeenten']}" if len(kf["boven_capaciteit"]) == kf["n_gemeenten"]
                    else f"{len(kf['boven_capaciteit'])} van de {kf['n_gemeenten']}")
         parts.append(f"Met de standaardsleutel krijgen {hoeveel} "
-                     f"gemeenten per jaar meer toegewezen dan er sociale huurwoningen voor aandachtsgroepen vrijkomen: "
+                     f"gemeenten per jaar meer verhuringen toegewezen dan er sociale huurwoningen voor aandachtsgroepen "
+                     f"vrijkomen: "
                      f"{fmt.join(kf['boven_capaciteit'])}. Daar is naast verhuur ook nieuwbouw of transformatie nodig.")
     else:
-        parts.append("Met de standaardsleutel past de toewijzing per jaar in elke gemeente binnen het aantal sociale "
-                     "huurwoningen dat vrijkomt voor aandachtsgroepen.")
+        parts.append("Met de standaardsleutel passen de toegewezen verhuringen per jaar in elke gemeente binnen het "
+                     "aantal sociale huurwoningen dat vrijkomt voor aandachtsgroepen.")
     return " ".join(parts).replace(" \n\n", "\n\n")
 
 
 def per_gemeente(run) -> pd.DataFrame:
     """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
     vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
-    of the regional tasks under the standard key. ``attrs``: the region's totals of each column."""
+    of the region's extra homes under the standard key. ``attrs``: the region's totals of each column."""
     d = groepen.with_task(run.demand)
     d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.variant) & (d["eenheid"] == "woningen")]
     years = max(1, run.until - run.base_year)

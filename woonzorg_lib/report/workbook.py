@@ -165,12 +165,13 @@ def _per_gemeente(ctx) -> Sheet | None:
     cols["per_1000"] = ("Extra woningen per 1.000 inwoners", "dec1")
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
-        keep = [c for c in ("toewijzing", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
-        df = df.merge(ab[["gemeentecode", *keep]], on="gemeentecode", how="left")
-        cols.update({"toewijzing": ("Toewijzing gemengde sleutel (woningen)", "model"),
-                     "per_jaar": ("Toewijzing per jaar (woningen per jaar)", "model"),
+        keep = [c for c in ("extra_woningen", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
+        df = df.merge(ab[["gemeentecode", *keep]].rename(columns={"extra_woningen": "toegewezen_extra"}),
+                      on="gemeentecode", how="left")
+        cols.update({"toegewezen_extra": ("Toegewezen extra woningen, gemengde sleutel", "model"),
+                     "per_jaar": ("Toegewezen verhuringen per jaar, gemengde sleutel", "model"),
                      "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
-                     "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2")})
+                     "druk": ("Verhuringen per jaar ÷ verhuurcapaciteit", "dec2")})
     cols["gemeentecode"] = ("Gemeentecode", "code")
     return Sheet("Per gemeente", df, cols, suppress=False, widths={"gemeentenaam": 24},
                  description="De tabel van de kernboodschap: per gemeente de extra woningen per woningtype tot "
@@ -289,12 +290,15 @@ def _allocation_sheets(ctx) -> list[Sheet]:
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
         out.append(Sheet("Verdeling per gemeente", ab, {
-            "gemeentenaam": ("Gemeente", "text"), "toewijzing": ("Toewijzing (woningen)", "model"),
-            "aandeel": ("Aandeel", "pct"), "huidige_inspanning": ("Huidige inspanning", "pct"),
-            "verschil": ("Verschil (procentpunt)", "pp"), "per_jaar": ("Toewijzing per jaar (woningen)", "model"),
+            "gemeentenaam": ("Gemeente", "text"), "extra_woningen": ("Toegewezen extra woningen", "model"),
+            "aandeel": ("Aandeel extra woningen", "pct"), "verhuringen": ("Toegewezen verhuringen", "model"),
+            "aandeel_verhuur": ("Aandeel verhuringen", "pct"), "huidige_inspanning": ("Huidige inspanning", "pct"),
+            "verschil": ("Verschil aandeel extra woningen − huidige inspanning (procentpunt)", "pp"),
+            "per_jaar": ("Verhuringen per jaar", "model"),
             "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
-            "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2"), "gemeentecode": ("Gemeentecode", "code")},
-            description="Alle taken in woningen samen onder de gemengde sleutel, met de druk op de verhuringen.",
+            "druk": ("Verhuringen per jaar ÷ verhuurcapaciteit", "dec2"), "gemeentecode": ("Gemeentecode", "code")},
+            description="De twee taken in woningen onder de gemengde sleutel, apart: extra woningen (voorraad) en "
+                        "verhuringen uit de bestaande voorraad, met de druk van de verhuringen op de verhuurcapaciteit.",
             suppress=False))
     return out
 
