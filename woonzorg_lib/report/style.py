@@ -148,7 +148,7 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   table.wz-table{font-size:7.5pt;width:100%}
   table.wz-table th,table.wz-table td{padding:.15rem .3rem}
   header.wz-head{border-bottom:2px solid var(--ink)}
-  table.wz-table td,table.wz-table th{overflow-wrap:anywhere}
+  table.wz-table td,table.wz-table th{overflow-wrap:break-word;word-break:normal}
   table.wz-table td.num{overflow-wrap:normal}
   @page wide{size:A4 landscape;margin:15mm 15mm 15mm 15mm}
   .wz-wide{page:wide}
