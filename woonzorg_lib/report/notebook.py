@@ -144,20 +144,25 @@ def supported(fn, **kwargs) -> dict:
 
 
 def show_gemeente_pages(run) -> None:
-    """One page per gemeente (heading "Gemeente <CBS name>"): the opening sentences, the population
-    trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
+    """One page per gemeente (heading "Gemeente <CBS name>"): a small locator map
+    (:mod:`.locator`), the opening sentences, the population trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
     from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
     from ..chapters import bronnen, gemeenten as gm
-    from . import tables
+    from . import locator, tables
     from .tables import Col
 
     table = gm.summaries(run)
+    pages = gm.gemeenten(run)
+    defs = locator.locator_defs([c for c, _ in pages])  # the region's shapes once; each page refers to them
+    box = locator.view_box(defs)
+    _display_html(defs)
     trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
     thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
-    for code, naam in gm.gemeenten(run):
+    for code, naam in pages:
         md(f"## Gemeente {naam}")
+        _display_html(locator.locator_svg(code, naam, run.naam, box))
         md(gm.summary_text(run, code, table))
         tables.show(trends[trends["gemeentecode"] == code], [
             Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
