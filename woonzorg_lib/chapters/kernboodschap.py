@@ -188,8 +188,8 @@ def scenario_text(run) -> str:
     tot = scenario_by_gemeente(run, "woningen")
     a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
     return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
-            f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
-            f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
+            f"{run.until} wordt daardoor {_model(b)} in plaats van {_model(a)} "
+            f"({fmt.model(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
 
 
 _PROGRAMMA_BRON = "Programma Wonen en Zorg voor Ouderen, ministerie van BZK, 2022 (kst-29389-112)"

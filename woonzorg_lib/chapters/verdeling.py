@@ -113,8 +113,8 @@ def allocation_text(run, ab: pd.DataFrame) -> str:
                 "inwoners in zorginstellingen", "adreslozen": "adreslozen", "uitwonende_studenten": "uitwonende studenten",
                 "sociale_huur": "sociale huurwoningen", "verhuringen": "verhuringen aan aandachtsgroepen",
                 "statushouders": "gehuisveste statushouders", "bw_mo_uitgaven": "uitgaven aan beschermd wonen en opvang"}
-    parts = [f"De regio verdeelt {fmt.n(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
-             f"({fmt.n(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
+    parts = [f"De regio verdeelt {fmt.model(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
+             f"({fmt.model(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
     if ab["huidige_inspanning"].notna().all():
         parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
                      f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "

@@ -85,7 +85,52 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     m = re.search(r"\b\d+\.\d+\s?%", visible)
     if m:
         problems.append(f"percentage niet in Nederlandse notatie: {m.group(0)!r}")
+    return problems + marker_problems(text) + total_problems(text)
+
+
+def _cell_text(cell: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+
+def marker_problems(html: str) -> list[str]:
+    """'bruto' or 'schatting' written beside a number in a table cell: said once per table in its
+    legend, never per cell (a text column that explains a term, e.g. a parameter's description, may use the word)."""
+    problems = []
+    for t in re.findall(r"<table\b.*?</table>", html, re.S):
+        body = "".join(re.findall(r"<t(?:body|foot)>(.*?)</t(?:body|foot)>", t, re.S))
+        for cell in re.findall(r'<td class="num">(.*?)</td>', body, re.S):  # a number's cell; text columns may explain
+            if re.search(r"\b(bruto|schatting)\b", _cell_text(cell), re.I):
+                cap = re.search(r"<caption>(.*?)</caption>", t, re.S)
+                problems.append(f"‘bruto’/‘schatting’ in een cel in plaats van in de legenda: {_cell_text(cell)!r} "
+                                f"(tabel {cap.group(1) if cap else '?'!r})")
+                break
     return problems
+
+
+def region_totals(html: str) -> dict[tuple[str, str], set[str]]:
+    """The totals rows of every table: (column header, unit) → the values printed for it."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for t in re.findall(r"<table\b.*?</table>", html, re.S):
+        head = re.search(r"<thead>(.*?)</thead>", t, re.S)
+        foot = re.search(r'<tr class="total">(.*?)</tr>', t, re.S)
+        if not head or not foot:
+            continue
+        keys = []
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S):
+            unit = re.search(r'<span class="unit">(.*?)</span>', th, re.S)
+            label = _cell_text(re.sub(r'<span class="unit">.*?</span>', "", th, flags=re.S))
+            keys.append((label, _cell_text(unit.group(1)) if unit else ""))
+        cells = [_cell_text(c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", foot.group(1), re.S)]
+        for key, value in zip(keys[1:], cells[1:]):
+            if value and key[1] not in ("", "%") and re.search(r"\d", value):
+                out.setdefault(key, set()).add(value)
+    return out
+
+
+def total_problems(html: str) -> list[str]:
+    """The same region total (same column header and unit) printed with two different values."""
+    return [f"totaal ‘{label}’ ({unit}) staat er met verschillende waarden: {sorted(values)}"
+            for (label, unit), values in sorted(region_totals(html).items()) if len(values) > 1]
 
 
 # ----------------------------------------------------------------------------------------------
