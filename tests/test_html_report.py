@@ -216,5 +216,33 @@ def test_headless_browser_first_screen_and_gemeente_pages(built):
         warnings.warn(msg)
         pytest.skip(msg)
     r = check.browser_problems(built["html"])
+    assert r["problems"] == [], r["problems"]  # no console errors, no external requests
     assert r["first_h2"] == "Kernboodschap" and r["first_h2_on_first_screen"], r
+    # the key numbers are visible without scrolling (1280 × 720): extra homes and lettings per year
+    strong = r["first_screen_strong"]
+    assert any(re.fullmatch(r"[\d.]+ woningen extra", t) for t in strong), strong
+    assert any(re.fullmatch(r"[\d.]+ vrijkomende woningen", t) for t in strong), strong
     assert len(r["gemeente_pages"]) == 7 and r["gemeente_page_breaks"] == 7, r
+    pages = r["gemeente_page_content"]
+    assert [p["heading"] for p in pages] == r["gemeente_pages"]
+    for p in pages:  # each page: its heading, its tables and its drawn locator map
+        naam = p["heading"].removeprefix("Gemeente ")
+        assert p["tables"] >= 3 and p["locator"] and p["caption"] == f"{naam} in Midden-Limburg", p
+
+
+def test_browser_check_sees_a_missing_locator_shape(tmp_path):
+    """The locator check fails when the highlighted shape is not in the document (synthetic page)."""
+    if not check.browser_available():
+        pytest.skip("BROWSER CHECK SKIPPED: /usr/bin/chromium or playwright is missing")
+    from woonzorg_lib.report import locator
+
+    defs = '<svg width="0" height="0"><defs><g id="wz-loc-regio"><path id="wz-loc-GM0001" d="M0 0l100 0 0 100z"/></g></defs></svg>'
+    page = ("<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Proef</title></head><body><main>" + defs
+            + "<h2>Gemeente A</h2>" + locator.locator_svg("GM0001", "A", "Regio", (100, 100))
+            + "<table class='wz-table'><caption>t</caption></table>"
+            + "<h2>Gemeente B</h2>" + locator.locator_svg("GM0002", "B", "Regio", (100, 100)) + "</main></body></html>")
+    f = tmp_path / "proef.html"
+    f.write_text(page, encoding="utf-8")
+    got = {p["heading"]: p for p in check.browser_problems(f)["gemeente_page_content"]}
+    assert got["Gemeente A"]["locator"] and got["Gemeente A"]["tables"] == 1
+    assert not got["Gemeente B"]["locator"] and got["Gemeente B"]["tables"] == 0
