@@ -103,3 +103,13 @@ def test_allocation_by_gemeente_keeps_extra_homes_and_lettings_apart(run):
     assert (ab["per_jaar"] * years).to_numpy() == pytest.approx(ab["verhuringen"].to_numpy())
     assert (ab["druk"]).to_numpy() == pytest.approx((ab["verhuringen"] / years / ab["verhuurcapaciteit"]).to_numpy())
     assert ab["aandeel"].sum() == pytest.approx(1.0) and ab["aandeel_verhuur"].sum() == pytest.approx(1.0)
+
+
+def test_kernboodschap_names_the_weightiest_assumptions_in_a_sentence():
+    """"hangt het meest af van urgentieverklaringen … (urgenten)", not "… van Urgenten: urgentieverklaringen …"."""
+    from woonzorg_lib.chapters.kernboodschap import _assumption
+
+    assert _assumption("Urgenten: urgentieverklaringen per 1.000 huishoudens") == \
+        "urgentieverklaringen per 1.000 huishoudens (urgenten)"
+    assert _assumption("Ouderen: geschikt aandeel") == "geschikt aandeel (ouderen)"
+    assert _assumption("Studenten") == "Studenten"

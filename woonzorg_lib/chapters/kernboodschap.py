@@ -15,6 +15,14 @@ def _model(x) -> str:
     return (getattr(fmt, "model", None) or fmt.n)(x)
 
 
+def _assumption(label: str) -> str:
+    """A tornado label "Groep: parameter" as it reads in a sentence: "parameter (groep)"."""
+    groep, sep, what = label.partition(": ")
+    if not sep:
+        return label
+    return f"{what[:1].lower() + what[1:]} ({groep[:1].lower() + groep[1:]})"
+
+
 def key_figures(run) -> dict:
     """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
     extra homes to add to the stock from the base year to the horizon, per woonvorm in
@@ -74,7 +82,7 @@ def summary_text(run, kf: dict) -> str:
     parts.append(f"\n\nDe regio groeit in de variant {run.variant} van {fmt.n(kf['inwoners_basis'])} naar "
                  f"{_model(kf['inwoners'])} inwoners ({fmt.pct(kf['groei'], sign=True)}); het aantal inwoners van 75 jaar "
                  f"en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}. Hoe groot de opgave precies is, "
-                 f"hangt het meest af van {fmt.join(kf['gevoeligst'])}; met lokale cijfers daarvoor wordt de schatting "
+                 f"hangt het meest af van {fmt.join([_assumption(x) for x in kf['gevoeligst']])}; met lokale cijfers daarvoor wordt de schatting "
                  "nauwkeuriger.")
     if kf["boven_capaciteit"]:
         hoeveel = (f"alle {kf['n_gemeenten']}" if len(kf["boven_capaciteit"]) == kf["n_gemeenten"]
@@ -193,8 +201,8 @@ def scenario_text(run) -> str:
     tot = scenario_by_gemeente(run, "woningen")
     a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
     return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
-            f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
-            f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
+            f"{run.until} wordt daardoor {_model(b)} in plaats van {_model(a)} "
+            f"({fmt.model(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
 
 
 _PROGRAMMA_BRON = "Programma Wonen en Zorg voor Ouderen, ministerie van BZK, 2022 (kst-29389-112)"

@@ -127,9 +127,9 @@ def allocation_text(run, ab: pd.DataFrame) -> str:
                 "inwoners in zorginstellingen", "adreslozen": "adreslozen", "uitwonende_studenten": "uitwonende studenten",
                 "sociale_huur": "sociale huurwoningen", "verhuringen": "verhuringen aan aandachtsgroepen",
                 "statushouders": "gehuisveste statushouders", "bw_mo_uitgaven": "uitgaven aan beschermd wonen en opvang"}
-    parts = [f"De regio verdeelt twee taken over {len(ab)} gemeenten, elk apart: {fmt.n(ab.attrs['totaal'])} extra "
-             f"woningen tot het horizonjaar en {fmt.n(ab.attrs['totaal_verhuur'])} verhuringen uit de bestaande "
-             f"voorraad ({fmt.n(ab.attrs['totaal_verhuur'] / ab.attrs['jaren'])} per jaar)."]
+    parts = [f"De regio verdeelt twee taken over {len(ab)} gemeenten, elk apart: {fmt.model(ab.attrs['totaal'])} extra "
+             f"woningen tot het horizonjaar en {fmt.model(ab.attrs['totaal_verhuur'])} verhuringen uit de bestaande "
+             f"voorraad ({fmt.model(ab.attrs['totaal_verhuur'] / ab.attrs['jaren'])} per jaar)."]
     if ab["huidige_inspanning"].notna().all():
         parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
                      f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "
