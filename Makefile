@@ -37,6 +37,10 @@ report: $(STAMP) ## Build every configured region's report into reports/ (only w
 test: $(STAMP) ## Run the test suite (unit, bad input, notebooks, HTML/browser check)
 	$(PY) -m pytest -q
 
+.PHONY: check-reports
+check-reports: $(STAMP) ## Check every built report (HTML, browser, workbooks in openpyxl and LibreOffice)
+	$(PY) scripts/check_reports.py
+
 .PHONY: lab
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -21,7 +21,21 @@ def test_gemeente_pages_add_up_to_the_region(run):
     per = gemeenten.needs(run).groupby(["groep", "woningtype"])[["opgave", "opgave_laag", "opgave_hoog", "vraag_basis"]].sum()
     reg = groepen.demand_overview(run).set_index(["groep", "woningtype"])[["opgave", "opgave_laag", "opgave_hoog",
                                                                            "vraag_basis"]]
-    pd.testing.assert_frame_equal(per.sort_index(), reg.sort_index(), check_exact=False, rtol=1e-9)
+    # central figures add up; the region's laag/hoog are the range of the regional total (run.bands),
+    # not the sum of the gemeenten's ranges (CONTRACTS "Variants")
+    pd.testing.assert_frame_equal(per.sort_index()[["opgave", "vraag_basis"]], reg.sort_index()[["opgave", "vraag_basis"]],
+                                  check_exact=False, rtol=1e-9)
+    b = run.bands[(run.bands["niveau"] == "woningtype") & (run.bands["jaar"] == run.until)]
+    for (g, wt), r in reg.iterrows():
+        maat = "toewijzing" if (run.demand[(run.demand["groep"] == g)]["soort"].iloc[0] == "stroom") else "opgave"
+        hit = b[(b["groep"] == g) & (b["woningtype"] == wt) & (b["maat"] == maat)]
+        assert (r["opgave_laag"], r["opgave_hoog"]) == (hit["laag"].iloc[0], hit["hoog"].iloc[0]), (g, wt)
+    # the regional range of all groups together is narrower than the sum of the gemeente ranges
+    kf = kernboodschap.key_figures(run)
+    stand = per.join(groepen.demand_overview(run).set_index(["groep", "woningtype"])[["soort", "eenheid"]])
+    stand = stand[(stand["soort"] == "stand") & (stand["eenheid"] == "woningen")]
+    assert stand["opgave_laag"].sum() <= kf["extra_woningen_laag"] <= kf["extra_woningen"]
+    assert kf["extra_woningen"] <= kf["extra_woningen_hoog"] <= stand["opgave_hoog"].sum()
     s = gemeenten.shares(run).groupby("sleutel")["aandeel"].sum()
     assert s.to_numpy() == pytest.approx(1.0)
     t = gemeenten.population_trends(run)
@@ -74,3 +88,28 @@ def test_kernboodschap_keeps_extra_homes_and_lettings_apart(run):
     assert "_" not in text
     t = kernboodschap.summary_table(run)
     assert set(t["soort_naam"]) == {"extra in de voorraad", "verhuringen, opgeteld"}
+
+
+def test_allocation_by_gemeente_keeps_extra_homes_and_lettings_apart(run):
+    """The two tasks are allocated and reported apart; only lettings meet the lettings capacity."""
+    ab = verdeling.allocation_by_gemeente(run)
+    a = run.allocation[(run.allocation["sleutel"] == "mix")]
+    woningen = run.demand[run.demand["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
+    a = a.merge(woningen, on=["groep", "woningtype"])
+    assert ab["extra_woningen"].sum() == a[a["taak"] == "opgave"]["toewijzing"].sum()
+    assert ab["verhuringen"].sum() == a[a["taak"] == "toewijzing"]["toewijzing"].sum()
+    assert ab["extra_woningen"].sum() > 0 and ab["verhuringen"].sum() > 0
+    years = run.until - run.base_year
+    assert (ab["per_jaar"] * years).to_numpy() == pytest.approx(ab["verhuringen"].to_numpy())
+    assert (ab["druk"]).to_numpy() == pytest.approx((ab["verhuringen"] / years / ab["verhuurcapaciteit"]).to_numpy())
+    assert ab["aandeel"].sum() == pytest.approx(1.0) and ab["aandeel_verhuur"].sum() == pytest.approx(1.0)
+
+
+def test_kernboodschap_names_the_weightiest_assumptions_in_a_sentence():
+    """"hangt het meest af van urgentieverklaringen … (urgenten)", not "… van Urgenten: urgentieverklaringen …"."""
+    from woonzorg_lib.chapters.kernboodschap import _assumption
+
+    assert _assumption("Urgenten: urgentieverklaringen per 1.000 huishoudens") == \
+        "urgentieverklaringen per 1.000 huishoudens (urgenten)"
+    assert _assumption("Ouderen: geschikt aandeel") == "geschikt aandeel (ouderen)"
+    assert _assumption("Studenten") == "Studenten"

@@ -122,6 +122,50 @@ def test_every_paragraph_of_the_notebooks_reaches_the_page(html):
     assert checked > 40
 
 
+def test_bruto_and_schatting_once_per_table_never_in_a_cell(html):
+    """Issue 15 item 4: "bruto"/"schatting" is said once per table, in the legend under it."""
+    assert check.marker_problems(html) == []
+    assert 'class="wz-bruto"' not in html
+    legends = re.findall(r'<p class="wz-note">([^<]*Bruto \(het aanbod is niet bekend[^<]*)</p>', html)
+    assert legends, "the bruto legend is under the tables that hold bruto figures"
+    assert all(n.count("Bruto (") == 1 for n in legends)
+
+
+def test_model_figures_rounded_and_totals_agree_across_chapters(html):
+    """One rounding policy: the same region total prints the same wherever it appears; the
+    Kernboodschap's headline number is its table's total; each gemeente page repeats its row of
+    the Kernboodschap table (issue 15 item 4; the 11.369 vs 11.370 defect)."""
+    assert check.total_problems(html) == []
+    totals = check.region_totals(html)
+    extra = [v for (label, unit), v in totals.items() if label.startswith("Extra woningen") and unit == "woningen"]
+    assert len(extra) == 1 and len(extra[0]) == 1
+    headline = re.search(r"<strong>([\d.]+) woningen extra</strong>", html)
+    assert headline and {headline.group(1)} == extra[0], (headline and headline.group(1), extra)
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", headline.group(1)) and headline.group(1).endswith("0")
+    kb = re.search(r"<caption>Per gemeente van .*?</table>", html, re.S).group(0)
+    rows = {check.visible_text(n).strip(): v for n, v in
+            re.findall(r'<tr><th scope="row">(.*?)</th><td class="num">(.*?)</td>', kb)}
+    assert len(rows) == 7
+    for naam, value in rows.items():
+        page = re.search(rf"naar schatting ([\d.]+|minder dan 5) woningen extra nodig", html.split(
+            f">Gemeente {naam}</h2>", 1)[1])
+        assert page and page.group(1) == value, (naam, value, page and page.group(1))
+
+
+def test_scan_finds_a_per_cell_marker_and_a_total_with_two_values():
+    """The two checks above catch the defects they are for (synthetic tables)."""
+    def table(caption, value, extra=""):
+        return (f'<table class="wz-table"><caption>{caption}</caption><thead><tr><th scope="col">Gemeente</th>'
+                f'<th scope="col" class="num">Opgave<span class="unit">woningen</span></th></tr></thead><tbody>'
+                f'<tr><th scope="row">A</th><td class="num">5 {extra}</td></tr></tbody><tfoot><tr class="total">'
+                f'<th scope="row">Totaal</th><td class="num">{value}</td></tr></tfoot></table>')
+    bad = table("Een", "11.369", '<span class="wz-bruto">bruto</span>') + table("Twee", "11.370")
+    assert len(check.marker_problems(bad)) == 1
+    assert len(check.total_problems(bad)) == 1 and "11.369" in check.total_problems(bad)[0]
+    good = table("Een", "11.400") + table("Twee", "11.400")
+    assert check.marker_problems(good) == [] and check.total_problems(good) == []
+
+
 def test_no_self_closing_tags_and_chapters_have_content(html):
     assert not re.search(r"<(a|div|span|p|section)\b[^>]*/>", html)
     for sec in re.findall(r'<section class="wz-chapter".*?</section>', html, re.S):
@@ -172,5 +216,33 @@ def test_headless_browser_first_screen_and_gemeente_pages(built):
         warnings.warn(msg)
         pytest.skip(msg)
     r = check.browser_problems(built["html"])
+    assert r["problems"] == [], r["problems"]  # no console errors, no external requests
     assert r["first_h2"] == "Kernboodschap" and r["first_h2_on_first_screen"], r
+    # the key numbers are visible without scrolling (1280 × 720): extra homes and lettings per year
+    strong = r["first_screen_strong"]
+    assert any(re.fullmatch(r"[\d.]+ woningen extra", t) for t in strong), strong
+    assert any(re.fullmatch(r"[\d.]+ vrijkomende woningen", t) for t in strong), strong
     assert len(r["gemeente_pages"]) == 7 and r["gemeente_page_breaks"] == 7, r
+    pages = r["gemeente_page_content"]
+    assert [p["heading"] for p in pages] == r["gemeente_pages"]
+    for p in pages:  # each page: its heading, its tables and its drawn locator map
+        naam = p["heading"].removeprefix("Gemeente ")
+        assert p["tables"] >= 3 and p["locator"] and p["caption"] == f"{naam} in Midden-Limburg", p
+
+
+def test_browser_check_sees_a_missing_locator_shape(tmp_path):
+    """The locator check fails when the highlighted shape is not in the document (synthetic page)."""
+    if not check.browser_available():
+        pytest.skip("BROWSER CHECK SKIPPED: /usr/bin/chromium or playwright is missing")
+    from woonzorg_lib.report import locator
+
+    defs = '<svg width="0" height="0"><defs><g id="wz-loc-regio"><path id="wz-loc-GM0001" d="M0 0l100 0 0 100z"/></g></defs></svg>'
+    page = ("<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Proef</title></head><body><main>" + defs
+            + "<h2>Gemeente A</h2>" + locator.locator_svg("GM0001", "A", "Regio", (100, 100))
+            + "<table class='wz-table'><caption>t</caption></table>"
+            + "<h2>Gemeente B</h2>" + locator.locator_svg("GM0002", "B", "Regio", (100, 100)) + "</main></body></html>")
+    f = tmp_path / "proef.html"
+    f.write_text(page, encoding="utf-8")
+    got = {p["heading"]: p for p in check.browser_problems(f)["gemeente_page_content"]}
+    assert got["Gemeente A"]["locator"] and got["Gemeente A"]["tables"] == 1
+    assert not got["Gemeente B"]["locator"] and got["Gemeente B"]["tables"] == 0

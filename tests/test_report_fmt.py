@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -61,14 +62,52 @@ def test_every_numeric_column_needs_a_unit_and_every_table_a_caption():
         tables.table(_df(), [Col("gemeente", "Gemeente")], caption="")
 
 
-def test_units_in_headers_and_bruto_marks():
+def test_units_in_headers_and_bruto_said_once_in_the_legend():
     t = tables.table(_df(), [Col("gemeente", "Gemeente"), Col("aantal", "Opgave", "woningen", "count", bruto="bruto"),
                              Col("aandeel", "Aandeel", "%", "pct")], caption="Test", threshold=0,
                      total="Totaal", total_values={"aandeel": 1.0})
     assert t.html.count('<span class="unit">') == 2
-    assert t.html.count(">bruto<") == 3  # two rows and the total
     assert "100,0%" in t.html
-    assert "‘bruto’" in t.html
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", t.html)
+    assert not [c for c in cells if "bruto" in c.lower()], cells  # never in a cell
+    legend = re.findall(r'<p class="wz-note">(.*?)</p>', t.html)
+    assert sum("Bruto" in n for n in legend) == 1
+    assert "A en C" in t.html and "schattingen" not in t.html  # counts, not model figures
+
+
+def test_model_columns_round_by_the_policy_and_say_so_once():
+    df = pd.DataFrame({"groep": ["Ouderen", "Ouderen", "Studenten", "Urgenten"],  # synthetic
+                       "eenheid": ["woningen", "plaatsen", "eenheden", "woningen"],
+                       "basis": [1357.6, 1019.0, 2320.0, 74.0], "opgave": [436.2, 221.4, 2.0, 451.0],
+                       "bruto": [False, True, False, True], "waargenomen": [True, False, False, False]})
+    t = tables.table(df, [Col("groep", "Groep"), Col("eenheid", "Eenheid"),
+                          Col("basis", "Vraag", "aantal", "model", exact="waargenomen"),
+                          Col("opgave", "Opgave", "aantal", "model", bruto="bruto")],
+                     caption="Test", total="Totaal", threshold=5)
+    cells = re.findall(r'<td class="num">(.*?)</td>', t.html)
+    assert cells[:2] == ["1.358", "440"]  # an observed value exact; a model figure rounded to tens
+    assert "minder dan 5" in cells  # 2 is not shown as 0 nor suppressed as <5
+    assert cells[-2:] == ["4.770", "1.110"]  # totals summed before rounding (4.770,6 and 1.110,6)
+    notes = re.findall(r'<p class="wz-note">(.*?)</p>', t.html)
+    assert len(notes) == 1 and notes[0].count("schattingen") == 1 and "tientallen" in notes[0]
+    assert "alle rijen behalve" not in notes[0]
+    assert "Ouderen (plaatsen) en Urgenten" in notes[0]  # rows named by the fewest columns that tell them apart
+    assert "De cijfers die niet waargenomen zijn, zijn schattingen" in notes[0]  # the observed value is exact
+    assert "&lt;5" not in t.html
+
+
+def test_bruto_in_most_rows_names_the_exceptions():
+    df = pd.DataFrame({"g": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "b": [True, True, True, True, False]})
+    t = tables.table(df, [Col("g", "Groep"), Col("x", "Opgave", "aantal", "model", bruto="b")], caption="T")
+    assert "alle rijen behalve E" in t.html
+    t = tables.table(df.assign(b=True), [Col("g", "Groep"), Col("x", "Opgave", "aantal", "model", bruto="b")],
+                     caption="T")
+    assert "alle cijfers in de tabel" in t.html
+    df = pd.DataFrame({"g": ["Ouderen"] * 3 + ["Studenten"], "w": ["nultreden", "geclusterd", "intramuraal", "eenheid"],
+                       "x": [1.0, 2, 3, 4], "b": [False, True, True, False]})
+    t = tables.table(df, [Col("g", "Groep"), Col("w", "Woonvorm"), Col("x", "Opgave", "aantal", "model", bruto="b")],
+                     caption="T")
+    assert "Ouderen (geclusterd en intramuraal)." in t.html  # one group named once
 
 
 def test_is_suppressed_rules():

@@ -69,3 +69,8 @@ def test_text_checker_flags_codes_paths_and_english_but_not_dutch():
     found = " ".join(check.text_problems("richting meer_is_minder uit config/parameters.yaml and the rest: inf"))
     for needle in ("meer_is_minder", "config/parameters.yaml", "'and'", "'the'", "'inf'"):
         assert needle in found, needle
+
+
+def test_a_year_in_a_code_stays_a_year():
+    assert terms.humanize("banden_2021") == "banden 2021"  # not "2.021"
+    assert terms.humanize("per_100000_inwoners") == "per 100.000 inwoners"

@@ -26,6 +26,7 @@ from . import cache, demography, regions, verdeling
 from .dataset import load
 from .errors import InputError
 from .groups import ParameterSet, demand_all, load_parameters, opgave_basis, sensitivity
+from .groups import region_bands as _group_region_bands
 from .groups import demand_inputs as _group_demand_inputs
 from .settings import BASE_YEAR, DEFAULT_UNTIL, VARIANTS, in_region, region_codes
 
@@ -88,6 +89,21 @@ def region_demand(region, *, until: int = DEFAULT_UNTIL, params: ParameterSet | 
     extra = {k: v for k, v in (("methode", methode), ("realisaties", realisaties)) if v is not None}
     return demand_all(proj, params, variants=tuple(variants), local_figures=local_figures, basisjaar=as_of,
                       tot_jaar=until, **extra, **demand_inputs(region, as_of=as_of))
+
+
+def region_bands(region, *, until: int = DEFAULT_UNTIL, params: ParameterSet | None = None, as_of: int = BASE_YEAR,
+                 local_figures: pd.DataFrame | None = None, methode=None,
+                 realisaties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Regional laag/hoog of the region's totals (:func:`woonzorg_lib.groups.region_bands`: the
+    percentiles of the regional total per draw, from the same draws as :func:`region_demand`)."""
+    params = params or load_parameters()
+    proj = region_forecast(region, as_of=as_of, until=until)
+    extra = {k: v for k, v in (("methode", methode), ("realisaties", realisaties)) if v is not None}
+    inputs = {**demand_inputs(region, as_of=as_of), **extra}
+    if local_figures is not None:
+        from .groups.assembly import _split_local
+        inputs["local_figures"] = _split_local(local_figures, "laag")[0]
+    return _group_region_bands(proj, params, basisjaar=as_of, tot_jaar=until, **inputs)
 
 
 def region_opgave_basis(demand: pd.DataFrame) -> pd.DataFrame:
@@ -171,6 +187,7 @@ class RunResult:
     households: pd.DataFrame       # private households per gemeente × jaar × variant
     components: pd.DataFrame       # births, deaths, net migration per gemeente × jaar × variant
     demand: pd.DataFrame           # CONTRACTS demand table, every variant, run's parameters
+    bands: pd.DataFrame            # regional laag/hoog: percentiles of the regional total per draw
     default_demand: pd.DataFrame   # the same with the default parameters (= demand without scenario)
     opgave_basis: pd.DataFrame     # per gemeente × groep × woningtype: netto or bruto opgave
     sensitivity: pd.DataFrame      # tornado data: opgave with one parameter at its low/high end
@@ -248,7 +265,8 @@ def run(params) -> RunResult:
         gemeenten=region_gemeenten(region), forecast=fc,
         households=demography.households(codes, as_of=as_of, until=until),
         components=demography.components(codes, as_of=as_of, until=until),
-        demand=demand, default_demand=default_demand, opgave_basis=region_opgave_basis(demand),
+        demand=demand, bands=region_bands(region, until=until, params=pset, as_of=base),
+        default_demand=default_demand, opgave_basis=region_opgave_basis(demand),
         sensitivity=region_sensitivity(region, params=pset, until=until, as_of=base),
         indicators=ind, effort=effort, tasks=tasks,
         allocation=region_allocation(region, periode=periode, params=pset, demand=demand, taken=tasks,

@@ -71,7 +71,7 @@ def version_table(run) -> pd.DataFrame:
     rows = [("Programma", f"woonzorg {cv['woonzorg']}"),
             ("Git-commit", cv["git_commit"]),
             ("Controlegetal broncode", cv["bron_hash"]),
-            ("Vingerafdruk gegevens (SHA-256)", data_fingerprint()),
+            ("Vingerafdruk gegevens (controlegetal over alle bronbestanden)", data_fingerprint()),
             ("Vastgelegde pakketversies", "vaste lijst van pakketversies (controlegetal "
              + version.file_hash(paths.root() / "constraints.txt")[:12] + ")")]
     return pd.DataFrame(rows, columns=["onderdeel", "waarde"])

@@ -136,8 +136,8 @@ def official_forecast_note(run) -> str:
     """A remark when the official PBL/CBS prognosis is not in the snapshot ('' when it is shown)."""
     if official_forecast(run) is not None:
         return ""
-    return ("De officiële regionale prognose van PBL en CBS zit niet in de meegeleverde gegevens. Wie haar "
-            "ophaalt (opdracht woonzorg data fetch) ziet haar in deze grafiek naast de prognose van woonzorg.")
+    return ("De officiële regionale prognose van PBL en CBS zit niet in de meegeleverde gegevens. Worden die "
+            "gegevens toegevoegd, dan staat zij in deze grafiek naast de prognose van woonzorg.")
 
 
 def official_forecast(run) -> pd.DataFrame | None:

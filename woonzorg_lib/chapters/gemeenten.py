@@ -125,4 +125,4 @@ def summary_text(run, gemeente: str, table: pd.DataFrame | None = None) -> str:
             f"{m(s['extra_woningen'])} woningen extra nodig ({fmt.dec(s['extra_per_1000'], 1)} per 1.000 inwoners)."
             f"{bruto} Daarnaast moeten er elk jaar ongeveer {m(s['verhuur_per_jaar'])} vrijkomende woningen naar "
             f"aandachtsgroepen gaan. Met de standaardsleutel krijgt {s['naam']} {fmt.pct(s['aandeel'])} van de "
-            f"regionale taken in woningen toegewezen, ongeveer {m(s['per_jaar'])} woningen per jaar.{druk}")
+            f"extra woningen van de regio toegewezen en ongeveer {m(s['per_jaar'])} verhuringen per jaar.{druk}")

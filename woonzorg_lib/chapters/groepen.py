@@ -54,8 +54,8 @@ def _bruto_keys(run) -> set:
 
 def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
     """Per groep × woningtype, region totals (or one ``gemeente``'s figures): vraag in the base year
-    and the horizon, opgave to the horizon (variant of the run, with laag and hoog), unit,
-    stand/stroom and whether bruto."""
+    and the horizon, opgave to the horizon (variant of the run, with laag and hoog: for the region the
+    range of the regional total, :mod:`.ranges`), unit, stand/stroom and whether bruto."""
     d = with_task(run.demand if gemeente is None else run.demand[run.demand["gemeentecode"] == gemeente])
     codes = run.codes if gemeente is None else [gemeente]
     b, hz = run.base_year, run.until
@@ -73,6 +73,10 @@ def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
                      "aanbod_basis": get("aanbod", b, run.params.variant),
                      "bruto": any((c, g, wt) in bruto for c in codes)})
     out = pd.DataFrame(rows)
+    if gemeente is None:  # the region's range is that of the regional total, not a sum of gemeente ranges
+        from .ranges import with_region_ranges
+
+        out = with_region_ranges(out, run, niveau="woningtype", jaar=hz)
     order = {c: i for i, c in enumerate(catalogue()["groep"])}
     out["_o"] = out["groep"].map(order)
     return out.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)

@@ -7,6 +7,7 @@ import pandas as pd
 from ..report import fmt
 from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
 from .labels import SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL
+from .ranges import task_range, with_region_ranges
 
 
 def _model(x) -> str:
@@ -14,12 +15,21 @@ def _model(x) -> str:
     return (getattr(fmt, "model", None) or fmt.n)(x)
 
 
+def _assumption(label: str) -> str:
+    """A tornado label "Groep: parameter" as it reads in a sentence: "parameter (groep)"."""
+    groep, sep, what = label.partition(": ")
+    if not sep:
+        return label
+    return f"{what[:1].lower() + what[1:]} ({groep[:1].lower() + groep[1:]})"
+
+
 def key_figures(run) -> dict:
     """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
     extra homes to add to the stock from the base year to the horizon, per woonvorm in
     ``extra_per_type``) and ``verhuur_per_jaar`` (stroom groups: lettings from the existing stock per
-    year); each with laag and hoog. ``opgave_woningen`` (both together) is kept for older readers of
-    this dict only and is never printed as one number."""
+    year); each with laag and hoog, the range of the regional total (:mod:`.ranges`).
+    ``opgave_woningen`` (both together) is kept for older readers of this dict only, without a range,
+    and is never printed as one number."""
     k = demografie.population_summary_forecast(run)
     ov = groepen.demand_overview(run)
     w = ov[ov["eenheid"] == "woningen"]
@@ -31,18 +41,20 @@ def key_figures(run) -> dict:
     biggest = w.sort_values("opgave", ascending=False).head(3)
     per_type = stand.groupby("woningtype")["opgave"].sum().sort_values(ascending=False, kind="mergesort")
     flows = stroom.groupby("groep")["opgave"].sum().sort_values(ascending=False)
-    return {**k, "opgave_woningen": float(w["opgave"].sum()), "opgave_woningen_laag": float(w["opgave_laag"].sum()),
-            "opgave_woningen_hoog": float(w["opgave_hoog"].sum()), "bruto": bool(w["bruto"].any()),
+    # ranges of the regional totals (percentiles of the total per draw), never sums of percentiles
+    extra_lo, extra_hi = task_range(run, niveau="soort", soort="stand", eenheid="woningen", jaar=run.until)
+    let_lo, let_hi = task_range(run, niveau="soort", soort="stroom", eenheid="woningen", jaar=run.until)
+    return {**k, "opgave_woningen": float(w["opgave"].sum()), "bruto": bool(w["bruto"].any()),
             "grootste": [f"{r.groep_naam.split(' (')[0]}, {r.woningtype_naam}" for r in biggest.itertuples()],
             "grootste_aandeel": float(biggest["opgave"].sum() / w["opgave"].sum()) if w["opgave"].sum() else float("nan"),
             "gevoeligst": t["label"].tolist(), "boven_capaciteit": over, "n_gemeenten": len(run.codes),
             "per_jaar": float(w["opgave"].sum()) / years,
-            "extra_woningen": float(stand["opgave"].sum()), "extra_woningen_laag": float(stand["opgave_laag"].sum()),
-            "extra_woningen_hoog": float(stand["opgave_hoog"].sum()), "extra_bruto": bool(stand["bruto"].any()),
+            "extra_woningen": float(stand["opgave"].sum()), "extra_woningen_laag": extra_lo,
+            "extra_woningen_hoog": extra_hi, "extra_bruto": bool(stand["bruto"].any()),
             "extra_per_type": {str(t): float(v) for t, v in per_type.items() if v >= 0.5},
             "verhuur_per_jaar": float(stroom["opgave"].sum()) / years,
-            "verhuur_per_jaar_laag": float(stroom["opgave_laag"].sum()) / years,
-            "verhuur_per_jaar_hoog": float(stroom["opgave_hoog"].sum()) / years,
+            "verhuur_per_jaar_laag": let_lo / years,
+            "verhuur_per_jaar_hoog": let_hi / years,
             "verhuur_voor": [SHORT_GROUP_NAMES.get(g, g).lower() for g in flows.index[:3] if flows[g] >= 0.5],
             "jaren": years}
 
@@ -70,24 +82,25 @@ def summary_text(run, kf: dict) -> str:
     parts.append(f"\n\nDe regio groeit in de variant {run.variant} van {fmt.n(kf['inwoners_basis'])} naar "
                  f"{_model(kf['inwoners'])} inwoners ({fmt.pct(kf['groei'], sign=True)}); het aantal inwoners van 75 jaar "
                  f"en ouder verandert met {fmt.pct(kf['ouderen75_groei'], sign=True)}. Hoe groot de opgave precies is, "
-                 f"hangt het meest af van {fmt.join(kf['gevoeligst'])}; met lokale cijfers daarvoor wordt de schatting "
+                 f"hangt het meest af van {fmt.join([_assumption(x) for x in kf['gevoeligst']])}; met lokale cijfers daarvoor wordt de schatting "
                  "nauwkeuriger.")
     if kf["boven_capaciteit"]:
         hoeveel = (f"alle {kf['n_gemeenten']}" if len(kf["boven_capaciteit"]) == kf["n_gemeenten"]
                    else f"{len(kf['boven_capaciteit'])} van de {kf['n_gemeenten']}")
         parts.append(f"Met de standaardsleutel krijgen {hoeveel} "
-                     f"gemeenten per jaar meer toegewezen dan er sociale huurwoningen voor aandachtsgroepen vrijkomen: "
+                     f"gemeenten per jaar meer verhuringen toegewezen dan er sociale huurwoningen voor aandachtsgroepen "
+                     f"vrijkomen: "
                      f"{fmt.join(kf['boven_capaciteit'])}. Daar is naast verhuur ook nieuwbouw of transformatie nodig.")
     else:
-        parts.append("Met de standaardsleutel past de toewijzing per jaar in elke gemeente binnen het aantal sociale "
-                     "huurwoningen dat vrijkomt voor aandachtsgroepen.")
+        parts.append("Met de standaardsleutel passen de toegewezen verhuringen per jaar in elke gemeente binnen het "
+                     "aantal sociale huurwoningen dat vrijkomt voor aandachtsgroepen.")
     return " ".join(parts).replace(" \n\n", "\n\n")
 
 
 def per_gemeente(run) -> pd.DataFrame:
     """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
     vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
-    of the regional tasks under the standard key. ``attrs``: the region's totals of each column."""
+    of the region's extra homes under the standard key. ``attrs``: the region's totals of each column."""
     d = groepen.with_task(run.demand)
     d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.variant) & (d["eenheid"] == "woningen")]
     years = max(1, run.until - run.base_year)
@@ -111,8 +124,8 @@ def summary_table(run) -> pd.DataFrame:
     ``soort_naam`` says whether the figure is extra stock (stand) or lettings added up (stroom)."""
     ov = groepen.demand_overview(run)
     g = ov.groupby(["groep", "groep_naam", "eenheid", "soort"], as_index=False, sort=False).agg(
-        opgave=("opgave", "sum"), opgave_laag=("opgave_laag", "sum"), opgave_hoog=("opgave_hoog", "sum"),
-        bruto=("bruto", "any"))
+        opgave=("opgave", "sum"), bruto=("bruto", "any"))
+    g = with_region_ranges(g, run, niveau="groep", jaar=run.until)  # the group's own regional range
     g["soort_naam"] = g["soort"].map({"stand": "extra in de voorraad", "stroom": "verhuringen, opgeteld"})
     return g
 
@@ -188,8 +201,8 @@ def scenario_text(run) -> str:
     tot = scenario_by_gemeente(run, "woningen")
     a, b = float(tot["standaard"].sum()), float(tot["scenario"].sum())
     return (f"Scenario **{bronnen.scenario_name(run)}** wijzigt {len(ch)} parameterwaarde(n). De opgave in woningen tot "
-            f"{run.until} wordt daardoor {fmt.n(b)} in plaats van {fmt.n(a)} "
-            f"({fmt.n(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
+            f"{run.until} wordt daardoor {_model(b)} in plaats van {_model(a)} "
+            f"({fmt.model(b - a, sign=True)}; {fmt.pct((b - a) / a if a else float('nan'), sign=True)}).")
 
 
 _PROGRAMMA_BRON = "Programma Wonen en Zorg voor Ouderen, ministerie van BZK, 2022 (kst-29389-112)"

@@ -5,18 +5,8 @@ from __future__ import annotations
 from ..report import fmt
 from ..report import terms as _terms
 
-WONINGTYPE_LABELS = {
-    "nultreden": "nultredenwoning", "geclusterd": "geclusterde woning", "zorggeschikt": "zorggeschikte woning",
-    "intramuraal": "intramurale plaats", "zelfstandig_begeleid": "zelfstandig met begeleiding",
-    "sociale_huur": "sociale huurwoning", "standplaats": "standplaats", "studenteneenheid": "studenteneenheid",
-    "flex": "flexwoning",
-}
-WONINGTYPE_PLURAL = {
-    "nultreden": "nultredenwoningen", "geclusterd": "geclusterde woningen", "zorggeschikt": "zorggeschikte woningen",
-    "intramuraal": "intramurale plaatsen", "zelfstandig_begeleid": "woningen met begeleiding",
-    "sociale_huur": "sociale huurwoningen", "standplaats": "standplaatsen", "studenteneenheid": "studenteneenheden",
-    "flex": "flexwoningen",
-}
+WONINGTYPE_LABELS = _terms.WONINGTYPE            # one term list (report/terms.py)
+WONINGTYPE_PLURAL = _terms.WONINGTYPE_MEERVOUD
 SHORT_GROUP_NAMES = _terms.GROEP_KORT  # one term list (report/terms.py)
 SHORT_TYPE_NAMES = {
     "nultreden": "nultreden", "geclusterd": "geclusterd", "zorggeschikt": "zorggeschikt", "intramuraal": "intramuraal",

@@ -109,7 +109,7 @@ def sensitivity_overview(run, top: int = 3) -> pd.DataFrame:
 
 def demand_paths(run) -> pd.DataFrame:
     """Region vraag per groep (main woningtype summed within one unit) per year: laag/midden/hoog
-    columns, for the small-multiples chart."""
+    columns (laag/hoog: the range of the regional total, ``run.bands``), for the small-multiples chart."""
     d = run.demand[run.demand["maat"] == "vraag"]
     multi = set(d.drop_duplicates(["groep", "woningtype"]).groupby("groep").size().loc[lambda x: x > 1].index)
     d = d.assign(label=[f"{SHORT_GROUP_NAMES.get(g, g)}"
@@ -117,6 +117,22 @@ def demand_paths(run) -> pd.DataFrame:
                         for g, w, e in zip(d["groep"], d["woningtype"], d["eenheid"])])
     piv = d.pivot_table(index=["groep", "label", "jaar"], columns="variant", values="waarde", aggfunc="sum")
     piv = piv.reset_index()
+    # laag/hoog of the region: the range of the regional total per draw (run.bands), not a sum of
+    # the gemeenten's ranges; a label that joins several woningtypes takes the group's range
+    b = run.bands[(run.bands["maat"] == "vraag") & run.bands["niveau"].isin(["woningtype", "groep"])]
+    wt_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["woningtype"]
+    eh_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["eenheid"]
+    many = d.groupby(["groep", "label"])["woningtype"].nunique()
+    lo, hi = [], []
+    for g, lab, y in zip(piv["groep"], piv["label"], piv["jaar"]):
+        if many[(g, lab)] == 1:
+            hit = b[(b["niveau"] == "woningtype") & (b["groep"] == g) & (b["woningtype"] == wt_of[(g, lab)])
+                    & (b["jaar"] == y)]
+        else:
+            hit = b[(b["niveau"] == "groep") & (b["groep"] == g) & (b["eenheid"] == eh_of[(g, lab)]) & (b["jaar"] == y)]
+        lo.append(float(hit["laag"].iloc[0]) if len(hit) == 1 else float("nan"))
+        hi.append(float(hit["hoog"].iloc[0]) if len(hit) == 1 else float("nan"))
+    piv["laag"], piv["hoog"] = lo, hi
     order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
     piv["_o"] = piv["groep"].map(order)
     return piv.sort_values(["_o", "label", "jaar"]).drop(columns="_o").reset_index(drop=True)

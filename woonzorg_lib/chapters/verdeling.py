@@ -19,31 +19,45 @@ def _woning_groups(run) -> pd.DataFrame:
 
 
 def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
-    """Per gemeente, all tasks in woningen together: toewijzing, aandeel of the total, current effort
-    share, lettings capacity share and per year vs capacity."""
+    """Per gemeente, the two tasks in woningen under ``sleutel``, kept apart (a stock and a flow):
+
+    * ``extra_woningen``: its part of the extra homes (taak opgave, stand groups), ``aandeel`` its share;
+    * ``verhuringen``: its part of the lettings from the existing stock (taak toewijzing, stroom
+      groups), cumulative to the horizon, ``aandeel_verhuur`` its share, ``per_jaar`` per year;
+    * ``druk``: lettings per year ÷ its lettings capacity (only the lettings task meets it);
+    * ``huidige_inspanning`` (current effort share) and ``verschil`` = aandeel − huidige_inspanning.
+
+    ``toewijzing`` is the extra-homes part under its older name. ``attrs``: totals, years, components."""
     a = run.allocation
     wg = _woning_groups(run)
     a = a.merge(wg, on=["groep", "woningtype"])
     a = a[a["sleutel"] == sleutel]
-    tot = a.groupby("gemeentecode", as_index=False)["toewijzing"].sum()
-    total = float(tot["toewijzing"].sum())
+    taak = a.groupby(["gemeentecode", "taak"])["toewijzing"].sum().unstack(fill_value=0.0)
+    tot = pd.DataFrame({"gemeentecode": list(run.codes)})
+    tot["extra_woningen"] = tot["gemeentecode"].map(taak["opgave"] if "opgave" in taak else {}).fillna(0.0)
+    tot["verhuringen"] = tot["gemeentecode"].map(taak["toewijzing"] if "toewijzing" in taak else {}).fillna(0.0)
+    extra, lets = float(tot["extra_woningen"].sum()), float(tot["verhuringen"].sum())
     ind, effort = (run.indicators, run.effort)
     tot["gemeentenaam"] = tot["gemeentecode"].map(run.names)
-    tot["aandeel"] = tot["toewijzing"] / total if total else float("nan")
+    tot["toewijzing"] = tot["extra_woningen"]
+    tot["aandeel"] = tot["extra_woningen"] / extra if extra else float("nan")
+    tot["aandeel_verhuur"] = tot["verhuringen"] / lets if lets else float("nan")
     share = effort["huidige_inspanning"] if isinstance(effort, pd.DataFrame) else effort
     tot["huidige_inspanning"] = tot["gemeentecode"].map(share)
     cap = ind["verhuurcapaciteit"] if "verhuurcapaciteit" in ind.columns else None
     if cap is not None:
         tot["verhuurcapaciteit"] = tot["gemeentecode"].map(cap)
         tot["aandeel_capaciteit"] = tot["verhuurcapaciteit"] / float(cap.reindex(run.codes).sum())
-    years = run.until - run.base_year
-    tot["per_jaar"] = tot["toewijzing"] / years
+    years = max(1, run.until - run.base_year)
+    tot["per_jaar"] = tot["verhuringen"] / years
     if cap is not None:
         tot["druk"] = tot["per_jaar"] / tot["verhuurcapaciteit"]
     tot["verschil"] = tot["aandeel"] - tot["huidige_inspanning"]
-    tot.attrs.update(totaal=total, jaren=years, componenten=list(effort.attrs.get("componenten", effort.attrs.get("components", []))))
+    tot.attrs.update(totaal=extra, totaal_verhuur=lets, jaren=years,
+                     componenten=list(effort.attrs.get("componenten", effort.attrs.get("components", []))))
     tot.attrs["totaal_waarden"] = {
-        "aandeel": 1.0, "huidige_inspanning": 1.0 if tot["huidige_inspanning"].notna().all() else float("nan"),
+        "aandeel": 1.0 if extra else float("nan"), "aandeel_verhuur": 1.0 if lets else float("nan"),
+        "huidige_inspanning": 1.0 if tot["huidige_inspanning"].notna().all() else float("nan"),
         "per_jaar": float(tot["per_jaar"].sum()),
         "verhuurcapaciteit": float(tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan"),
         "druk": float(tot["per_jaar"].sum() / tot["verhuurcapaciteit"].sum()) if "verhuurcapaciteit" in tot else float("nan")}
@@ -113,14 +127,15 @@ def allocation_text(run, ab: pd.DataFrame) -> str:
                 "inwoners in zorginstellingen", "adreslozen": "adreslozen", "uitwonende_studenten": "uitwonende studenten",
                 "sociale_huur": "sociale huurwoningen", "verhuringen": "verhuringen aan aandachtsgroepen",
                 "statushouders": "gehuisveste statushouders", "bw_mo_uitgaven": "uitgaven aan beschermd wonen en opvang"}
-    parts = [f"De regio verdeelt {fmt.n(ab.attrs['totaal'])} woningen over {len(ab)} gemeenten "
-             f"({fmt.n(ab.attrs['totaal'] / ab.attrs['jaren'])} per jaar)."]
+    parts = [f"De regio verdeelt twee taken over {len(ab)} gemeenten, elk apart: {fmt.model(ab.attrs['totaal'])} extra "
+             f"woningen tot het horizonjaar en {fmt.model(ab.attrs['totaal_verhuur'])} verhuringen uit de bestaande "
+             f"voorraad ({fmt.model(ab.attrs['totaal_verhuur'] / ab.attrs['jaren'])} per jaar)."]
     if ab["huidige_inspanning"].notna().all():
         parts.append(f"Ten opzichte van wat gemeenten nu doen, vraagt de sleutel het meest extra van "
                      f"{up['gemeentenaam']} ({fmt.pp(up['verschil'])}) en het minst van {down['gemeentenaam']} "
                      f"({fmt.pp(down['verschil'])}). De huidige inspanning is gemeten als "
                      f"{fmt.join([comp_txt.get(c, c.replace('_', ' ')) for c in comp])} (CBS), als deel van de regio.")
     if over:
-        parts.append(f"In {fmt.join(over)} is de toewijzing per jaar groter dan de verhuurcapaciteit: daar is "
+        parts.append(f"In {fmt.join(over)} zijn de toegewezen verhuringen per jaar meer dan de verhuurcapaciteit: daar is "
                      "naast vrijkomende sociale huurwoningen ook nieuwbouw of transformatie nodig.")
     return " ".join(parts)

@@ -8,12 +8,17 @@ from . import bevolking, groepen
 from .labels import WONINGTYPE_LABELS
 
 
-def need_by_type(run, eenheid: str | None = "woningen") -> pd.DataFrame:
-    """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag."""
+def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None) -> pd.DataFrame:
+    """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag.
+    ``soort`` ``stand`` keeps the extra units (opgave), ``stroom`` the cumulative lettings
+    (toewijzing); None keeps both (then a woningtype's figure may join the two: only for tables
+    that show them per woonvorm and never total them)."""
     d = groepen.with_task(run.demand)
     d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.params.variant)]
     if eenheid:
         d = d[d["eenheid"] == eenheid]
+    if soort:
+        d = d[d["soort"] == soort]
     bruto = groepen._bruto_keys(run)
     d = d.assign(bruto=[(c, g, w) in bruto for c, g, w in zip(d["gemeentecode"], d["groep"], d["woningtype"])])
     out = d.groupby(["gemeentecode", "woningtype", "eenheid"], as_index=False).agg(
@@ -23,9 +28,11 @@ def need_by_type(run, eenheid: str | None = "woningen") -> pd.DataFrame:
     return out.sort_values(["gemeentenaam", "woningtype"]).reset_index(drop=True)
 
 
-def need_wide(run, eenheid: str = "woningen") -> pd.DataFrame:
-    """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000 inwoners."""
-    n = need_by_type(run, eenheid)
+def need_wide(run, eenheid: str = "woningen", soort: str = "stand") -> pd.DataFrame:
+    """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000
+    inwoners. Default: the stand groups only, so the total is extra units in the stock; the lettings
+    of the stroom groups are a flow and are never added to it (:func:`lettings_by_gemeente`)."""
+    n = need_by_type(run, eenheid, soort)
     wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="waarde",
                          aggfunc="sum", fill_value=0.0)
     br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="woningtype", values="bruto", aggfunc="any",
@@ -43,6 +50,21 @@ def need_wide(run, eenheid: str = "woningen") -> pd.DataFrame:
     wide.attrs["types"] = types
     wide.attrs["per_1000_regio"] = float(wide["totaal"].sum() / inw.reindex(run.codes).sum() * 1000.0)
     return wide
+
+
+def lettings_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
+    """The stroom groups' lettings from the existing stock per gemeente (run's variant): cumulative
+    from the base year to the horizon (``toewijzing``) and per year (``per_jaar``), with the bruto
+    flag; ``attrs['regio']``: the region's totals. A flow: never added to the extra homes."""
+    n = need_by_type(run, eenheid, "stroom")
+    g = n.groupby(["gemeentecode"], as_index=False).agg(toewijzing=("waarde", "sum"), bruto=("bruto", "any"))
+    out = run.gemeenten[["gemeentecode", "gemeentenaam"]].merge(g, on="gemeentecode", how="left")
+    out["toewijzing"] = out["toewijzing"].fillna(0.0)
+    out["bruto"] = out["bruto"].astype("boolean").fillna(False).astype(bool)
+    years = max(1, run.until - run.base_year)
+    out["per_jaar"] = out["toewijzing"] / years
+    out.attrs["jaren"] = years
+    return out.sort_values("gemeentenaam").reset_index(drop=True)
 
 
 def need_other_units(run) -> pd.DataFrame:

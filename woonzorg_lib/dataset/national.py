@@ -298,13 +298,25 @@ def gemeentefonds_60039(raw: Path, rmap: RegionMap, totals: pd.DataFrame, tolera
 def _kwb_2019(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = None) -> pd.DataFrame:
     """KWB 2019 (84583NED) on 2019 boundaries -> 2024 gemeenten (whole mergers; Haaren by its 2013 PC4 shares)."""
     f = raw / "kwb" / "kwb-2019.csv"
-    k = pd.read_csv(f)
+    k = pd.read_csv(f, dtype=str)
     need = ["region", "unique_id", "population", "men", "women", "b_00_14", "b_15_24", "b_25_44", "b_45_64", "b_65_oo"]
     miss = [c for c in need if c not in k.columns]
     if miss:
         raise InputError("verplichte kolom ontbreekt", file=f, column=miss[0], row=1)
-    idx = H.name_index(gemeenten)
     vcols = need[2:]
+    k["_regel"] = np.arange(len(k)) + 2
+    statline.numeric(k, f, vcols)                     # numbers, not negative (file, column, line)
+    empty = k[vcols].isna().any(axis=1)
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        col = next(c for c in vcols if pd.isna(k[c].iloc[i]))
+        raise InputError("waarde ontbreekt", file=f, column=col, row=int(k["_regel"].iloc[i]))
+    dup = k["unique_id"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(f"gemeente {k['unique_id'].iloc[i]} staat dubbel", file=f, column="unique_id",
+                         row=int(k["_regel"].iloc[i]))
+    idx = H.name_index(gemeenten)
     parts = []
     for _, r in k.iterrows():
         name = r["region"]
@@ -316,7 +328,7 @@ def _kwb_2019(raw: Path, gemeenten: pd.DataFrame, rmap: "RegionMap | None" = Non
             tgt = H.MERGERS_2022_2023.get(name) or MERGERS_2021.get(name)
             if tgt is None:
                 raise InputError(f"gemeente '{name}' ({r['unique_id']}) niet op de indeling 2024 te brengen",
-                                 file=f, column="region")
+                                 file=f, column="region", row=int(r["_regel"]))
             m = [(idx[tgt], 1.0)]
         for c, a in m:
             parts.append({"gemeentecode": c, **{v: float(r[v]) * a for v in vcols}})

@@ -200,24 +200,55 @@ def read_pc4_table(path: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _plain_csv(path: Path, required: tuple[str, ...], counts: tuple[str, ...], dtype: dict) -> pd.DataFrame:
+    """A plain comma-separated file as obtained: required columns, counts numeric and ≥ 0 (empty =
+    suppressed), ``postcode`` a whole number; errors name file, column and line (header = line 1)."""
+    try:
+        df = pd.read_csv(path, dtype={**dtype, "postcode": str, **{c: str for c in counts}})
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"niet te lezen als CSV: {exc}", file=path, row=1) from exc
+    for c in required:
+        if c not in df.columns:
+            raise InputError("verplichte kolom ontbreekt", file=path, column=c, row=1)
+    df["_regel"] = np.arange(len(df)) + 2
+    numeric(df, path, ["postcode", *counts])
+    pc = df["postcode"]
+    bad = pc.isna() | (pc != pc.round()) | (pc < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError("postcode is geen geheel getal", file=path, column="postcode", row=int(df["_regel"].iloc[i]))
+    return df
+
+
+def _no_duplicates(df: pd.DataFrame, path: Path, keys: list[str], column: str) -> None:
+    dup = df.duplicated(keys, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        first = df[(df[keys] == df[keys].iloc[i]).all(axis=1)]["_regel"].iloc[0]
+        raise InputError(f"dubbele sleutel ({', '.join(keys)}); ook op regel {int(first)}", file=path, column=column,
+                         row=int(df["_regel"].iloc[i]))
+
+
 def read_pc4_2021(postcodes: Path, bands: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(PC4 -> 2021 gemeente name, PC4 x band x sex counts) from the certegis conversion of 83502NED."""
-    pc = pd.read_csv(postcodes, dtype={"gemeente": str})
-    for c in ("postcode", "inwoners", "gemeente"):
-        if c not in pc.columns:
-            raise InputError("verplichte kolom ontbreekt", file=postcodes, column=c, row=1)
+    """(PC4 -> 2021 gemeente name, PC4 x band x sex counts) from the certegis conversion of 83502NED.
+    Checked: required columns, counts numeric and not negative, whole postcodes, one row per PC4
+    (and per PC4 × age band), known age bands; an error names file, column and line."""
+    pc = _plain_csv(postcodes, ("postcode", "inwoners", "gemeente"), ("inwoners",), {"gemeente": str})
     pc = pc[pc["postcode"] >= 1000].copy()          # 2- and 3-digit aggregate rows first
     pc["pc4"] = pc["postcode"].astype(int)
-    b = pd.read_csv(bands, dtype={"leeftijd": str})
-    for c in ("postcode", "leeftijd", "inwoners_man", "inwoners_vrouw"):
-        if c not in b.columns:
-            raise InputError("verplichte kolom ontbreekt", file=bands, column=c, row=1)
+    _no_duplicates(pc, postcodes, ["pc4"], "postcode")
+    b = _plain_csv(bands, ("postcode", "leeftijd", "inwoners_man", "inwoners_vrouw"),
+                   ("inwoners_man", "inwoners_vrouw"), {"leeftijd": str})
     b = b[b["postcode"] >= 1000].copy()
     b["pc4"] = b["postcode"].astype(int)
-    lo = b["leeftijd"].str.extract(r"^(\d+)")[0].astype(int)
-    if not lo.isin(BAND_LO).all():
-        raise InputError("onbekende leeftijdsklasse", file=bands, column="leeftijd")
-    b["band"] = (lo // 5).astype(int)
+    lo = pd.to_numeric(b["leeftijd"].str.extract(r"^(\d+)")[0], errors="coerce")
+    unknown = ~lo.isin(BAND_LO)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise InputError(f"onbekende leeftijdsklasse '{b['leeftijd'].iloc[i]}'", file=bands, column="leeftijd",
+                         row=int(b["_regel"].iloc[i]))
+    b["band"] = (lo.astype(int) // 5).astype(int)
+    _no_duplicates(b, bands, ["pc4", "leeftijd"], "leeftijd")
     return pc[["pc4", "gemeente", "inwoners"]].reset_index(drop=True), b[["pc4", "band", "inwoners_man",
                                                                            "inwoners_vrouw"]].reset_index(drop=True)
 
@@ -228,10 +259,20 @@ def read_kwb_2024(path: Path) -> pd.DataFrame:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"geen geldige JSON: {exc}", file=path) from exc
+    if not isinstance(data, dict):
+        raise InputError("verwacht een object met een record per regiocode", file=path, row=1)
     rows = []
+    fields = {"inwoners": "AantalInwoners_5", "man": "Mannen_6", "vrouw": "Vrouwen_7",
+              "woningvoorraad": "Woningvoorraad_35"}
     for code, rec in sorted(data.items()):
         if not code.startswith("GM"):
             continue
-        rows.append({"gemeentecode": code, "inwoners": rec.get("AantalInwoners_5"), "man": rec.get("Mannen_6"),
-                     "vrouw": rec.get("Vrouwen_7"), "woningvoorraad": rec.get("Woningvoorraad_35")})
+        row = {"gemeentecode": code}
+        for name, key in fields.items():
+            v = rec.get(key) if isinstance(rec, dict) else None
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v != v
+                                  or v in (float("inf"), float("-inf")) or v < 0):
+                raise InputError(f"geen aantal ≥ 0: {v!r}", file=path, column=key, row=code)
+            row[name] = v
+        rows.append(row)
     return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from .inputs import demand_inputs, intramural_supply
 from .ouderen import rijksopgave_key
 from .tables import demand_all, five_numbers, intramural_comparison, ouderen_comparison, supply_origin
 from .uncertainty import monte_carlo_measures, regional_band
+from .region_bands import region_bands
 from .bands import map_rates_to_bands, prevalence
 from .local import apply_local_figures
 from .overlap import apply_overlap
@@ -30,5 +31,5 @@ __all__ = [
     "apply_overlap", "demand_table", "opgave_basis", "sensitivity", "lettings_capacity",
     "read_local_figures", "read_user_csv",
     "demand_inputs", "intramural_supply", "rijksopgave_key", "demand_all", "five_numbers", "intramural_comparison",
-    "ouderen_comparison", "supply_origin", "monte_carlo_measures", "regional_band", "coverage",
+    "ouderen_comparison", "supply_origin", "monte_carlo_measures", "regional_band", "region_bands", "coverage",
 ]

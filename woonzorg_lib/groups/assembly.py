@@ -205,15 +205,14 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
         return (table, _removed_frame(prep, removed)) if return_overlap else table
     from .uncertainty import monte_carlo_measures
 
-    kw = dict(demografie_variant=None, basisjaar=basisjaar, tot_jaar=tot_jaar, groepen=groepen,
-              nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
-              studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local_figures=local_figures,
-              arbeidsmigranten_regiotype=arbeidsmigranten_regiotype, landelijke_gemeenten=landelijke_gemeenten,
-              methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties, g4_gemeenten=g4_gemeenten)
     # The draws use the local figures that hold for every variant; a variant-specific figure is put
     # on the percentile series of its own variant afterwards (level local, change from the band).
     shared, specific = _split_local(local_figures, variant)
-    kw["local_figures"] = shared
+    kw = mc_inputs(basisjaar=basisjaar, tot_jaar=tot_jaar, groepen=groepen,
+                   nl_inwoners=nl_inwoners, huishoudens=huishoudens, woningvoorraad=woningvoorraad,
+                   studenten_historie=studenten_historie, aanbod=aanbod, gebieden=gebieden, local_figures=shared,
+                   arbeidsmigranten_regiotype=arbeidsmigranten_regiotype, landelijke_gemeenten=landelijke_gemeenten,
+                   methode=methode, ouderen_sleutel=ouderen_sleutel, realisaties=realisaties, g4_gemeenten=g4_gemeenten)
     measures = monte_carlo_measures(projection, params, **kw)[variant]
     if specific is not None and len(specific):
         measures = _overlay_local(prep, measures, shared, specific)
@@ -222,6 +221,23 @@ def demand_table(projection: pd.DataFrame, params: ParameterSet, variant: str, *
         _, removed = _run(prep, params.resolve("midden"), params.resolve("midden"))
         return table, _removed_frame(prep, removed)
     return table
+
+
+MC_INPUTS = ("basisjaar", "tot_jaar", "groepen", "nl_inwoners", "huishoudens", "woningvoorraad", "studenten_historie",
+             "aanbod", "gebieden", "local_figures", "arbeidsmigranten_regiotype", "landelijke_gemeenten", "methode",
+             "ouderen_sleutel", "realisaties", "g4_gemeenten")
+
+
+def mc_inputs(**given) -> dict:
+    """The keyword inputs of the Monte Carlo, complete and in one form, so that every caller (the
+    demand table, the regional bands) meets the same cached draws. Unknown names raise."""
+    bad = sorted(set(given) - set(MC_INPUTS))
+    if bad:
+        raise TypeError(f"onbekende invoer voor de Monte Carlo: {', '.join(bad)}")
+    kw = {"demografie_variant": None, **{k: given.get(k) for k in MC_INPUTS}}
+    if kw["basisjaar"] is None:
+        kw["basisjaar"] = BASISJAAR
+    return kw
 
 
 def _split_local(local: pd.DataFrame | None, variant: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:

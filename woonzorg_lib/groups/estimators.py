@@ -56,7 +56,7 @@ def _policy_woningen(base_inw: np.ndarray, nl_inwoners: float, task_per_halfyear
     checks and the same arithmetic, without the DataFrame."""
     if not nl_inwoners or nl_inwoners <= 0 or not math.isfinite(nl_inwoners):
         raise ValueError("nl_inwoners moet een positief getal zijn")
-    if pd.Series(base_inw).sum() > nl_inwoners:
+    if np.nansum(np.asarray(base_inw, float)) > nl_inwoners:
         raise ValueError("de inwoners van de gemeenten zijn samen meer dan nl_inwoners")
     if persons_per_dwelling <= 0:
         raise ValueError("personen per woning moet groter dan 0 zijn")

@@ -87,6 +87,13 @@ class _Prepared:
     def codes(self) -> np.ndarray:
         return np.repeat(np.asarray(self.gemeenten, dtype=object), len(self.years))
 
+    def in_set(self, name: str, members: Collection[str]) -> np.ndarray:
+        """Per cell: is the cell's gemeente in ``members`` (once per preparation and ``name``)."""
+        key = ("in_set", name)
+        if key not in self.cache:
+            self.cache[key] = np.isin(self.codes, list(members))
+        return self.cache[key]
+
     def bandpop(self, geslacht: str) -> _BandPop:
         key = ("band", geslacht)
         if key not in self.cache and self.arrays is not None:
@@ -141,8 +148,14 @@ class _Prepared:
             if len({t[0] for t in triples}) < len(triples):
                 return self.prevalence(age_rates(self.params, v, keys), per)
             triples_of[sex] = triples
+        return self.prevalence_triples(triples_of, per)
+
+    def prevalence_triples(self, triples_of: Mapping[str, Sequence[tuple[int, int, float]]],
+                           per: float = 1000.0) -> np.ndarray:
+        """Prevalence from ``{geslacht: [(van, tot, waarde), ...]}`` (sorted on ``van``, ``tot`` of an
+        open band = ``_OPEN``): the arithmetic of :meth:`prevalence`, without building DataFrames."""
         total = np.zeros(len(self.inw))
-        for sex in sexes:
+        for sex in sorted(triples_of):
             bp = self.bandpop(sex)
             total += bp.matrix @ _rate_vector_of(triples_of[sex], bp.bands) / per
         return total

@@ -7,6 +7,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .bands import _OPEN, _plain_number
 from .catalogue import ARBEIDSMIGRANTEN_REGIOTYPEN, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, CATALOGUE, G4_GEMEENTEN
 from .estimators import _policy_woningen, flow_units
 from .grid import Series, _Prepared
@@ -18,9 +19,14 @@ from .overlap import overlap_core
 
 def ouderen_households_with_need(prep: _Prepared, v: Mapping[str, float]) -> np.ndarray:
     """*behoefte*: households with a 65–74 or 75+ member with a physical limitation, per cell."""
-    rates = pd.DataFrame({"geslacht": ["totaal", "totaal"], "leeftijd_van": [65, 75], "leeftijd_tot": [74, np.nan],
-                          "waarde": [v["ouderen.beperkt_aandeel_65_74"], v["ouderen.beperkt_aandeel_75_plus"]]})
-    return prep.prevalence(rates, per=1.0) * v["ouderen.huishoudens_per_beperkte_persoon"]
+    w65, w75 = v["ouderen.beperkt_aandeel_65_74"], v["ouderen.beperkt_aandeel_75_plus"]
+    if _plain_number(w65) and _plain_number(w75):  # the same arithmetic as the DataFrame route below
+        persons = prep.prevalence_triples({"totaal": [(65, 74, float(w65)), (75, _OPEN, float(w75))]}, per=1.0)
+    else:
+        rates = pd.DataFrame({"geslacht": ["totaal", "totaal"], "leeftijd_van": [65, 75], "leeftijd_tot": [74, np.nan],
+                              "waarde": [w65, w75]})
+        persons = prep.prevalence(rates, per=1.0)
+    return persons * v["ouderen.huishoudens_per_beperkte_persoon"]
 
 
 def persons_75plus(prep: _Prepared) -> np.ndarray:
@@ -56,7 +62,7 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
                                                           v["ggz_bw.uitstroom_aandeel_per_jaar"],
                                                           v["ggz_bw.personen_per_woning"])
         elif g == "mo_dakloos":
-            g4 = np.isin(prep.codes, list(G4_GEMEENTEN if prep.g4 is None else prep.g4))
+            g4 = prep.in_set("g4", G4_GEMEENTEN if prep.g4 is None else prep.g4)
             rate = np.where(g4, v["mo_dakloos.woningen_per_1000_inwoners_g4"], v["mo_dakloos.woningen_per_1000_inwoners"])
             out[(g, "zelfstandig_begeleid")] = inw * rate / 1000
         elif g == "jeugdzorg":
@@ -97,7 +103,7 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
             hh = prep.huishoudens_cells()
             out[(g, "sociale_huur")] = (hh * v["urgenten.urgentieverklaringen_per_1000_huishoudens"] / 1000
                                         * v["mantelzorg.aandeel_urgenties"])
-            rural = np.isin(prep.codes, list(prep.landelijk))
+            rural = prep.in_set("landelijk", prep.landelijk)
             out[(g, "flex")] = np.where(rural, hh * v["mantelzorg.mantelzorgwoningen_per_1000_huishoudens"] / 1000,
                                         0.0)
         elif g == "intramuraal_overig":

@@ -28,8 +28,40 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-PROGRAMMA = {"nultreden": 170_000.0, "geclusterd": 80_000.0, "zorggeschikt": 40_000.0}
-PROGRAMMA_START, PROGRAMMA_EIND = 2022, 2031  # 1-1-2022 up to 1-1-2031 (end of 2030)
+
+
+@lru_cache(maxsize=1)
+def programme_spec() -> dict:
+    """The national programme as published (``config/landelijke_doelen.yaml``, with its source):
+    homes per woningtype, period and source. Checked: positive whole numbers, a period of years."""
+    import yaml
+
+    from ..errors import InputError
+    from ..paths import config_dir
+
+    path = config_dir() / "landelijke_doelen.yaml"
+    spec = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("ouderenprogramma")
+    if not isinstance(spec, dict):
+        raise InputError("sectie 'ouderenprogramma' ontbreekt", file=str(path))
+    homes = spec.get("woningen")
+    if not isinstance(homes, dict) or set(homes) != {"nultreden", "geclusterd", "zorggeschikt"}:
+        raise InputError("'woningen' moet nultreden, geclusterd en zorggeschikt noemen", file=str(path),
+                         column="ouderenprogramma.woningen")
+    for wt, n in homes.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+            raise InputError(f"'{n}' is geen positief aantal woningen", file=str(path),
+                             column=f"ouderenprogramma.woningen.{wt}")
+    van, tot = spec.get("periode_van"), spec.get("periode_tot")
+    if not (isinstance(van, int) and isinstance(tot, int) and van < tot):
+        raise InputError("periode_van en periode_tot moeten jaartallen zijn met van < tot", file=str(path),
+                         column="ouderenprogramma.periode_van")
+    return {"woningen": {wt: float(homes[wt]) for wt in ("nultreden", "geclusterd", "zorggeschikt")},
+            "van": van, "tot": tot, "bron": str(spec.get("bron", "")), "datum": str(spec.get("datum", "")),
+            "naam": str(spec.get("naam", ""))}
+
+
+PROGRAMMA = programme_spec()["woningen"]     # homes per woningtype, 1-1-2022 up to 1-1-2031
+PROGRAMMA_START, PROGRAMMA_EIND = programme_spec()["van"], programme_spec()["tot"]  # 1-1-2031 = end of 2030
 METHODES = ("behoefte", "rijksopgave")
 STANDAARD_METHODE = "behoefte"
 WONINGTYPEN = tuple(PROGRAMMA)

@@ -57,7 +57,9 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
     of_region = np.array([regio.get(c, "") for c in prep.gemeenten], dtype=object)
     names = sorted({r for r in of_region if r})  # gemeenten without a region are left out
 
-    def total(values: Mapping[str, float]) -> pd.Series:
+    masks = {r: of_region == r for r in names}
+
+    def total(values: Mapping[str, float]) -> dict[tuple, float]:
         vraag, _ = _net_vraag(prep, values)
         task = _opgave(prep, vraag, _supply(prep, values, vraag, mid)[0], _direct_opgave(prep, values))
         acc: dict[tuple, float] = {}
@@ -65,22 +67,23 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
             col = arr.reshape(G, Y)[:, yi]
             for r in names:
                 k = (r,) + ((g,) if per_groep else ()) + (CATALOGUE[g].eenheid_voor(wt), maat)
-                acc[k] = acc.get(k, 0.0) + float(col[of_region == r].sum())
-        return pd.Series(acc).sort_index()
+                acc[k] = acc.get(k, 0.0) + float(col[masks[r]].sum())
+        return acc
 
     base = total(mid)
+    order = sorted(base)  # the keys in sorted order (as a sorted index would hold them)
     keys = list(parameters) if parameters is not None else [k for k, e in params.entries.items() if e.laag != e.hoog]
     rows = []
     for key in keys:
         entry = params[key]
-        lo = total({**mid, key: entry.laag}).reindex(base.index, fill_value=0.0)
-        hi = total({**mid, key: entry.hoog}).reindex(base.index, fill_value=0.0)
-        changed = ((lo - base).abs() > 1e-9) | ((hi - base).abs() > 1e-9)
-        for idx in base.index[changed.to_numpy()]:
-            rec = dict(zip(by, idx if isinstance(idx, tuple) else (idx,)))
-            rec.update(parameter=key, opgave_midden=base[idx], opgave_laag=lo[idx], opgave_hoog=hi[idx],
-                       bereik=abs(hi[idx] - lo[idx]))
-            rows.append(rec)
+        lo = total({**mid, key: entry.laag})
+        hi = total({**mid, key: entry.hoog})
+        for idx in order:
+            b, l, h = base[idx], lo.get(idx, 0.0), hi.get(idx, 0.0)
+            if abs(l - b) > 1e-9 or abs(h - b) > 1e-9:
+                rec = dict(zip(by, idx))
+                rec.update(parameter=key, opgave_midden=b, opgave_laag=l, opgave_hoog=h, bereik=abs(h - l))
+                rows.append(rec)
     cols = by + ["parameter", "opgave_midden", "opgave_laag", "opgave_hoog", "bereik"]
     out = pd.DataFrame(rows, columns=cols)
     out["_neg"] = -out["bereik"]
@@ -91,6 +94,7 @@ def sensitivity(projection: pd.DataFrame, params: ParameterSet, *, jaar: int = 2
 Z_DEMOGRAFIE = 0.9674  # z of the ends of a 67 % interval
 PERCENTIELEN = {"laag": 10.0, "hoog": 90.0}
 _MC_CACHE = _fast.LRU(8)
+_STACK_CACHE = _fast.LRU(2)  # draws × cells per measure: the largest object of a run, so only two
 
 
 def _two_piece_ppf(u: np.ndarray, lo: float, mode: float, hi: float) -> np.ndarray:
@@ -155,8 +159,21 @@ def monte_carlo_measures(projection: pd.DataFrame, params: ParameterSet, **input
     return _MC_CACHE.get_or_make(key, lambda: _monte_carlo(projection, params, inputs))
 
 
+def draw_stack(projection: pd.DataFrame, params: ParameterSet, **inputs) -> dict:
+    """Every draw's measures, ``{(groep, woningtype, maat): array (draws × cells)}``: the draws behind
+    :func:`monte_carlo_measures` (computed once per content; read only)."""
+    key = _key(projection, params, inputs)
+    return _STACK_CACHE.get_or_make(key, lambda: _readonly(_draw_stack(projection, params, inputs)))
+
+
+def _readonly(stack: dict) -> dict:
+    for a in stack.values():
+        a.flags.writeable = False
+    return stack
+
+
 def _monte_carlo(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping) -> dict:
-    stack = _draw_stack(projection, params, inputs)
+    stack = draw_stack(projection, params, **inputs)
     return {v: {k: np.percentile(a, q, axis=0) for k, a in stack.items()} for v, q in PERCENTIELEN.items()}
 
 
@@ -186,7 +203,7 @@ def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping
     laag, hoog`` in ``jaar`` (aanbod: at the basisjaar; laag/hoog = 10th/90th percentile of the
     regional sum per draw, not the sum of gemeente percentiles)."""
     inputs.setdefault("tot_jaar", jaar)
-    stack = _draw_stack(projection, params, inputs)
+    stack = draw_stack(projection, params, **inputs)
     prep = _prepare(projection, params, "midden", **inputs)
     from .assembly import _measures
     central = _measures(prep, params.resolve("midden"), params.resolve("midden"))[0]

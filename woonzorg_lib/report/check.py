@@ -13,7 +13,9 @@ table with filters per sheet, numbers never stored as text, no ``<5`` or ``inf``
 
 ``browser_problems(path)``: opens the file in headless Chromium (Debian ``/usr/bin/chromium`` via
 Playwright) and reports console errors, JS errors, external requests, broken images, images
-without alt text and visible code. ``python -m woonzorg_lib.report.check FILE…`` runs both.
+without alt text and visible code; it also returns the strong text on the first screen (the
+Kernboodschap's key numbers) and, per gemeente page, its tables and whether its locator map is
+drawn. ``python -m woonzorg_lib.report.check FILE…`` runs both.
 """
 
 from __future__ import annotations
@@ -85,7 +87,52 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     m = re.search(r"\b\d+\.\d+\s?%", visible)
     if m:
         problems.append(f"percentage niet in Nederlandse notatie: {m.group(0)!r}")
+    return problems + marker_problems(text) + total_problems(text)
+
+
+def _cell_text(cell: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+
+def marker_problems(html: str) -> list[str]:
+    """'bruto' or 'schatting' written beside a number in a table cell: said once per table in its
+    legend, never per cell (a text column that explains a term, e.g. a parameter's description, may use the word)."""
+    problems = []
+    for t in re.findall(r"<table\b.*?</table>", html, re.S):
+        body = "".join(re.findall(r"<t(?:body|foot)>(.*?)</t(?:body|foot)>", t, re.S))
+        for cell in re.findall(r'<td class="num">(.*?)</td>', body, re.S):  # a number's cell; text columns may explain
+            if re.search(r"\b(bruto|schatting)\b", _cell_text(cell), re.I):
+                cap = re.search(r"<caption>(.*?)</caption>", t, re.S)
+                problems.append(f"‘bruto’/‘schatting’ in een cel in plaats van in de legenda: {_cell_text(cell)!r} "
+                                f"(tabel {cap.group(1) if cap else '?'!r})")
+                break
     return problems
+
+
+def region_totals(html: str) -> dict[tuple[str, str], set[str]]:
+    """The totals rows of every table: (column header, unit) → the values printed for it."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for t in re.findall(r"<table\b.*?</table>", html, re.S):
+        head = re.search(r"<thead>(.*?)</thead>", t, re.S)
+        foot = re.search(r'<tr class="total">(.*?)</tr>', t, re.S)
+        if not head or not foot:
+            continue
+        keys = []
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S):
+            unit = re.search(r'<span class="unit">(.*?)</span>', th, re.S)
+            label = _cell_text(re.sub(r'<span class="unit">.*?</span>', "", th, flags=re.S))
+            keys.append((label, _cell_text(unit.group(1)) if unit else ""))
+        cells = [_cell_text(c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", foot.group(1), re.S)]
+        for key, value in zip(keys[1:], cells[1:]):
+            if value and key[1] not in ("", "%") and re.search(r"\d", value):
+                out.setdefault(key, set()).add(value)
+    return out
+
+
+def total_problems(html: str) -> list[str]:
+    """The same region total (same column header and unit) printed with two different values."""
+    return [f"totaal ‘{label}’ ({unit}) staat er met verschillende waarden: {sorted(values)}"
+            for (label, unit), values in sorted(region_totals(html).items()) if len(values) > 1]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -256,6 +303,31 @@ def browser_available() -> bool:
     return True
 
 
+# Per gemeente page (h2 "Gemeente …" up to the next h2): its tables, and whether its locator map
+# is drawn — the svg has a size and the highlighted gemeente (a <use> of a shape in the shared
+# <defs>) has a non-empty box, i.e. the shape it refers to exists in the document.
+_GEMEENTE_PAGES_JS = """(() => {
+  const out = []; let cur = null;
+  for (const e of document.querySelectorAll('main h2, main table.wz-table, main .wz-locator')) {
+    if (e.tagName === 'H2') {
+      cur = e.innerText.trim().startsWith('Gemeente ') ? {heading: e.innerText.trim(), tables: 0, locator: false,
+             caption: ''} : null;
+      if (cur) out.push(cur);
+      continue;
+    }
+    if (!cur) continue;
+    if (e.tagName === 'TABLE') { cur.tables += 1; continue; }
+    const svg = e.querySelector('svg'), uses = svg ? svg.querySelectorAll('use') : [];
+    const focus = uses.length ? uses[uses.length - 1] : null;
+    const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    const target = focus ? document.getElementById((focus.getAttribute('href') || '').slice(1)) : null;
+    cur.locator = !!(target && r.width > 50 && r.height > 50 && focus.getBBox().width > 0);
+    cur.caption = (e.innerText || '').trim();
+  }
+  return out;
+})()"""
+
+
 def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) -> dict:
     """Open ``path`` in headless Chromium; returns a dict with the findings and ``problems``."""
     from playwright.sync_api import sync_playwright
@@ -290,6 +362,11 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             gemeenten = page.evaluate("[...document.querySelectorAll('main h2')].map(h => h.innerText.trim())"
                                       ".filter(t => t.startsWith('Gemeente '))")
             viewport = page.viewport_size or {"height": 720}
+            first_screen = page.evaluate(
+                "(() => { const h = window.innerHeight; return [...document.querySelectorAll('main strong')]"
+                ".filter(e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= h; })"
+                ".map(e => e.innerText.trim()); })()")
+            pages = page.evaluate(_GEMEENTE_PAGES_JS)
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
             page.emulate_media(media="print")
@@ -317,6 +394,7 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
     return {"file": str(path), "title": title, "first_h2": (first or {}).get("text"),
             "first_h2_on_first_screen": bool(first) and first["top"] < viewport["height"],
             "gemeente_pages": gemeenten, "gemeente_page_breaks": gem_breaks,
+            "first_screen_strong": first_screen, "gemeente_page_content": pages,
             "wide_tables": len(wide), "wide_tables_landscape": sum(w == "wide" for w in wide),
             "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,

@@ -155,12 +155,15 @@ def model_range(lo, hi, *, unit: str = "") -> str:
 
 
 def table_legend(*, model_figures: bool = True, bruto: list[str] | tuple[str, ...] = (),
-                 suppressed: int = 0, threshold: int = 5) -> str:
+                 suppressed: int = 0, threshold: int = 5, model_columns: list[str] | tuple[str, ...] = ()) -> str:
     """The one legend under a table (plain text): what is estimated and how it is rounded, which
-    rows are bruto, what is suppressed. Said once per table, never per cell."""
+    rows are bruto, what is suppressed. Said once per table, never per cell. ``model_columns``:
+    the headers of the estimated columns when not every number in the table is an estimate."""
     parts = []
     if model_figures:
-        parts.append("De cijfers zijn schattingen van het model, afgerond: onder de 10.000 op tientallen, vanaf "
+        which = (f"De cijfers in {'de kolom' if len(model_columns) == 1 else 'de kolommen'} "
+                 f"{join([f'‘{c}’' for c in model_columns])} zijn" if model_columns else "De cijfers zijn")
+        parts.append(f"{which} schattingen van het model, afgerond: onder de 10.000 op tientallen, vanaf "
                      "10.000 op honderdtallen; totalen zijn berekend vóór het afronden.")
     if bruto:
         parts.append("Bruto (het aanbod is niet bekend; de opgave is de groei van de vraag zonder aftrek van "

@@ -100,16 +100,16 @@ def show_scenario(run) -> None:
     ], caption=f"Gewijzigde parameters in scenario {bronnen.scenario_name(run)}", threshold=0)
     tables.show(kb.scenario_by_group(run), [
         Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
-        Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
-        Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
-        Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
+        Col("standaard", "Standaard", "aantal in de eenheid van de rij", "model"),
+        Col("scenario", "Scenario", "aantal in de eenheid van de rij", "model"),
+        Col("verschil", "Verschil", "aantal in de eenheid van de rij", "model"),
         Col("verschil_pct", "Verschil", "%", "pct"),
     ], caption=f"Opgave {run.periode.replace('-', '–')} per groep: scenario naast standaard",
        threshold=run.params.threshold)
     g = kb.scenario_by_gemeente(run, "woningen")
     tables.show(g, [
-        Col("gemeentenaam", "Gemeente"), Col("standaard", "Standaard", "woningen", "count"),
-        Col("scenario", "Scenario", "woningen", "count"), Col("verschil", "Verschil", "woningen", "int"),
+        Col("gemeentenaam", "Gemeente"), Col("standaard", "Standaard", "woningen", "model"),
+        Col("scenario", "Scenario", "woningen", "model"), Col("verschil", "Verschil", "woningen", "model"),
         Col("verschil_pct", "Verschil", "%", "pct"),
     ], caption="Opgave in woningen per gemeente: scenario naast standaard", total=f"Totaal {run.naam}",
        threshold=run.params.threshold)
@@ -117,9 +117,9 @@ def show_scenario(run) -> None:
     if len(cells):
         tables.show(cells.head(40), [
             Col("gemeentenaam", "Gemeente"), Col("groep_naam", "Groep en woonvorm"), Col("eenheid", "Eenheid"),
-            Col("standaard", "Standaard", "aantal in de eenheid van de rij", "count"),
-            Col("scenario", "Scenario", "aantal in de eenheid van de rij", "count"),
-            Col("verschil", "Verschil", "aantal in de eenheid van de rij", "int"),
+            Col("standaard", "Standaard", "aantal in de eenheid van de rij", "model"),
+            Col("scenario", "Scenario", "aantal in de eenheid van de rij", "model"),
+            Col("verschil", "Verschil", "aantal in de eenheid van de rij", "model"),
         ], caption="Grootste verschuivingen per gemeente en groep", threshold=run.params.threshold,
            note="Alleen cellen die met meer dan een halve eenheid veranderen; hoogstens 40 rijen, grootste eerst. "
                 "Alle cellen staan in de Excel-werkmap.")
@@ -144,35 +144,41 @@ def supported(fn, **kwargs) -> dict:
 
 
 def show_gemeente_pages(run) -> None:
-    """One page per gemeente (heading "Gemeente <CBS name>"): the opening sentences, the population
-    trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
+    """One page per gemeente (heading "Gemeente <CBS name>"): a small locator map
+    (:mod:`.locator`), the opening sentences, the population trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
     from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
     from ..chapters import bronnen, gemeenten as gm
-    from . import tables
+    from . import locator, tables
     from .tables import Col
 
     table = gm.summaries(run)
+    pages = gm.gemeenten(run)
+    defs = locator.locator_defs([c for c, _ in pages])  # the region's shapes once; each page refers to them
+    box = locator.view_box(defs)
+    _display_html(defs)
     trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
+    trends = trends.assign(waargenomen=trends["soort"].eq("waargenomen"))  # observed counts print exactly
     thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
-    for code, naam in gm.gemeenten(run):
+    for code, naam in pages:
         md(f"## Gemeente {naam}")
+        _display_html(locator.locator_svg(code, naam, run.naam, box))
         md(gm.summary_text(run, code, table))
         tables.show(trends[trends["gemeentecode"] == code], [
             Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
-            Col("waarde", "Inwoners", "personen op 1 januari", "int"),
+            Col("waarde", "Inwoners", "personen op 1 januari", "model", exact="waargenomen"),
         ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
            source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
         tables.show(needs[needs["gemeentecode"] == code], [
             Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("eenheid", "Eenheid"),
-            Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "count"),
-            Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "count", bruto="bruto"),
-            Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "count", bruto="bruto"),
-            Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "count", bruto="bruto"),
+            Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "model"),
+            Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "model", bruto="bruto"),
+            Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "model", bruto="bruto"),
+            Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "model", bruto="bruto"),
         ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag)
         tables.show(shares[shares["gemeentecode"] == code], [
             Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel van de regio", "%", "pct"),
-            Col("toewijzing", f"Toewijzing {periode}", "woningen", "count"),
+            Col("toewijzing", f"Toewijzing {periode}", "woningen", "model"),
         ], caption=f"Aandeel van {naam} in de regionale opgave in woningen, per verdeelsleutel", threshold=thr,
            source=bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg"))

@@ -276,8 +276,9 @@ def _safe(label: str) -> str:
     return label.replace("/", "__")
 
 
-def _start(group: list[Job], say) -> tuple[subprocess.Popen, dict]:
-    """Start one worker process for ``group`` (its regions run one after another in one kernel)."""
+def _start(group: list[Job], say, *, prewarm: list[str] | None = None) -> tuple[subprocess.Popen, dict]:
+    """Start one worker process for ``group`` (its regions run one after another in one kernel);
+    ``prewarm``: shared work its kernel computes first (:mod:`.shared_work`)."""
     logs = build_dir() / "logs"
     executed = build_dir() / "executed"
     logs.mkdir(parents=True, exist_ok=True)
@@ -300,7 +301,8 @@ def _start(group: list[Job], say) -> tuple[subprocess.Popen, dict]:
                       "header_html": job.header_html, "footer_html": job.footer_html,
                       "status": job.status, "rundatum": job.rundatum})
     jobfile = build_dir() / "jobs" / f"{name}.json"
-    jobfile.write_text(json.dumps({**specs[0], "regions": specs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    jobfile.write_text(json.dumps({**specs[0], "regions": specs, "prewarm": list(prewarm or [])}, ensure_ascii=False,
+                                  indent=1), encoding="utf-8")
     logf = open(logs / f"{name}.log", "w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", WORKER, str(jobfile)], stdout=subprocess.PIPE, stderr=logf,
                             env=_worker_env(), cwd=str(paths.root()), text=True, bufsize=1,
@@ -367,7 +369,10 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say, share_kernels: bool = Tru
     job. With ``share_kernels`` the jobs are packed into ``jobs_n`` balanced groups and a group's
     regions run in one kernel (imports, data tables and model caches loaded once); without it every
     job has its own process and kernel (the benchmark floor)."""
+    from . import shared_work
+
     pending = groups_of(jobs, jobs_n) if share_kernels else [[j] for j in largest_first(jobs)]
+    slots = {id(g): (shared_work.for_slot(i, g[0].chapters) if share_kernels else []) for i, g in enumerate(pending)}
     running: dict = {}
     results: list[dict] = []
     total = len(jobs)
@@ -380,7 +385,7 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say, share_kernels: bool = Tru
                 for job in group:
                     started += 1
                     say(f"[{started}/{total}] {job.label}: start")
-                proc, info = _start(group, say)
+                proc, info = _start(group, say, prewarm=slots[id(group)])
                 running[proc] = (group, info)
             time.sleep(0.05)
             for proc in [p for p in running if p.poll() is not None]:

@@ -118,7 +118,10 @@ table.wz-table td.num{white-space:nowrap}
 table.wz-table td{overflow-wrap:break-word}
 table.wz-table tr.total td,table.wz-table tr.total th{font-weight:700;border-top:2px solid #8c959f}
 table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.78rem}
-.wz-table-wrap{overflow-x:auto;max-width:100%}
+.wz-table-wrap{overflow-x:auto;max-width:100%;clear:both}
+.wz-locator{float:right;margin:.2rem 0 .6rem 1.2rem;width:170px}
+.wz-locator svg{display:block;max-width:100%;height:auto}
+.wz-locator .wz-locator-cap{font-size:.78rem;color:var(--muted);text-align:center}
 .wz-note{font-size:.82rem;color:var(--muted);margin:.2rem 0 1rem;max-width:48rem}
 .wz-bruto{color:var(--warn);font-weight:600}
 .wz-callout{background:var(--bg-soft);border-left:4px solid var(--accent);padding:.6rem 1rem;margin:1rem 0;max-width:48rem}
@@ -148,7 +151,7 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   table.wz-table{font-size:7.5pt;width:100%}
   table.wz-table th,table.wz-table td{padding:.15rem .3rem}
   header.wz-head{border-bottom:2px solid var(--ink)}
-  table.wz-table td,table.wz-table th{overflow-wrap:anywhere}
+  table.wz-table td,table.wz-table th{overflow-wrap:break-word;word-break:normal}
   table.wz-table td.num{overflow-wrap:normal}
   @page wide{size:A4 landscape;margin:15mm 15mm 15mm 15mm}
   .wz-wide{page:wide}

@@ -4,7 +4,11 @@ Tables are plain HTML (no pandas Styler: its random uuid breaks byte-identical b
 numeric column declares a unit, shown under its header. Columns of kind ``count`` are published
 with statistical suppression: values greater than 0 and below ``threshold`` (default 5) are shown
 as ``<5``; totals are computed from the full figures *before* suppression, and a note under the
-table says so. Opgave figures that are bruto (supply unknown) are marked "bruto" next to the number.
+table says so. Columns of kind ``model`` hold model figures (vraag, aanbod, opgave, toewijzing, a
+forecast): rounded by the one policy (:func:`fmt.model`), never suppressed, their totals summed
+before rounding so the same total prints the same everywhere. Which figures are estimates and which
+rows are bruto (supply unknown) is said once, in the legend under the table
+(:func:`fmt.table_legend`), never in a cell.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 from . import fmt
 
 DEFAULT_THRESHOLD = 5
-KINDS = ("text", "count", "int", "dec1", "dec2", "num", "pct", "pct0", "pp", "year")
+KINDS = ("text", "count", "int", "model", "dec1", "dec2", "num", "pct", "pct0", "pp", "year")
+SUMMED = ("count", "int", "model")
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,8 @@ class Col:
     label: str
     unit: str = ""
     kind: str = "text"
-    bruto: str | None = None  # name of a boolean column: True → the value is a bruto opgave
+    bruto: str | None = None  # name of a boolean column: True → the value is a bruto opgave (said in the legend)
+    exact: str | None = None  # kind "model" only: name of a boolean column, True → an observed count, not rounded
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -56,6 +62,8 @@ def format_value(v, kind: str) -> str:
         return fmt.MISSING
     if kind in ("count", "int"):
         return fmt.n(round(float(v)))
+    if kind == "model":
+        return fmt.model(v)
     if kind == "year":
         return str(int(v))
     if kind == "dec1":
@@ -123,7 +131,6 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
         head.append(f"<th scope=\"col\"{cls}>{_esc(c.label)}{unit}</th>")
     rows = []
     n_suppressed = 0
-    any_bruto = False
     records = df.to_dict("records")
     for rec in records:
         cells = []
@@ -132,11 +139,10 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
             if c.kind == "count" and is_suppressed(v, threshold):
                 text = f"&lt;{threshold}"
                 n_suppressed += 1
+            elif c.exact and bool(rec.get(c.exact)):
+                text = _esc(format_value(v, "int"))
             else:
                 text = _esc(format_value(v, c.kind))
-            if c.bruto and bool(rec.get(c.bruto)) and not _missing(v):
-                text += ' <span class="wz-bruto">bruto</span>'
-                any_bruto = True
             tag = "th scope=\"row\"" if i == 0 and not c.numeric else "td"
             cls = ' class="num"' if c.numeric else ""
             cells.append(f"<{tag}{cls}>{text}</{tag.split()[0]}>")
@@ -151,7 +157,7 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
             if total_values and c.name in total_values:
                 text = _esc(format_value(total_values[c.name], c.kind))
                 cells.append(f'<td class="num">{text}</td>' if c.numeric else f"<td>{text}</td>")
-            elif c.kind in ("count", "int"):
+            elif c.kind in SUMMED:
                 vals = [float(r[c.name]) for r in records if not _missing(r[c.name])]
                 s = sum(vals) if vals else float("nan")
                 if c.kind == "count" and is_suppressed(s, threshold):
@@ -159,8 +165,6 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
                     n_suppressed += 1
                 else:
                     text = _esc(format_value(s, c.kind))
-                if c.bruto and any(bool(r.get(c.bruto)) for r in records):
-                    text += ' <span class="wz-bruto">bruto</span>'
                 cells.append(f'<td class="num">{text}</td>')
             else:
                 cells.append('<td class="num"></td>' if c.numeric else "<td></td>")
@@ -169,9 +173,9 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
     if n_suppressed:
         notes.append(f"Aantallen kleiner dan {threshold} zijn afgeschermd en weergegeven als ‘&lt;{threshold}’. "
                      "Totalen zijn berekend uit de volledige, niet-afgeschermde cijfers.")
-    if any_bruto:
-        notes.append("‘bruto’: het aanbod is niet bekend; de opgave is de groei van de vraag sinds 1 januari 2024, "
-                     "zonder aftrek van bestaand aanbod.")
+    legend = _legend(records, columns, total=bool(total))
+    if legend:
+        notes.append(_esc(legend))
     if note:
         notes.append(_esc(note))
     if source:
@@ -181,6 +185,69 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
             f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table></div>"
             f"{note_html}")
     return HTMLTable(html, n_suppressed)
+
+
+def _row_labels(records, columns) -> list[tuple[str, str]]:
+    """A name for every row as (first column, detail): the detail holds the fewest other text
+    columns that tell rows with the same first value apart ('' when none is needed)."""
+    text_cols = [c for c in columns if not c.numeric]
+    if not text_cols:
+        return [(str(i + 1), "") for i in range(len(records))]
+    first, rest = text_cols[0], text_cols[1:]
+    used: list[Col] = []
+
+    def labels(cols):
+        return [(str(r[first.name]), ", ".join(str(r[c.name]) for c in cols)) for r in records]
+
+    for c in rest:
+        now = labels(used)
+        if len(set(now)) == len(now):
+            break
+        if len(set(labels(used + [c]))) > len(set(now)):
+            used.append(c)
+    return labels(used)
+
+
+def _join_rows(names: list[tuple[str, str]]) -> str:
+    """'A (x, y en z) en B': rows with the same first value named once, their details together."""
+    groups: dict[str, list[str]] = {}
+    for base, detail in names:
+        groups.setdefault(base, []).append(detail)
+    return fmt.join([f"{b} ({fmt.join(d)})" if any(d) else b for b, d in groups.items()])
+
+
+def _legend(records, columns, *, total: bool) -> str:
+    """The legend under a table: which columns are model estimates (and how they are rounded) and
+    which rows (or whole columns) are bruto — said once, for the table."""
+    model_cols = [c for c in columns if c.kind == "model"]
+    counted = [c for c in columns if c.kind in SUMMED]
+    bruto_cols = [c for c in columns if c.bruto]
+    items: list[str] = []
+    if bruto_cols and records:
+        flags = {c.name: [bool(r.get(c.bruto)) and not _missing(r[c.name]) for r in records] for c in bruto_cols}
+        whole = [c for c in bruto_cols if all(flags[c.name])]
+        partial = [c for c in bruto_cols if any(flags[c.name]) and not all(flags[c.name])]
+        if whole and len(whole) < len(bruto_cols):
+            items.append(f"{'de kolom' if len(whole) == 1 else 'de kolommen'} {fmt.join([f'‘{c.label}’' for c in whole])}")
+        elif whole:
+            items.append("alle cijfers in de tabel")
+        if partial:
+            names = _row_labels(records, columns)
+            hit = [any(flags[c.name][i] for c in partial) for i in range(len(records))]
+            rows = [n for n, h in zip(names, hit) if h]
+            other = [n for n, h in zip(names, hit) if not h]
+            if len(rows) > len(records) / 2 and len(records) >= 4 and other:
+                items.append(f"alle rijen behalve {_join_rows(other)}")
+            else:
+                items.append(_join_rows(rows))
+    if not model_cols and not items:
+        return ""
+    observed = any(c.exact and any(bool(r.get(c.exact)) for r in records) for c in model_cols)
+    partly = [c.label for c in model_cols] if model_cols and len(model_cols) < len(counted) else []
+    text = fmt.table_legend(model_figures=bool(model_cols), model_columns=partly, bruto=items)
+    if observed:  # waargenomen rows are printed exactly; only the others are estimates
+        text = text.replace("De cijfers zijn schattingen", "De cijfers die niet waargenomen zijn, zijn schattingen", 1)
+    return text + (" Een totaal met een bruto cijfer erin is ook bruto." if items and total else "")
 
 
 def show(df, columns: list[Col], **kwargs) -> None:

@@ -166,7 +166,7 @@ def humanize(code: str) -> str:
     words = [w for w in re.split(r"[_\s]+", s) if w]
     out = []
     for w in words:
-        if w.isdigit() and len(w) > 3:
+        if w.isdigit() and len(w) > 3 and not (len(w) == 4 and 1900 <= int(w) <= 2100):  # a year stays 2021
             w = f"{int(w):,}".replace(",", ".")
         out.append(_ABBREV.get(w.lower(), w))
     return " ".join(out)

@@ -108,12 +108,16 @@ def _key_sheets(ctx) -> list[Sheet]:
     out = []
     if kf:
         hz, by = ctx.p.until, _get(ctx, "base_year", default="")
-        rows = [("opgave_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("opgave_woningen"),
-                 kf.get("opgave_woningen_laag"), kf.get("opgave_woningen_hoog"), "woningen",
-                 f"Opgave {by}–{hz}, alle groepen en woningtypes in woningen samen"
-                 + (" (deels bruto: aanbod onbekend)" if kf.get("bruto") else "")),
-                ("per_jaar", "Gemiddeld per jaar", kf.get("per_jaar"), None, None, "woningen per jaar",
-                 f"Opgave gedeeld door {max(1, int(hz) - int(by or hz))} jaar")]
+        # the two headline numbers of the Kernboodschap, a stock and a flow: never added together
+        rows = [("extra_woningen", "Extra woningen nodig voor aandachtsgroepen", kf.get("extra_woningen"),
+                 kf.get("extra_woningen_laag"), kf.get("extra_woningen_hoog"), "woningen",
+                 f"Extra woningen in de voorraad van 1-1-{by} tot 1-1-{hz} (groepen met een woonbehoefte op een moment)"
+                 + ("; deels bruto: aanbod onbekend" if kf.get("extra_bruto") else "")
+                 + ". Laag en hoog: de bandbreedte van het regiototaal."),
+                ("verhuur_per_jaar", "Vrijkomende woningen per jaar voor aandachtsgroepen", kf.get("verhuur_per_jaar"),
+                 kf.get("verhuur_per_jaar_laag"), kf.get("verhuur_per_jaar_hoog"), "woningen per jaar",
+                 "Verhuringen uit de bestaande voorraad per jaar (groepen die elk jaar opnieuw instromen); "
+                 "geen extra woningen, dus niet op te tellen bij de regel hierboven.")]
         for code, lab, unit in (("inwoners", "Inwoners in het basisjaar", "personen"),
                                 ("inwoners_horizon", f"Inwoners in {hz}", "personen"),
                                 ("n_gemeenten", "Aantal gemeenten", "gemeenten")):
@@ -156,21 +160,23 @@ def _per_gemeente(ctx) -> Sheet | None:
     df = nw.copy()
     cols = {"gemeentenaam": ("Gemeente", "text")}
     for t in nw.attrs.get("types", []):
-        cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (opgave, woningen)", "model")
-    cols["totaal"] = ("Totaal opgave (woningen)", "model")
-    cols["per_1000"] = ("Opgave per 1.000 inwoners", "dec1")
+        cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (extra woningen)", "model")
+    cols["totaal"] = ("Totaal extra woningen", "model")
+    cols["per_1000"] = ("Extra woningen per 1.000 inwoners", "dec1")
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
-        keep = [c for c in ("toewijzing", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
-        df = df.merge(ab[["gemeentecode", *keep]], on="gemeentecode", how="left")
-        cols.update({"toewijzing": ("Toewijzing gemengde sleutel (woningen)", "model"),
-                     "per_jaar": ("Toewijzing per jaar (woningen per jaar)", "model"),
+        keep = [c for c in ("extra_woningen", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
+        df = df.merge(ab[["gemeentecode", *keep]].rename(columns={"extra_woningen": "toegewezen_extra"}),
+                      on="gemeentecode", how="left")
+        cols.update({"toegewezen_extra": ("Toegewezen extra woningen, gemengde sleutel", "model"),
+                     "per_jaar": ("Toegewezen verhuringen per jaar, gemengde sleutel", "model"),
                      "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
-                     "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2")})
+                     "druk": ("Verhuringen per jaar ÷ verhuurcapaciteit", "dec2")})
     cols["gemeentecode"] = ("Gemeentecode", "code")
     return Sheet("Per gemeente", df, cols, suppress=False, widths={"gemeentenaam": 24},
-                 description="De tabel van de kernboodschap: per gemeente de opgave in woningen per woningtype tot "
-                             "het horizonjaar en de toewijzing onder de gemengde sleutel.")
+                 description="De tabel van de kernboodschap: per gemeente de extra woningen per woningtype tot "
+                             "het horizonjaar (groepen met een woonbehoefte op een moment; verhuringen staan er niet "
+                             "in) en de toewijzing onder de gemengde sleutel.")
 
 
 def _demography_sheets(ctx) -> list[Sheet]:
@@ -284,12 +290,15 @@ def _allocation_sheets(ctx) -> list[Sheet]:
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
         out.append(Sheet("Verdeling per gemeente", ab, {
-            "gemeentenaam": ("Gemeente", "text"), "toewijzing": ("Toewijzing (woningen)", "model"),
-            "aandeel": ("Aandeel", "pct"), "huidige_inspanning": ("Huidige inspanning", "pct"),
-            "verschil": ("Verschil (procentpunt)", "pp"), "per_jaar": ("Toewijzing per jaar (woningen)", "model"),
+            "gemeentenaam": ("Gemeente", "text"), "extra_woningen": ("Toegewezen extra woningen", "model"),
+            "aandeel": ("Aandeel extra woningen", "pct"), "verhuringen": ("Toegewezen verhuringen", "model"),
+            "aandeel_verhuur": ("Aandeel verhuringen", "pct"), "huidige_inspanning": ("Huidige inspanning", "pct"),
+            "verschil": ("Verschil aandeel extra woningen − huidige inspanning (procentpunt)", "pp"),
+            "per_jaar": ("Verhuringen per jaar", "model"),
             "verhuurcapaciteit": ("Verhuurcapaciteit (woningen per jaar)", "model"),
-            "druk": ("Toewijzing per jaar ÷ verhuurcapaciteit", "dec2"), "gemeentecode": ("Gemeentecode", "code")},
-            description="Alle taken in woningen samen onder de gemengde sleutel, met de druk op de verhuringen.",
+            "druk": ("Verhuringen per jaar ÷ verhuurcapaciteit", "dec2"), "gemeentecode": ("Gemeentecode", "code")},
+            description="De twee taken in woningen onder de gemengde sleutel, apart: extra woningen (voorraad) en "
+                        "verhuringen uit de bestaande voorraad, met de druk van de verhuringen op de verhuurcapaciteit.",
             suppress=False))
     return out
 

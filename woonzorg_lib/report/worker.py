@@ -214,6 +214,12 @@ def _run_group(group: list[dict], spec: dict, results: dict) -> list[dict]:
                          f"rundatum={job.get('rundatum')!r})")
         parts.append(region_notebook([Path(p) for p in job["chapters"]], index=i, label=job["label"],
                                      params=job["params"], extra_cells=extra))
+    if spec.get("prewarm"):
+        from . import render, shared_work
+
+        first = render.runner_cell(shared_work.cell_source(list(spec["prewarm"])))
+        first.metadata["woonzorg"].update(region=0, label=group[0]["label"])
+        parts[0].cells.insert(0, first)
     nb = group_notebook(parts)
     executed_path = Path(spec["executed"])
     chapters = [Path(p) for p in group[0]["chapters"]]

@@ -30,6 +30,23 @@ BOUND_COLUMNS = ["gemeentecode", "waarde", "groep", "woningtype", "periode"]
 _BOUND_SCOPE = ("groep", "woningtype", "periode")
 
 
+
+def capacity_column(ind: pd.DataFrame, source: str) -> pd.Series:
+    """Lettings capacity per gemeente (dwellings per year for aandachtsgroepen) from the indicator
+    table: its ``verhuurcapaciteit`` column, or derived from ``sociale_huur``; every value finite
+    and ≥ 0, else one error naming the source, the column and the gemeente."""
+    if "verhuurcapaciteit" not in ind.columns:
+        if "sociale_huur" not in ind.columns:
+            raise InputError("kolom 'verhuurcapaciteit' (of 'sociale_huur' om die af te leiden) "
+                             "ontbreekt", file=source, column="verhuurcapaciteit", row=1)
+        ind = derive_indicators(ind, source=source)
+    cap = pd.to_numeric(ind["verhuurcapaciteit"], errors="coerce").astype("float64")
+    bad = ~np.isfinite(cap.to_numpy()) | (cap.to_numpy() < 0)
+    if bad.any():
+        raise InputError("verhuurcapaciteit ontbreekt of is negatief", file=source,
+                         column="verhuurcapaciteit", row=cap.index[bad][0])
+    return cap
+
 def _empty(v: Any) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or \
         (isinstance(v, str) and not v.strip())
@@ -269,16 +286,7 @@ def caps_from_lettings_capacity(indicatoren: pd.DataFrame, periode: str, *,
         jaren = periode_jaren(periode)
     except ValueError as exc:
         raise InputError(str(exc), file="<opties>", column="periode") from None
-    if "verhuurcapaciteit" not in ind.columns:
-        if "sociale_huur" not in ind.columns:
-            raise InputError("kolom 'verhuurcapaciteit' (of 'sociale_huur' om die af te leiden) "
-                             "ontbreekt", file=source, column="verhuurcapaciteit", row=1)
-        ind = derive_indicators(ind, source=source)
-    cap = pd.to_numeric(ind["verhuurcapaciteit"], errors="coerce").astype("float64")
-    bad = ~np.isfinite(cap.to_numpy()) | (cap.to_numpy() < 0)
-    if bad.any():
-        raise InputError("verhuurcapaciteit ontbreekt of is negatief", file=source,
-                         column="verhuurcapaciteit", row=cap.index[bad][0])
+    cap = capacity_column(ind, source)
     # 1e-9: 171.99999999 from float noise is 172 homes, not 171
     out = pd.Series([int(math.floor(v * jaren + 1e-9)) for v in cap.tolist()], index=cap.index,
                     name="bovengrens", dtype="int64")

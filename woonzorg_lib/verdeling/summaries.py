@@ -17,7 +17,8 @@ import pandas as pd
 from woonzorg_lib.errors import InputError
 
 from .allocation import _check_allocation, _sorted
-from .keys import Verdeelsleutel, derive_indicators
+from .bounds import capacity_column
+from .keys import Verdeelsleutel
 from .tasks import ALLOCATION_COLUMNS, GROUP_COLUMNS, KEY_COLUMNS, _check_indicators, periode_jaren
 
 __all__ = ["KEY_MEANINGS", "fair_share_summary", "key_options", "key_sensitivity",
@@ -75,16 +76,7 @@ def pressure_signal(allocatie: pd.DataFrame, indicatoren: pd.DataFrame, *,
     """
     _check_allocation(allocatie)
     ind = _check_indicators(indicatoren, bron)
-    if "verhuurcapaciteit" not in ind.columns:
-        if "sociale_huur" not in ind.columns:
-            raise InputError("kolom 'verhuurcapaciteit' (of 'sociale_huur' om die af te leiden) "
-                             "ontbreekt", file=bron, column="verhuurcapaciteit", row=1)
-        ind = derive_indicators(ind, source=bron)
-    cap = pd.to_numeric(ind["verhuurcapaciteit"], errors="coerce").astype("float64")
-    bad = ~np.isfinite(cap.to_numpy()) | (cap.to_numpy() < 0)
-    if bad.any():
-        raise InputError("verhuurcapaciteit ontbreekt of is negatief", file=bron,
-                         column="verhuurcapaciteit", row=cap.index[bad][0])
+    cap = capacity_column(ind, bron)
     df = allocatie[allocatie["taak"] == "toewijzing"]
     if sleutel is not None:
         df = df[df["sleutel"] == sleutel]
