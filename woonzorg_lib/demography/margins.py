@@ -100,8 +100,9 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     tot = inp["bevolking_totaal"]
     gt = codes_in(tot["gemeentecode"], codes)
     it = np.flatnonzero(gt >= 0)
+    labels = ["totaal", "bevolking_5j"]              # bron names; per row a code into them (-1: missing)
     add(gt[it], tot["jaar"].to_numpy()[it].astype(int), 2, 0, -1, tot["waarde"].to_numpy()[it].astype(float),
-        _TOTAAL, np.full(len(it), "totaal", dtype=object))
+        _TOTAAL, 0)
     b5 = inp["bevolking_5j"]
     if len(b5):
         g5 = codes_in(b5["gemeentecode"], codes)
@@ -119,15 +120,20 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
         i5 = np.flatnonzero(keep & ((sexed & has_sex) | (~sexed & ~has_sex)))
         add(g5[i5], j5[i5].astype(int), np.where(sexed[i5], sx[i5], 2), b5["leeftijd_van"].to_numpy()[i5].astype(int),
             _open_hi(b5["leeftijd_tot"])[i5], b5["waarde"].to_numpy()[i5].astype(float),
-            np.where(exact[i5], _BAND_EXACT, _BAND_BENADERING), np.full(len(i5), "bevolking_5j", dtype=object))
+            np.where(exact[i5], _BAND_EXACT, _BAND_BENADERING), 1)
     m = inp["bevolking_marges"]
     if len(m):
         gm = codes_in(m["gemeentecode"], codes)
         im = np.flatnonzero(gm >= 0)
         sxm = codes_in(m["geslacht"], ["man", "vrouw"])[im]
+        mc, mu = pd.factorize(m["bron"].iloc[im].astype(str).to_numpy(object))
+        for u in mu.tolist():
+            if u not in labels:
+                labels.append(u)
+        to_label = np.append(np.array([labels.index(u) for u in mu.tolist()], dtype=np.int64), -1)
         add(gm[im], m["jaar"].to_numpy()[im].astype(int), np.where(sxm >= 0, sxm, 2),
             m["leeftijd_van"].to_numpy()[im].astype(int), _open_hi(m["leeftijd_tot"])[im],
-            m["waarde"].to_numpy()[im].astype(float), _MARGE, m["bron"].iloc[im].astype(str).to_numpy(object))
+            m["waarde"].to_numpy()[im].astype(float), _MARGE, to_label[mc])
     arr = {c: np.concatenate(v) for c, v in cols.items()}
     kc = arr.pop("kind")
     # where exact bands by sex exist, broad margins of the same gemeente-year add nothing (they are
@@ -140,11 +146,11 @@ def constraint_rows(inp: dict[str, pd.DataFrame], codes: list[str], *, use_2021:
     rows = pd.DataFrame({"g": arr["g"].astype(int), "jaar": arr["jaar"].astype(int), "sex": arr["sex"].astype(int),
                          "lo": arr["lo"].astype(int), "hi": arr["hi"].astype(int), "value": arr["value"].astype(float),
                          "kind": pd.Series(np.array(KINDS, dtype=object)[kc], dtype="str"),
-                         "bron": pd.Series(arr["bron"], dtype="str")})
+                         "bron": pd.Series(np.array(labels + [np.nan], dtype=object)[arr["bron"]], dtype="str")})
     # consistency with the official total
     is_tot = kc == _TOTAAL
     official = dict(zip(zip(arr["g"][is_tot].tolist(), arr["jaar"][is_tot].tolist()), arr["value"][is_tot].tolist()))
-    rows["scale"] = _source_scale(rows, official, nontotal=~is_tot)
+    rows["scale"] = _source_scale(rows, official, nontotal=~is_tot, bron_code=(arr["bron"], len(labels)))
     rows["target"] = rows["value"] * rows["scale"]
     return rows
 
@@ -181,13 +187,15 @@ def _triple_key(sex: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return (np.asarray(sex, np.int64) * 1_000_000 + np.asarray(lo, np.int64)) * 1_000_000 + (np.asarray(hi, np.int64) + 1)
 
 
-def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | None = None) -> np.ndarray:
+def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | None = None,
+                  bron_code: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """Per row: official total / the total of its source (gemeente, year, bron); 1 where unknown.
 
     The rows of each (gemeente, year, bron) are ordered by (sex, lo, hi) (ties in row order); the
     partition is found once per structure of such a group and reused across gemeenten and years, and
     the source totals of all groups with one structure are summed as one array (each row of it in the
-    order of the group's partition). ``nontotal``: precomputed ``kind != 'totaal'`` mask."""
+    order of the group's partition). ``nontotal``: precomputed ``kind != 'totaal'`` mask; ``bron_code``:
+    precomputed (code per row, -1 = missing; number of codes) of the ``bron`` column."""
     scale = np.ones(len(rows))
     if nontotal is None:
         nontotal = (rows["kind"] != "totaal").to_numpy()
@@ -197,12 +205,16 @@ def _source_scale(rows: pd.DataFrame, official: dict, nontotal: np.ndarray | Non
     g_a, j_a = rows["g"].to_numpy(np.int64)[pos], rows["jaar"].to_numpy(np.int64)[pos]
     s_a, lo_a, hi_a = (rows[c].to_numpy(np.int64)[pos] for c in ("sex", "lo", "hi"))
     v_a = rows["value"].to_numpy(float)[pos]
-    b_code, b_uniq = pd.factorize(rows["bron"].to_numpy(object)[pos])
+    if bron_code is None:
+        b_code, b_uniq = pd.factorize(rows["bron"].to_numpy(object)[pos])
+        n_bron = len(b_uniq)
+    else:
+        b_code, n_bron = np.asarray(bron_code[0], np.int64)[pos], bron_code[1]
     ok = b_code >= 0                                     # a missing bron forms no group
     pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code = (x[ok] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, b_code))
     if not len(pos):
         return scale
-    grp, _ = pd.factorize((g_a * 10000 + j_a) * max(len(b_uniq), 1) + b_code)   # ids 0..n-1, all used
+    grp, _ = pd.factorize((g_a * 10000 + j_a) * max(n_bron, 1) + b_code)   # ids 0..n-1, all used
     order = np.lexsort((hi_a, lo_a, s_a, grp))
     pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp = (x[order] for x in (pos, g_a, j_a, s_a, lo_a, hi_a, v_a, grp))
     starts = block_starts(grp)                           # block k = group k (every id occurs)
