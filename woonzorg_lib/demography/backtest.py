@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cache
-from . import api
+from . import api, margins
 from .blocks import block_starts, same_sequences
 from .config import Settings, load_settings
 
@@ -70,8 +70,9 @@ def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
     # exact 5-year bands (1998-2013 for every gemeente) are observations of lo+ too (lo a multiple of 5)
     b5 = tables.get("bevolking_5j")
     if b5 is not None and len(b5) and lo % 5 == 0:
-        b = b5[b5["gemeentecode"].isin(codes) & (b5["geslacht"] == "totaal") & (b5["kwaliteit"] == "exact")
-               & (b5["leeftijd_van"] >= lo)]
+        sel = ((margins.codes_in(b5["gemeentecode"], codes) >= 0) & (margins.codes_in(b5["geslacht"], ["totaal"]) == 0)
+               & (margins.codes_in(b5["kwaliteit"], ["exact"]) == 0) & (b5["leeftijd_van"] >= lo).to_numpy())
+        b = b5.iloc[np.flatnonzero(sel)]
         sums = b.groupby(["gemeentecode", "jaar"])["waarde"].sum()
         out.update(zip(zip(sums.index.get_level_values(0).tolist(), sums.index.get_level_values(1).tolist()),
                        sums.to_numpy(float).tolist()))
@@ -188,8 +189,12 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
     rows, errs = [], []
     k = target - as_of
     vi = {v: i for i, v in enumerate(r.proj.variants)}
+    truth = {}
+    with margins.shared_factorisation():          # the groups read the same columns
+        for _, lo in GROUPS:
+            truth[lo] = _truth(tables, key_src, src, codes, lo)
     for gname, lo in GROUPS:
-        ser = _truth(tables, key_src, src, codes, lo)
+        ser = truth[lo]
         if target not in ser.columns or ser[target].isna().all():
             continue
         actual = ser[target].to_numpy(float)
