@@ -48,6 +48,7 @@ RC = {
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
+    "axes.titley": 1.0,                 # fixed title place: no automatic repositioning (costly per axes)
     "axes.labelsize": 10,
     "axes.prop_cycle": None,  # filled in by apply()
     "grid.color": "#e6e6e6",
