@@ -80,8 +80,9 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     for t in re.findall(r"<table\b.*?</table>", text, re.S):
         if "<caption>" not in t:
             problems.append(f"tabel zonder bijschrift: {t[:120]!r}")
-        for th in re.findall(r'<th class="num"[^>]*>.*?</th>', t, re.S):
-            if '<span class="unit">' not in th:
+        row_unit = bool(re.match(r'<table class="wz-table[^"]*" data-eenheid="rij">', t)) and ">Eenheid<" in t
+        for th in re.findall(r'<th (?:scope="col" )?class="num"[^>]*>.*?</th>', t, re.S):
+            if '<span class="unit' not in th and not row_unit:
                 problems.append(f"kolom zonder eenheid: {th[:120]!r}")
     visible = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", text, flags=re.S))
     m = re.search(r"\b\d+\.\d+\s?%", visible)
@@ -119,8 +120,8 @@ def region_totals(html: str) -> dict[tuple[str, str], set[str]]:
             continue
         keys = []
         for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S):
-            unit = re.search(r'<span class="unit">(.*?)</span>', th, re.S)
-            label = _cell_text(re.sub(r'<span class="unit">.*?</span>', "", th, flags=re.S))
+            unit = re.search(r'<span class="unit(?: wz-same)?">(.*?)</span>', th, re.S)
+            label = _cell_text(re.sub(r'<span class="unit(?: wz-same)?">.*?</span>', "", th, flags=re.S))
             keys.append((label, _cell_text(unit.group(1)) if unit else ""))
         cells = [_cell_text(c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", foot.group(1), re.S)]
         for key, value in zip(keys[1:], cells[1:]):

@@ -110,14 +110,17 @@ figure.wz-fig img{display:block;max-width:100%;height:auto;border:1px solid #eee
 figure.wz-fig figcaption,.wz-source{font-size:.82rem;color:var(--muted);margin-top:.3rem}
 table.wz-table{border-collapse:collapse;margin:1rem 0;font-size:.88rem;font-variant-numeric:tabular-nums}
 table.wz-table caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.35rem;color:#102a43}
-table.wz-table th,table.wz-table td{padding:.3rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+table.wz-table th,table.wz-table td{padding:.3rem .45rem;border-bottom:1px solid var(--line);vertical-align:top}
 table.wz-table thead th{border-bottom:2px solid #8c959f;text-align:left;background:var(--bg-soft)}
 table.wz-table th{text-align:left;font-weight:600}
 table.wz-table th.num,table.wz-table td.num{text-align:right}
 table.wz-table td.num{white-space:nowrap}
 table.wz-table td{overflow-wrap:break-word}
 table.wz-table tr.total td,table.wz-table tr.total th{font-weight:700;border-top:2px solid #8c959f}
-table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.78rem}
+table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.89em;white-space:nowrap}
+@media screen{table.wz-table.wz-dense{font-size:.8rem}table.wz-table.wz-dense th,table.wz-table.wz-dense td{padding:.3rem .35rem}}
+table.wz-table .unit.wz-same{display:none}
+table.wz-table .unit-inline{font-weight:400;color:var(--muted);font-size:.89em}
 .wz-table-wrap{overflow-x:auto;max-width:100%;clear:both}
 .wz-locator{float:right;margin:.2rem 0 .6rem 1.2rem;width:170px}
 .wz-locator svg{display:block;max-width:100%;height:auto}
@@ -134,6 +137,7 @@ dl.wz-glossary dd{margin-left:1.2rem;max-width:46rem}
 code,.wz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82em;word-break:break-all}
 .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedHTMLCommon{margin:0;padding:0}
 footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5rem;font-size:.8rem;color:var(--muted)}
+@media (max-width:600px){table.wz-table .unit{white-space:normal}}
 @media (max-width:900px){.wz-page{grid-template-columns:1fr}.wz-toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}}
 @media print{
   @page{size:A4;margin:18mm 15mm 18mm 15mm}
