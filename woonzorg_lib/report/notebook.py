@@ -147,7 +147,7 @@ def show_gemeente_pages(run) -> None:
     """One page per gemeente (heading "Gemeente <CBS name>"): a small locator map
     (:mod:`.locator`), the opening sentences, the population trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
     from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
-    from ..chapters import bronnen, gemeenten as gm
+    from ..chapters import bronnen, gemeenten as gm, labels
     from . import locator, tables
     from .tables import Col
 
@@ -163,7 +163,7 @@ def show_gemeente_pages(run) -> None:
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
     for code, naam in pages:
         md(f"## Gemeente {naam}")
-        _display_html(locator.locator_svg(code, naam, run.naam, box))
+        _display_html(locator.locator_svg(code, naam, labels.region_in_sentence(run.naam), box))
         md(gm.summary_text(run, code, table))
         tables.show(trends[trends["gemeentecode"] == code], [
             Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),

@@ -95,6 +95,7 @@ body{margin:0;font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;co
 .wz-toc li.l1{margin-top:.5rem;font-weight:600}
 .wz-toc li.l2{padding-left:1rem;font-weight:400}
 .wz-toc a{color:var(--accent);text-decoration:none}
+.wz-toc li.wz-toc-gem>ol{padding-left:1rem;margin:.1rem 0 .3rem}
 .wz-toc a:hover{text-decoration:underline}
 main{min-width:0}
 header.wz-head{grid-column:1/-1;border-bottom:3px solid var(--accent);margin-bottom:.5rem;padding-bottom:.5rem}
@@ -138,7 +139,9 @@ code,.wz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;f
 .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedHTMLCommon{margin:0;padding:0}
 footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5rem;font-size:.8rem;color:var(--muted)}
 @media (max-width:600px){table.wz-table .unit{white-space:normal}}
-@media (max-width:900px){.wz-page{grid-template-columns:1fr}.wz-toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}}
+@media (max-width:900px){.wz-page{grid-template-columns:1fr}.wz-toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}
+.wz-toc ol{display:flex;flex-wrap:wrap;gap:.15rem 1rem}.wz-toc li.l1,.wz-toc li.l2{padding-left:0;margin-top:0}
+.wz-toc li.wz-toc-gem{flex-basis:100%}.wz-toc li.wz-toc-gem>ol{padding-left:0;gap:.1rem .8rem;font-size:.85rem}}
 @media print{
   @page{size:A4;margin:18mm 15mm 18mm 15mm}
   html{font-size:10.5pt}
