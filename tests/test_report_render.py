@@ -39,3 +39,42 @@ def test_region_names_read_well_inside_a_sentence():
         "deel van de ouderen met een beperking dat al geschikt woont"
     assert kernboodschap._assumption("Urgenten: urgentieverklaringen per 1.000 huishoudens") == \
         "urgentieverklaringen per 1.000 huishoudens (urgenten)"
+
+
+def test_nothing_but_a_table_sticks_out_of_a_phone_screen(tmp_path):
+    """At 400 px the page is one column whose width is the screen: a wide table scrolls inside its
+    wrapper, text and the locator stay inside (the narrow grid was '1fr', which grew to the widest
+    table, so every paragraph ran off the screen). The browser check reports what sticks out."""
+    import pytest
+
+    from woonzorg_lib.report import check, tables
+    from woonzorg_lib.report.tables import Col
+    import pandas as pd
+
+    if not check.browser_available():
+        pytest.skip("chromium/playwright ontbreekt: de telefoonbreedte-controle is NIET uitgevoerd")
+    wide = pd.DataFrame({"gemeente": ["Centrumgemeenteregio-achtig-lange-naam"], **{f"k{i}": [1234.0] for i in range(9)}})
+    t = tables.table(wide, [Col("gemeente", "Gemeente")] + [Col(f"k{i}", f"Kolom {i}", "personen op 1 januari", "int")
+                                                            for i in range(9)], caption="Breed (synthetisch)")
+    body = "<h2 id='x'>Kop</h2><p>" + "Een gewone zin voor een wethouder. " * 20 + "</p>" + t.html
+    html = render.page(title="Woonzorganalyse Centrumgemeenteregio Enschede 2024–2030", sections=[("a", body)],
+                       toc=[(2, "x", "Kop")])
+    ok = tmp_path / "ok.html"
+    ok.write_text(html, encoding="utf-8")
+    assert check.browser_problems(ok)["phone_too_wide"] == []
+    def without(*parts):
+        out = html
+        for a, b in parts:
+            assert a in out, a
+            out = out.replace(a, b)
+        return out
+
+    big_title = (("header.wz-head h1{font-size:1.4rem}", ""), (";overflow-wrap:break-word}", "}"))
+    bad = tmp_path / "bad.html"  # the former narrow grid: the long title word widens the page, all text runs off
+    bad.write_text(without(*big_title, (".wz-page{grid-template-columns:minmax(0,1fr)}",
+                                        ".wz-page{grid-template-columns:1fr}")), encoding="utf-8")
+    r = check.browser_problems(bad)
+    assert len(r["phone_too_wide"]) > 3 and any("telefoonscherm" in p for p in r["problems"])
+    big = tmp_path / "big.html"  # the title at its desktop size: the long word runs out of its box
+    big.write_text(without(*big_title), encoding="utf-8")
+    assert "h1" in check.browser_problems(big)["phone_too_wide"]

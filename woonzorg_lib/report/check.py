@@ -329,6 +329,16 @@ _GEMEENTE_PAGES_JS = """(() => {
 })()"""
 
 
+PHONE_WIDTH = 400
+# Elements that stick out of a phone-wide page (or whose text runs out of their box), other than a table in its
+# horizontally scrollable wrapper.
+_TOO_WIDE_JS = """(() => { const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')].filter(e => !e.closest('.wz-table-wrap') &&
+    e.getBoundingClientRect().width > 0 && (e.getBoundingClientRect().right > w + 1 ||
+    (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')))
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')); })()"""
+
+
 def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) -> dict:
     """Open ``path`` in headless Chromium; returns a dict with the findings and ``problems``."""
     from playwright.sync_api import sync_playwright
@@ -370,6 +380,8 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             pages = page.evaluate(_GEMEENTE_PAGES_JS)
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
+            page.set_viewport_size({"width": PHONE_WIDTH, "height": 900})  # a phone: nothing sticks out but tables
+            too_wide = page.evaluate(_TOO_WIDE_JS)
             page.emulate_media(media="print")
             wide = page.evaluate("[...document.querySelectorAll('.wz-wide')].map(e => getComputedStyle(e).page)")
             gem_breaks = page.evaluate("[...document.querySelectorAll('h2.wz-gemeente-page')].filter("
@@ -378,6 +390,9 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             browser.close()
     if external:
         problems.append(f"externe verzoeken: {external[:5]}")
+    if too_wide:
+        problems.append(f"{len(too_wide)} element(en) breder dan een telefoonscherm van {PHONE_WIDTH} px "
+                        f"(buiten een scrollbare tabel): {too_wide[:3]}")
     if broken:
         problems.append(f"{broken} kapotte afbeelding(en)")
     if noalt:
@@ -397,7 +412,7 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             "gemeente_pages": gemeenten, "gemeente_page_breaks": gem_breaks,
             "first_screen_strong": first_screen, "gemeente_page_content": pages,
             "wide_tables": len(wide), "wide_tables_landscape": sum(w == "wide" for w in wide),
-            "images": n_images, "images_broken": broken,
+            "phone_too_wide": too_wide, "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,
             "toc_links": toc, "problems": problems}
 
