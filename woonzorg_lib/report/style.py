@@ -155,7 +155,8 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   figure.wz-fig img{border:0;max-width:100%}
   a{color:var(--ink);text-decoration:none}
   .wz-table-wrap{overflow:visible}
-  table.wz-table{font-size:7.5pt;width:100%}
+  table.wz-table{font-size:7.5pt;width:100%;margin:.5rem 0}
+  .wz-note{margin:.1rem 0 .45rem}
   table.wz-table th,table.wz-table td{padding:.15rem .3rem}
   header.wz-head{border-bottom:2px solid var(--ink)}
   table.wz-table td,table.wz-table th{overflow-wrap:break-word;word-break:normal}
