@@ -92,6 +92,48 @@ def test_SYNTHETIC_asof_rule_per_table():
     assert len(asof.visible("geboorten", df, 2019)) == 1
 
 
+def test_SYNTHETIC_blocks_with_the_same_key_sequence():
+    from woonzorg_lib.demography.blocks import block_starts, same_sequences
+
+    keys = np.array([1, 2, 1, 2, 2, 1, 1, 2, 7], np.int64)
+    starts = block_starts(np.array([0, 0, 1, 1, 2, 2, 3, 3, 4]))
+    assert starts.tolist() == [0, 2, 4, 6, 8]
+    groups = sorted(g.tolist() for g in same_sequences(keys, starts))
+    assert groups == [[0, 1, 3], [2], [4]]          # (1, 2) x3, (2, 1), (7,)
+    assert same_sequences(np.zeros(0, np.int64), block_starts(np.zeros(0))) == []
+
+
+def test_SYNTHETIC_peildatum_read_once_per_value_but_fallback_per_row():
+    """Repeated and unreadable reference dates: each distinct value is parsed once, the conservative
+    fallback (jaar + 1) still uses each row's own year."""
+    df = pd.DataFrame({"jaar": [2018, 2019, 2020, 2021, 2022, 2023],
+                       "peildatum": ["2018-12-31", None, "onbekend", "onbekend", "uitkeringsjaar 2022",
+                                     "2022-01-01/2022-12-31"]})
+    assert list(asof.known_from("huishoudens", df)) == [2019, 2020, 2021, 2022, 2022, 2023]
+
+
+def test_SYNTHETIC_year_constraints_mean_of_duplicate_margins_and_type_order():
+    """Two sources with the same interval for one gemeente-year: the target is their mean (as a
+    pandas groupby mean); types: detailed margins first, the all-ages totals last."""
+    rows = pd.DataFrame({"g": [0, 0, 0, 1, 1, 0], "jaar": 2020, "sex": [2, 2, 2, 2, 0, 1],
+                         "lo": [0, 65, 65, 0, 0, 0], "hi": [-1, -1, -1, -1, 19, 19],
+                         "kind": ["totaal", "marge", "marge", "totaal", "band_exact", "marge"]})
+    rows["target"] = [1000.0, 190.1, 190.4, 500.0, 101.3, 99.7]
+    yc = margins.YearConstraints(rows, 2)
+    types, T = yc.get(2020)
+    # margins without sex first, then by sex (man/vrouw in a fixed but unspecified order), totals last
+    assert types[0] == (2, 65, -1) and set(types[1:3]) == {(0, 0, 19), (1, 0, 19)} and types[3] == (2, 0, -1)
+    expect = pd.Series([190.1, 190.4]).groupby([0, 0]).mean().iloc[0]
+    assert T[0, types.index((2, 65, -1))] == expect
+    assert T[1, types.index((0, 0, 19))] == 101.3 and np.isnan(T[1, types.index((2, 65, -1))])
+    assert list(T[:, -1]) == [1000.0, 500.0]
+    types_nb, T_nb = yc.get(2020, exclude_bands=True)
+    assert types_nb == [(2, 65, -1), (1, 0, 19), (2, 0, -1)]          # the only (0, 0, 19) row is a band
+    assert T_nb[0, 0] == expect and T_nb[0, 1] == 99.7
+    none, T0 = yc.get(2019)
+    assert none == [] and T0.shape == (2, 0)
+
+
 # ---------------------------------------------------------------------------------------------
 # the engine on synthetic input
 # ---------------------------------------------------------------------------------------------

@@ -40,19 +40,26 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UITKERINGSJAAR = re.compile(r"^\s*uitkeringsjaar (\d{4})\s*$")
 
 
+def _known_year_of(p) -> int | None:
+    """The year a ``peildatum`` makes a row known on 1 January of; None = unreadable (-> jaar + 1)."""
+    dates = _ISO.findall(str(p)) if p is not None else []
+    uj = _UITKERINGSJAAR.search(str(p)) if p is not None else None
+    if uj and not dates:
+        return int(uj.group(1))                          # gemeentefonds: set in the circulaires of Y-1
+    if dates:
+        yy, mm, dd = (int(v) for v in dates[-1])        # the period end for "a/b" periods
+        return yy if (mm, dd) == (1, 1) else yy + 1
+    return None
+
+
 def _known_year_from_peildatum(peildatum: pd.Series, jaar: pd.Series) -> np.ndarray:
-    out = np.empty(len(jaar), dtype=np.int64)
-    for i, (p, y) in enumerate(zip(peildatum.astype(object), jaar.astype(int))):
-        dates = _ISO.findall(str(p)) if p is not None else []
-        uj = _UITKERINGSJAAR.search(str(p)) if p is not None else None
-        if uj and not dates:
-            out[i] = int(uj.group(1))                      # gemeentefonds: set in the circulaires of Y-1
-        elif dates:
-            yy, mm, dd = (int(v) for v in dates[-1])      # the period end for "a/b" periods
-            out[i] = yy if (mm, dd) == (1, 1) else yy + 1
-        else:
-            out[i] = y + 1                                 # unknown reference date: conservative
-    return out
+    """Per row; each distinct ``peildatum`` is read once (a table has a few dozen)."""
+    fallback = jaar.astype(int).to_numpy(np.int64) + 1     # unknown reference date: conservative
+    values = peildatum.astype(object).to_numpy()
+    code, uniq = pd.factorize(values, use_na_sentinel=False)
+    per = np.array([-1 if (k := _known_year_of(p)) is None else k for p in uniq] + [-1], dtype=np.int64)
+    known = per[code]
+    return np.where(known >= 0, known, fallback)
 
 
 def known_from(name: str, df: pd.DataFrame) -> np.ndarray:

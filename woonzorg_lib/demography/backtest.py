@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import api
+from .. import cache
+from . import api, margins
+from .blocks import block_starts, same_sequences
 from .config import Settings, load_settings
 
 TUNING_RUNS = ((2011, 2016), (2011, 2019), (2012, 2017), (2013, 2016), (2013, 2019), (2014, 2019))
@@ -28,20 +30,24 @@ METHODS = ("model", "laatste", "lineair", "geometrisch")
 # truth
 # ------------------------------------------------------------------------------------------------
 
-def _chain(iv: list[tuple[int, int, float]], start: int) -> float | None:
-    by: dict[int, list[tuple[int, float]]] = {}
-    for lo, hi, v in iv:
-        by.setdefault(lo, []).append((hi, v))
+def _chain_positions(struct: tuple[tuple[int, int], ...], start: int) -> list[int] | None:
+    """Positions in ``struct`` [(lo, hi)] (hi < 0 = open) of a chain of intervals start..open, or None.
+
+    Depth-first from ``start``: closed intervals first by increasing end, then open ones; ties in row
+    order. On positions rather than values, so it is found once per structure and reused."""
+    by: dict[int, list[tuple[int, int]]] = {}
+    for i, (lo, hi) in enumerate(struct):
+        by.setdefault(lo, []).append((hi, i))
 
     def walk(lo: int, depth: int = 0):
         if depth > 30:
             return None
-        for hi, v in sorted(by.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
+        for hi, i in sorted(by.get(lo, []), key=lambda t: (t[0] < 0, t[0])):
             if hi < 0:
-                return v
+                return [i]
             rest = walk(hi + 1, depth + 1)
             if rest is not None:
-                return v + rest
+                return [i] + rest
         return None
 
     return walk(start)
@@ -49,7 +55,10 @@ def _chain(iv: list[tuple[int, int, float]], start: int) -> float | None:
 
 def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
     """Observed population aged ``lo``+ (both sexes) by gemeente (rows) and year (columns): the
-    totals for lo = 0, else any chain of published broad groups lo..open (e.g. 65-74 + 75-84 + 85+)."""
+    totals for lo = 0, else any chain of published broad groups lo..open (e.g. 65-74 + 75-84 + 85+).
+
+    The chain is found once per structure of a (gemeente, year)'s intervals (nearly all share a few)
+    and its values summed as a right fold, as the recursive walk did."""
     if lo == 0:
         t = tables["bevolking_totaal"]
         t = t[t["gemeentecode"].isin(codes)]
@@ -61,16 +70,35 @@ def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
     # exact 5-year bands (1998-2013 for every gemeente) are observations of lo+ too (lo a multiple of 5)
     b5 = tables.get("bevolking_5j")
     if b5 is not None and len(b5) and lo % 5 == 0:
-        b = b5[b5["gemeentecode"].isin(codes) & (b5["geslacht"] == "totaal") & (b5["kwaliteit"] == "exact")
-               & (b5["leeftijd_van"] >= lo)]
-        for (c, j), v in b.groupby(["gemeentecode", "jaar"])["waarde"].sum().items():
-            out[(c, int(j))] = float(v)
-    for (c, j), g in m.groupby(["gemeentecode", "jaar"]):
-        iv = [(int(a), -1 if np.isnan(b) else int(b), float(v))
-              for a, b, v in zip(g["leeftijd_van"], g["leeftijd_tot"], g["waarde"])]
-        v = _chain(iv, lo)
-        if v is not None:
-            out[(c, int(j))] = v
+        sel = ((margins.codes_in(b5["gemeentecode"], codes) >= 0) & (margins.codes_in(b5["geslacht"], ["totaal"]) == 0)
+               & (margins.codes_in(b5["kwaliteit"], ["exact"]) == 0) & (b5["leeftijd_van"] >= lo).to_numpy())
+        b = b5.iloc[np.flatnonzero(sel)]
+        sums = b.groupby(["gemeentecode", "jaar"])["waarde"].sum()
+        out.update(zip(zip(sums.index.get_level_values(0).tolist(), sums.index.get_level_values(1).tolist()),
+                       sums.to_numpy(float).tolist()))
+    if len(m):
+        # blocks of one (gemeente, year) in row order; one chain per distinct sequence of intervals
+        c_code, c_uniq = pd.factorize(m["gemeentecode"].to_numpy(object))
+        jaar = m["jaar"].to_numpy(np.int64)
+        order = np.lexsort((jaar, c_code))                     # stable: row order within a block
+        lo_a = m["leeftijd_van"].to_numpy(np.int64)[order]
+        hi_f = m["leeftijd_tot"].to_numpy(float)[order]
+        hi_a = np.where(np.isnan(hi_f), -1, np.nan_to_num(hi_f)).astype(np.int64)
+        v_a = m["waarde"].to_numpy(float)[order]
+        c_s, j_s = c_code[order], jaar[order]
+        starts = block_starts(c_s.astype(np.int64) * 100000 + j_s)
+        ends = np.r_[starts[1:], len(order)]
+        for members in same_sequences(lo_a * 1000 + (hi_a + 1), starts):
+            k0, k1 = starts[members[0]], ends[members[0]]
+            ch = _chain_positions(tuple(zip(lo_a[k0:k1].tolist(), hi_a[k0:k1].tolist())), lo)
+            if ch is None:
+                continue
+            vals = v_a[starts[members][:, None] + np.array(ch)[None, :]]     # (blocks, chain)
+            acc = vals[:, -1]
+            for p in range(len(ch) - 2, -1, -1):                          # right fold: v0 + (v1 + (...))
+                acc = vals[:, p] + acc
+            st = starts[members]
+            out.update(zip(zip(c_uniq[c_s[st]].tolist(), j_s[st].tolist()), acc.tolist()))
     s = pd.Series(out, dtype=float)
     if s.empty:
         return pd.DataFrame(index=codes)
@@ -79,25 +107,34 @@ def group_series(tables: dict, codes: list[str], lo: int) -> pd.DataFrame:
 
 
 def baselines(series: pd.DataFrame, as_of: int, target: int) -> dict[str, np.ndarray]:
-    """Naive forecasts from the observations dated on or before 1 January ``as_of``."""
+    """Naive forecasts from the observations dated on or before 1 January ``as_of``: per gemeente the
+    last observed value v1 (year y1) and the earliest observation v0 (year y0) within the 5 years
+    before y1; one array operation per method (the power per element in Python floats, as before)."""
     cols = sorted(c for c in series.columns if c <= as_of)
     n = len(series)
     out = {m: np.full(n, np.nan) for m in ("laatste", "lineair", "geometrisch")}
-    for i in range(n):
-        row = series.iloc[i][cols].dropna() if cols else pd.Series(dtype=float)
-        if row.empty:
-            continue
-        y1 = int(row.index.max())
-        v1 = float(row[y1])
-        prev = row[(row.index >= y1 - 5) & (row.index < y1)]
-        out["laatste"][i] = v1
-        if prev.empty:
-            out["lineair"][i] = out["geometrisch"][i] = v1
-            continue
-        y0 = int(prev.index.min())
-        v0 = float(prev[y0])
-        out["lineair"][i] = v1 + (v1 - v0) / (y1 - y0) * (target - y1)
-        out["geometrisch"][i] = v1 * (v1 / v0) ** ((target - y1) / (y1 - y0)) if v0 > 0 else v1
+    if not cols or n == 0:
+        return out
+    V = series[cols].to_numpy(float)                                  # (n, k), years ascending
+    yrs = np.array([int(c) for c in cols], dtype=np.int64)
+    ok = ~np.isnan(V)
+    has = ok.any(axis=1)
+    rows = np.arange(n)
+    last = len(cols) - 1 - np.argmax(ok[:, ::-1], axis=1)
+    y1, v1 = yrs[last], V[rows, last]
+    prev = ok & (yrs[None, :] >= (y1 - 5)[:, None]) & (yrs[None, :] < y1[:, None])
+    has_prev = has & prev.any(axis=1)
+    first = np.argmax(prev, axis=1)
+    y0, v0 = yrs[first], V[rows, first]
+    out["laatste"][has] = v1[has]
+    flat = has & ~has_prev
+    out["lineair"][flat] = out["geometrisch"][flat] = v1[flat]
+    i = has_prev
+    out["lineair"][i] = v1[i] + (v1[i] - v0[i]) / (y1[i] - y0[i]) * (target - y1[i])
+    geo = v1.copy()
+    for k in np.flatnonzero(i & (v0 > 0)):
+        geo[k] = float(v1[k]) * (float(v1[k]) / float(v0[k])) ** ((target - int(y1[k])) / (int(y1[k]) - int(y0[k])))
+    out["geometrisch"][i] = geo[i]
     return out
 
 
@@ -128,18 +165,36 @@ def _names() -> dict[str, str]:
         return {}
 
 
+_TRUTH = cache.memory("demography-backtest-truth", 8)
+
+
+def _truth(tables: dict | None, key_src: str, src: dict, codes: list[str], lo: int) -> pd.DataFrame:
+    """:func:`group_series` of the source tables; for the snapshot remembered per data fingerprint
+    (the truth does not depend on the as-of year, so the runs of one back-test share it). Read only."""
+    if tables is not None:
+        return group_series(src, codes, lo)
+    key = (key_src, tuple(codes), int(lo))
+    hit = _TRUTH.recall(key)
+    return hit if hit is not None else _TRUTH.remember(key, group_series(src, codes, lo))
+
+
 def evaluate(as_of: int, target: int, *, settings: Settings | None = None, tables: dict | None = None,
              fase: str = "", names: dict | None = None, with_errors: bool = False):
     """Rows (one per group x method) for one run; optionally the per-gemeente errors of the model."""
     settings = settings or load_settings()
-    _, src = api._source(tables)
-    r = api.run(as_of, target, settings=settings, tables=tables)
+    key_src, src = api._source(tables)
+    # not persisted: a back-test run is read back by no other process (the chapter persists its result)
+    r = api.run(as_of, target, settings=settings, tables=tables, persist=False)
     codes = r.codes
     rows, errs = [], []
     k = target - as_of
     vi = {v: i for i, v in enumerate(r.proj.variants)}
+    truth = {}
+    with margins.shared_factorisation():          # the groups read the same columns
+        for _, lo in GROUPS:
+            truth[lo] = _truth(tables, key_src, src, codes, lo)
     for gname, lo in GROUPS:
-        ser = group_series(src, codes, lo)
+        ser = truth[lo]
         if target not in ser.columns or ser[target].isna().all():
             continue
         actual = ser[target].to_numpy(float)

@@ -64,11 +64,7 @@ def local_survival(mort: Mortality, year: int, mfac: np.ndarray) -> tuple[np.nda
         return np.broadcast_to(S, (G,) + S.shape), np.broadcast_to(Sb, (G, 2))
     from .lifetable import survival
     q = np.minimum(q2[None] * mfac[:, None, None], 0.95)
-    Sg = np.empty_like(q)
-    Sbg = np.empty((len(mfac), 2))
-    for g in range(len(mfac)):
-        Sg[g], Sbg[g] = survival(q[g])
-    return Sg, Sbg
+    return survival(q)
 
 
 def local_factors(inp, codes, years, births, deaths, as_of: int, k: float, n_years: int = 5):

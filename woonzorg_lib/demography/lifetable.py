@@ -90,7 +90,8 @@ def split_sex(q: np.ndarray, ratio: np.ndarray, male_share: np.ndarray) -> np.nd
 
 
 def survival(q2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """From (2, NA) q to (2, NA) survival S and (2,) survival of births to age 0 on 1 January.
+    """From (2, NA) q to (2, NA) survival S and (2,) survival of births to age 0 on 1 January
+    (any leading axes, e.g. (G, 2, NA) -> (G, 2, NA) and (G, 2)).
 
     CBS 37360ned gives qx by *age on 31 December* (the age attained in the calendar year): q(x)
     is the probability that someone who turns x in the year dies in it, i.e. that a person aged
@@ -101,10 +102,10 @@ def survival(q2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     of a classic age-at-last-birthday table; see docs/demografie.md.)
     """
     S = np.empty_like(q2)
-    S[:, : NA - 2] = 1.0 - q2[:, 1: NA - 1]
-    S[:, NA - 2] = 1.0 - q2[:, NA - 1]
-    S[:, NA - 1] = S[:, NA - 2]
-    Sb = 1.0 - q2[:, 0]
+    S[..., : NA - 2] = 1.0 - q2[..., 1: NA - 1]
+    S[..., NA - 2] = 1.0 - q2[..., NA - 1]
+    S[..., NA - 1] = S[..., NA - 2]
+    Sb = 1.0 - q2[..., 0]
     return S, Sb
 
 

@@ -8,6 +8,8 @@ as-of date are used (the caller filters with :mod:`.asof`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -31,40 +33,60 @@ def engine_codes(inp: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def _bands_by_year(inp, codes, use_2021: bool) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """{jaar: (bands (G, 2, 20) NaN where missing, has (G,) bool, exact (G,) bool)} by sex."""
+    """{jaar: (bands (G, 2, 20) NaN where missing, has (G,) bool, exact (G,) bool)} by sex.
+
+    The row positions are computed once for the whole table; each year then fills its array in row
+    order (so a later row of the same cell wins, as before)."""
     b5 = inp["bevolking_5j"]
-    b5 = b5[b5["gemeentecode"].isin(codes) & b5["geslacht"].isin(["man", "vrouw"])]
+    G = len(codes)
+    gix = margins.codes_in(b5["gemeentecode"], codes)
+    sex = margins.codes_in(b5["geslacht"], ["man", "vrouw"])
+    ex_all = margins.codes_in(b5["kwaliteit"], ["exact"]) == 0
+    keep = (gix >= 0) & (sex >= 0)
     if not use_2021:
-        b5 = b5[b5["kwaliteit"] == "exact"]
-    gi = {c: i for i, c in enumerate(codes)}
+        keep &= ex_all
+    sel = np.flatnonzero(keep)
+    gix_all, si_all, ex_all = gix[sel], sex[sel], ex_all[sel]
+    bi_all = np.searchsorted(A.BAND_LO, b5["leeftijd_van"].to_numpy()[sel].astype(int))
+    val_all = b5["waarde"].to_numpy()[sel].astype(float) * b5["schaalfactor"].fillna(1.0).to_numpy()[sel].astype(float)
+    jaar_all = b5["jaar"].to_numpy()[sel]
     out = {}
-    for jaar, g in b5.groupby("jaar"):
-        arr = np.full((len(codes), 2, A.NB), np.nan)
-        bi = np.searchsorted(A.BAND_LO, g["leeftijd_van"].to_numpy(int))
-        si = (g["geslacht"] == "vrouw").to_numpy(int)
-        gix = g["gemeentecode"].map(gi).to_numpy(int)
-        val = g["waarde"].to_numpy(float) * g["schaalfactor"].fillna(1.0).to_numpy(float)
-        arr[gix, si, bi] = val
+    order = np.argsort(jaar_all, kind="stable")
+    years, starts = np.unique(jaar_all[order], return_index=True)
+    for jaar, rows in zip(years.tolist(), np.split(order, starts[1:])):
+        arr = np.full((G, 2, A.NB), np.nan)
+        arr[gix_all[rows], si_all[rows], bi_all[rows]] = val_all[rows]
         has = ~np.isnan(arr).any(axis=(1, 2))
-        exact = np.zeros(len(codes), bool)
-        ex = g[g["kwaliteit"] == "exact"]["gemeentecode"].map(gi).dropna().astype(int).unique()
-        exact[ex] = True
+        exact = np.zeros(G, bool)
+        exact[gix_all[rows][ex_all[rows]]] = True
         out[int(jaar)] = (arr, has, exact & has)
     return out
 
 
 def _total_matrix(inp, codes, years) -> np.ndarray:
+    """(G, Y) official totals, NaN where unknown: per (gemeente, year) the first non-missing value
+    (as a pivot with aggfunc 'first')."""
     t = inp["bevolking_totaal"]
-    t = t[t["gemeentecode"].isin(codes)]
-    piv = t.pivot_table(index="gemeentecode", columns="jaar", values="waarde", aggfunc="first")
-    piv = piv.reindex(index=codes, columns=list(years))
-    return piv.to_numpy(float)
+    g = margins.codes_in(t["gemeentecode"], codes)
+    jaar = t["jaar"].to_numpy()
+    v = t["waarde"].to_numpy(float)
+    yl = np.asarray(years, np.int64)
+    y = np.searchsorted(yl, jaar)
+    ok = (g >= 0) & ~np.isnan(v) & (y < len(yl))
+    ok[ok] &= yl[y[ok]] == jaar[ok]
+    idx = np.flatnonzero(ok)
+    key = g[idx].astype(np.int64) * len(yl) + y[idx]
+    _, first = np.unique(key, return_index=True)
+    out = np.full((len(codes), len(yl)), np.nan)
+    out[g[idx[first]], y[idx[first]]] = v[idx[first]]
+    return out
 
 
 # --------------------------------------------------------------------------------------------
 # reconstruction
 # --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
 def _end_weights(L: int) -> np.ndarray:
     """(20, NA): the cohort residual as a yearly amount at the ages of its band at the end."""
     Wm = np.zeros((A.NB, NA))
@@ -72,9 +94,11 @@ def _end_weights(L: int) -> np.ndarray:
         lo = 5 * k
         hi = lo + 4 if k < A.NB - 1 else NA - 1
         Wm[k, lo: hi + 1] = 1.0 / (hi - lo + 1) / L
+    Wm.setflags(write=False)              # cached: shared by every caller
     return Wm
 
 
+@functools.lru_cache(maxsize=64)
 def _path_weights(L: int) -> np.ndarray:
     """(20, NA): how the net migration of the cohort that ends an L-year interval in band k is
     spread over single ages (age at the end of each year) as a yearly average."""
@@ -89,11 +113,12 @@ def _path_weights(L: int) -> np.ndarray:
                 spans.append((s_lo, s_hi))
         for s_lo, s_hi in spans:
             Wm[k, s_lo: s_hi + 1] += 1.0 / len(spans) / (s_hi - s_lo + 1) / L
+    Wm.setflags(write=False)              # cached: shared by every caller
     return Wm
 
 
 def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: int, half: int,
-                      attribution: str = "pad") -> np.ndarray:
+                      attribution: str = "pad", aged_span=None) -> np.ndarray:
     """Yearly net migration by single age and sex from the cohort residuals between banded years.
 
     For an interval a -> b (b - a >= 5 where possible) the banded state of year a is survived to b
@@ -102,6 +127,9 @@ def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: i
     cohort's residual is spread evenly over the years of the interval and the ages it passed
     through. The most recent ``n_intervals`` intervals ending at or before ``upto`` are averaged
     per gemeente; gemeenten without an interval get zero.
+
+    ``aged_span(state, a, b)``: optional, the state of year a aged to b (a remembered result of the
+    same ``aged_of`` steps); without it the steps are taken here.
     """
     G = P.shape[1]
     yl = list(int(y) for y in years)
@@ -120,9 +148,12 @@ def interval_schedule(P, years, banded: dict, upto: int, aged_of, n_intervals: i
         ok = banded[a] & banded[b] & (cnt < n_intervals)
         if not ok.any():
             continue
-        X = P[yl.index(a)].copy()
-        for y in range(a, b):
-            X, _ = aged_of(X, y)
+        if aged_span is not None:
+            X = aged_span(P[yl.index(a)], a, b)
+        else:
+            X = P[yl.index(a)].copy()
+            for y in range(a, b):
+                X, _ = aged_of(X, y)
         resid = A.to_bands(P[yl.index(b)]) - A.to_bands(X)          # (G, 2, 20)
         W = _path_weights(b - a) if attribution == "pad" else _end_weights(b - a)
         sched = resid @ W                                             # (G, 2, NA)
@@ -140,6 +171,12 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
 
     ``band_years_max``: ignore bands after this year (validation of the base method only).
     """
+    with margins.shared_factorisation():
+        return _reconstruct(inp, as_of, settings, fallback, band_years_max)
+
+
+def _reconstruct(inp, as_of: int, settings, fallback: dict | None, band_years_max: int | None
+                 ) -> tuple[History, Mortality, Fertility]:
     sb = settings["basis"]
     codes = engine_codes(inp)
     if not codes:
@@ -238,6 +275,23 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
         nxt[:, :, 0] = B * Sb
         return nxt, B
 
+    # the intervals of successive banded years overlap: the aged state of year a at year b is
+    # remembered (a few at a time) while the state of year a and the local factors are unchanged
+    span_memo: dict = {}
+
+    def aged_span(Pa, a, b):
+        key = (a, b, f_loc.tobytes(), m_loc.tobytes())
+        hit = span_memo.get(key)
+        if hit is not None and np.array_equal(hit[0], Pa):
+            return hit[1]
+        X = Pa.copy()
+        for y in range(a, b):
+            X, _ = aged_of(X, y)
+        span_memo[key] = (Pa.copy(), X)
+        while len(span_memo) > 8:
+            span_memo.pop(next(iter(span_memo)))
+        return X
+
     # seed of the first year
     first = years[0]
     if first in bands:
@@ -287,7 +341,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
                 notes.append(f"sluitfout bij {t} teruggelegd langs cohorten over {int(t - a[gap].min())} jaar")
             last_band = np.where(hasb, t, last_band)
             nm_sched = interval_schedule(P, years, banded, t, aged_of, int(sm["intervallen"]), int(sm["glad"]),
-                                         str(sm["toewijzing"]))
+                                         str(sm["toewijzing"]), aged_span=aged_span)
 
     # components of the reconstruction from the final states
     def components_of():
@@ -313,7 +367,7 @@ def reconstruct(inp: dict[str, pd.DataFrame], as_of: int, settings, *, fallback:
             m_loc = fd
             births, deaths, nm = components_of()
     schedule = interval_schedule(P, years, banded, int(years[-1]), aged_of, int(sm["intervallen"]), int(sm["glad"]),
-                                         str(sm["toewijzing"]))
+                                 str(sm["toewijzing"]), aged_span=aged_span)
     hist = History(codes=codes, years=years, P=P, births=births, deaths=deaths, nm=nm, fit=fit,
                    quality=quality, totals=TOT, fert_factor=f_loc, rows=rows, schedule=schedule, notes=notes,
                    mort_factor=m_loc)
