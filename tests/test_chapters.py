@@ -113,3 +113,64 @@ def test_kernboodschap_names_the_weightiest_assumptions_in_a_sentence():
         "urgentieverklaringen per 1.000 huishoudens (urgenten)"
     assert _assumption("Ouderen: geschikt aandeel") == "geschikt aandeel (ouderen)"
     assert _assumption("Studenten") == "Studenten"
+
+
+def test_key_table_explains_each_indicator_in_one_plain_sentence_and_methods_keep_the_formula():
+    """The Verdeling chapter's key table reads as plain Dutch for a wethouder (one sentence per
+    indicator saying what a higher value does to the share, no formula); the formula is in Methoden."""
+    from woonzorg_lib.chapters import methoden
+    from woonzorg_lib.report import terms
+    from woonzorg_lib.verdeling import keys as vk
+
+    spec = verdeling.key_description()[0]
+    df = spec["df"]
+    mix = vk.load_key(vk.default_key_path())
+    assert list(df["code"]) == [i.naam for i in mix.indicatoren_voor(None)]
+    for code, sentence in zip(df["code"], df["indicator"]):
+        assert sentence.startswith("Hoe ") and sentence.endswith(".") and sentence.count(". ") == 0, sentence
+        assert "aandeel" in sentence and "×" not in sentence and "÷" not in sentence, sentence
+        assert not terms.codes_in(sentence), sentence
+        richting = next(i.richting for i in mix.indicatoren if i.naam == code)
+        # 'meer is minder' with a scale by inwoners reads as 'hoe minder …, hoe groter'; without it 'hoe meer …, hoe kleiner'
+        assert ("kleiner" in sentence) or ("groter" in sentence), sentence
+        if richting == "meer_is_minder" and code == "huidige_inspanning":
+            assert sentence.startswith("Hoe minder"), sentence
+    assert "Methoden" in spec["note"]
+    formulas = methoden.indicator_formulas()[0]["df"]
+    assert len(formulas) == len(df)
+    row = formulas.set_index("naam").loc["Verhuurcapaciteit (vrijkomende sociale huurwoningen per jaar)"]
+    assert "mutatiegraad" in row["waarde"] and "×" in row["waarde"]
+    assert "× woningvoorraad" in " ".join(formulas["score"])          # afstand tot de norm, scaled
+    assert "hoogste waarde in de regio − eigen waarde" in " ".join(formulas["score"])  # huidige inspanning
+
+
+def test_indicator_sentence_follows_a_key_files_direction_and_scale():
+    """A user's key that turns an indicator round (or scales it) without its own description gets a
+    sentence that says so, not the standard sentence of the default direction."""
+    from woonzorg_lib.verdeling.keys import INDICATOREN, Indicator
+
+    std = Indicator(naam="inwoners", gewicht=1.0)
+    assert verdeling.indicator_sentence(std) == INDICATOREN["inwoners"]
+    rev = Indicator(naam="inwoners", gewicht=1.0, richting="meer_is_minder")
+    assert "kleiner" in verdeling.indicator_sentence(rev) and "groter" not in verdeling.indicator_sentence(rev)
+    scaled = Indicator(naam="sociale_huur", gewicht=1.0, schaal="woningvoorraad")
+    assert "woningvoorraad" in verdeling.indicator_sentence(scaled)
+    own = Indicator(naam="vraag", gewicht=1.0, beschrijving="Hoe  meer\nvraag, hoe groter het aandeel.")
+    assert verdeling.indicator_sentence(own) == "Hoe meer vraag, hoe groter het aandeel."
+
+
+def test_an_indicator_description_does_not_change_the_shares():
+    """The description strings are words only: the shares of a key with and without them are equal."""
+    from woonzorg_lib.verdeling import keys as vk
+
+    text = vk.default_key_path().read_text(encoding="utf-8")
+    bare = "\n".join(line for line in text.splitlines()
+                     if not line.startswith("    beschrijving: >-") and not line.startswith("      Hoe ")
+                     and not line.startswith("      hoe "))
+    a, b = vk.parse_key(text), vk.parse_key(bare)
+    assert any(i.beschrijving for i in a.indicatoren) and not any(i.beschrijving for i in b.indicatoren)
+    ind = pd.DataFrame({"inwoners": [1000.0, 3000.0, 6000.0], "woningvoorraad": [500.0, 1400.0, 2900.0],
+                        "sociale_huur": [100.0, 300.0, 900.0]}, index=["GM1", "GM2", "GM3"])  # synthetic
+    ind = vk.derive_indicators(ind)
+    ind["huidige_inspanning"] = [0.8, 1.0, 1.1]
+    pd.testing.assert_series_equal(vk.key_shares(a, ind), vk.key_shares(b, ind))

@@ -161,3 +161,64 @@ def test_utrecht_map_labels_inside_the_figure_and_never_overlapping():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def _region_map(region_name: str, **kw):
+    from woonzorg_lib.regions import load_region
+    from woonzorg_lib.report import maps
+
+    codes = list(load_region(region_name).gemeenten)
+    names = {f["properties"]["gemeentecode"]: f["properties"].get("gemeentenaam", "") for f in maps.boundaries()["features"]}
+    values = kw.pop("values", None) or {c: 10.0 + (i % 5) for i, c in enumerate(codes)}  # synthetic values
+    return maps.choropleth(values, names=names, label="waarde", title="Test", **kw), codes
+
+
+@pytest.mark.parametrize("region_name", ["twente", "utrecht"])
+def test_map_figure_takes_the_regions_shape_without_white_bands(region_name):
+    """The map area has the region's own shape: the drawn map fills the height between title and key
+    (no white band above and below it, as a fixed 8 × 6 inch figure left for wide regions)."""
+    from woonzorg_lib.report import style
+
+    fig, _ = _region_map(region_name, average=12.0)
+    w, h = fig.get_size_inches()
+    assert h < style.FIGSIZE_TALL[1]
+    html = figures.render(fig, alt="kaart", source=SRC, peildatum="1 januari 2024")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_window_extent()  # the map after its aspect is applied
+    lay = fig._wz_layout
+    room = (lay["top"] - (0.02 + lay["axis_room"] / h)) * h * fig.dpi  # the room between title and key
+    assert box.height >= 0.95 * room, (box.height, room)
+    assert f'height="{round(h * 100)}"' in html
+
+
+def test_map_middle_class_stays_visible_in_the_png():
+    """The class around the average is a light grey that survives the 256-colour PNG: gemeenten in it
+    do not vanish into the white background (they did with #f0f0f0)."""
+    from PIL import Image
+    import io
+
+    from woonzorg_lib.regions import load_region
+
+    codes = list(load_region("utrecht").gemeenten)
+    fig, _ = _region_map("utrecht", values={c: 1.0 for c in codes}, average=1.0)  # all in the middle class
+    png = _png(figures.render(fig, alt="kaart", source=SRC, peildatum="1 januari 2024"))
+    px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    grey = np.all(np.abs(px.astype(int) - 230) <= 2, axis=1).mean()
+    assert grey > 0.1, grey  # a good part of the image is the middle-class grey, not white
+
+
+def test_map_no_data_is_hatched_white_not_a_class_colour():
+    from woonzorg_lib.report import maps
+
+    import matplotlib.pyplot as plt
+    from woonzorg_lib.regions import load_region
+
+    codes = list(load_region("twente").gemeenten)
+    vals = {c: (float("nan") if i == 0 else 10.0 + i) for i, c in enumerate(codes)}
+    fig, _ = _region_map("twente", values=vals)
+    hatched = [c for c in fig.axes[0].collections if c.get_hatch()]
+    assert len(hatched) == 1 and maps.NO_DATA == "#ffffff"
+    legend_labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "geen cijfer" in legend_labels
+    plt.close(fig)

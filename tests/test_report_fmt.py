@@ -66,7 +66,7 @@ def test_units_in_headers_and_bruto_said_once_in_the_legend():
     t = tables.table(_df(), [Col("gemeente", "Gemeente"), Col("aantal", "Opgave", "woningen", "count", bruto="bruto"),
                              Col("aandeel", "Aandeel", "%", "pct")], caption="Test", threshold=0,
                      total="Totaal", total_values={"aandeel": 1.0})
-    assert t.html.count('<span class="unit">') == 2
+    assert t.html.count('<span class="unit">') == 1 and "Aandeel\u00a0<span class=\"unit-inline\">(%)</span>" in t.html
     assert "100,0%" in t.html
     cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", t.html)
     assert not [c for c in cells if "bruto" in c.lower()], cells  # never in a cell
@@ -122,3 +122,49 @@ def test_source_lines_name_the_cbs_tables():
     line = sources.bron(ids=["CBS 85644NED", "85644NED; 86059NED"], extra="prognose woonzorg")
     assert line == "Bron: CBS, tabellen 85644NED en 86059NED; bewerking woonzorg (prognose woonzorg)"
     assert sources.bron(tables=["levenstafel"]).startswith("Bron: CBS, tabel 37360ned")
+
+
+def _unit_table(**kw):
+    df = pd.DataFrame({"groep": ["Ouderen", "Studenten"], "eenheid": ["woningen", "eenheden"],  # synthetic
+                       "laag": [10.0, 20.0], "hoog": [30.0, 40.0], "jaar": [2024, 2024], "hh": [5.0, 6.0],
+                       "vs": [0.01, -0.02]})
+    return tables.table(df, [Col("groep", "Groep"), Col("eenheid", "Eenheid"), Col("jaar", "Jaar", kind="year"),
+                             Col("laag", "Opgave 2024–2030 laag", "aantal in de eenheid van de rij", "model"),
+                             Col("hoog", "Opgave hoog", "aantal in de eenheid van de rij", "model"),
+                             Col("hh", "Huishoudens 2024", "huishoudens", "model"),
+                             Col("vs", "Verschil", "procentpunt", "pp")], caption="Test", **kw)
+
+
+def test_the_row_unit_is_said_once_under_the_table_not_under_every_header():
+    """'aantal in de eenheid van de rij' wrapped onto 3–4 lines under every narrow column: the table
+    says it once in a note, its headers carry no unit line."""
+    t = _unit_table()
+    heads = re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", t.html)
+    assert not any("eenheid van de rij" in h for h in heads)
+    assert t.html.count(tables.ROW_UNIT_NOTE) == 1 and 'data-eenheid="rij"' in t.html
+    # a unit the label says already ('Huishoudens 2024' in huishoudens), or the cell ('+1,0 %-punt'), is not shown
+    assert '<span class="unit wz-same">huishoudens</span>' in t.html
+    assert '<span class="unit wz-same">procentpunt</span>' in t.html and "%-punt" in t.html
+    assert "2024–\u20602030" in t.html  # a period is not broken after its dash
+    assert 'class="num year">Jaar</th>' in t.html
+
+
+def test_the_unit_check_sees_a_numeric_header_without_unit():
+    """static_problems flags a numeric column without a unit (its pattern missed `scope="col"` before),
+    and accepts the row unit only in a table that has an Eenheid column."""
+    from woonzorg_lib.report import check
+
+    t = _unit_table().html
+    assert not [p for p in check.static_problems(t) if "kolom zonder eenheid" in p]
+    no_unit = t.replace('<span class="unit wz-same">huishoudens</span>', "")
+    without_row = no_unit.replace(' data-eenheid="rij"', "")
+    assert [p for p in check.static_problems(without_row) if "kolom zonder eenheid" in p]
+    no_eenheid = t.replace(">Eenheid<", ">Soort<")
+    assert [p for p in check.static_problems(no_eenheid) if "kolom zonder eenheid" in p]
+
+
+def test_a_table_with_many_columns_is_set_denser_on_screen():
+    from woonzorg_lib.report import style
+
+    assert 'class="wz-table wz-dense"' in _unit_table().html  # 7 columns
+    assert "table.wz-table.wz-dense{font-size:.8rem}" in style.CSS and "white-space:nowrap" in style.CSS

@@ -55,3 +55,49 @@ def test_libreoffice_opens_the_region_workbook(xlsx_path, tmp_path):
         pytest.skip("LibreOffice (soffice) ontbreekt: installeer het Debian-pakket libreoffice-calc-nogui; "
                     "de LibreOffice-controle van de werkmap is NIET uitgevoerd")
     assert check.soffice_problems(xlsx_path, tmp_path / "lo") == []
+
+
+def _rows(wb, name):
+    rows = list(wb[name].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_every_chapter_table_has_its_sheet(xlsx_path):
+    """Issue 15 item 6: one sheet per chapter table of notebooks 00–06 (the ones not in the core sheets:
+    national frame, groups, backtest per gemeente, lettings and other units per gemeente, the key, the
+    shares per key), each an Excel table with Dutch headers and the code in its own column."""
+    wb = load_workbook(xlsx_path, read_only=True)
+    names = wb.sheetnames
+    for n in ("Landelijk kader", "Aandachtsgroepen", "Terugtoets per gemeente", "Verhuringen per gemeente",
+              "Andere eenheden per gemeente", "Verdeelsleutel", "Aandeel per sleutel", "Gevoeligheid"):
+        assert n in names, n
+    assert names.index("Landelijk kader") == names.index("Per gemeente") + 1  # beside the Kernboodschap
+    head, rows = _rows(wb, "Aandachtsgroepen")
+    assert len(rows) == 14 and "Groep (code)" in head
+    head, rows = _rows(wb, "Verdeelsleutel")
+    w = head.index("Gewicht")
+    assert sum(r[w] for r in rows) == pytest.approx(1.0)
+    meaning = head.index("Wat betekent het voor het aandeel?")
+    assert all(r[meaning].startswith("Hoe ") and "×" not in r[meaning] for r in rows)
+    assert any("×" in r[head.index("Waarde per gemeente")] for r in rows)  # the formula is there
+    head, rows = _rows(wb, "Aandeel per sleutel")
+    for j, h in enumerate(head):
+        if h.startswith("Aandeel "):
+            assert sum(r[j] for r in rows) == pytest.approx(1.0), h
+
+
+def test_lettings_sheets_agree_with_the_kernboodschap_and_stay_apart_from_extra_homes(xlsx_path):
+    """The lettings per gemeente (a flow) add up to the Kernboodschap's lettings per year, on their own
+    sheet and in their own column of 'Per gemeente' — never inside a total of extra homes."""
+    wb = load_workbook(xlsx_path, read_only=True)
+    kern = {r[-1]: r for r in wb["Kernboodschap"].iter_rows(min_row=2, values_only=True)}
+    head, rows = _rows(wb, "Verhuringen per gemeente")
+    assert sum(r[head.index("Verhuringen per jaar")] for r in rows) == pytest.approx(kern["verhuur_per_jaar"][1])
+    head, rows = _rows(wb, "Per gemeente")
+    j = head.index("Vrijkomende woningen per jaar (verhuringen, geen extra woningen)")
+    assert sum(r[j] for r in rows) == pytest.approx(kern["verhuur_per_jaar"][1])
+    assert sum(r[head.index("Aandeel in de extra woningen, gemengde sleutel")] for r in rows) == pytest.approx(1.0)
+    t = head.index("Totaal extra woningen")
+    types = [i for i, h in enumerate(head) if h.endswith("(extra woningen)")]
+    for r in rows:
+        assert r[t] == pytest.approx(sum(r[i] for i in types))  # the total holds extra homes only

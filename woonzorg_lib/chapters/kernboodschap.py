@@ -6,7 +6,8 @@ import pandas as pd
 
 from ..report import fmt
 from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
-from .labels import SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL
+from .labels import (SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL, names_in_sentence,
+                     region_in_sentence)
 from .ranges import task_range, with_region_ranges
 
 
@@ -20,7 +21,10 @@ def _assumption(label: str) -> str:
     groep, sep, what = label.partition(": ")
     if not sep:
         return label
-    return f"{what[:1].lower() + what[1:]} ({groep[:1].lower() + groep[1:]})"
+    what = what[:1].lower() + what[1:]
+    if groep.lower() in what.lower():  # 'deel van de ouderen … (ouderen)' says the group twice
+        return what
+    return f"{what} ({groep[:1].lower() + groep[1:]})"
 
 
 def key_figures(run) -> dict:
@@ -65,7 +69,7 @@ def summary_text(run, kf: dict) -> str:
     uncertainty and the allocation (numbers from :func:`key_figures`)."""
     tot = fmt.peildatum(run.until)
     types = fmt.join([f"{_model(v)} {WONINGTYPE_PLURAL.get(t, t)}" for t, v in kf["extra_per_type"].items()])
-    parts = [f"Tot {tot} zijn in {run.naam} voor de aandachtsgroepen naar schatting "
+    parts = [f"Tot {tot} zijn in {region_in_sentence(run.naam)} voor de aandachtsgroepen naar schatting "
              f"**{_model(kf['extra_woningen'])} woningen extra** nodig"
              + (f" ({types})" if types else "") + ". "
              f"Waarschijnlijk ligt dat aantal tussen {_model(kf['extra_woningen_laag'])} en "
@@ -90,7 +94,8 @@ def summary_text(run, kf: dict) -> str:
         parts.append(f"Met de standaardsleutel krijgen {hoeveel} "
                      f"gemeenten per jaar meer verhuringen toegewezen dan er sociale huurwoningen voor aandachtsgroepen "
                      f"vrijkomen: "
-                     f"{fmt.join(kf['boven_capaciteit'])}. Daar is naast verhuur ook nieuwbouw of transformatie nodig.")
+                     f"{names_in_sentence(kf['boven_capaciteit'], sorted(run.names.values()))}. Daar is naast verhuur "
+                     "ook nieuwbouw of transformatie nodig.")
     else:
         parts.append("Met de standaardsleutel passen de toegewezen verhuringen per jaar in elke gemeente binnen het "
                      "aantal sociale huurwoningen dat vrijkomt voor aandachtsgroepen.")

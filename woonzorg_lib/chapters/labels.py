@@ -51,3 +51,27 @@ def woningtype_label(w: str) -> str:
 def key_label(k: str) -> str:
     """Dutch name of a verdeelsleutel code."""
     return KEY_LABELS.get(k, k)
+
+
+#: The first word of a region name that is a common noun ('Provincie Utrecht'): lower case after 'de' in a sentence.
+_REGION_NOUNS = ("provincie", "centrumgemeenteregio", "regio", "woningmarktregio", "zorgkantoorregio", "subregio",
+                 "arbeidsmarktregio", "gemeente")
+
+
+def region_in_sentence(naam: str) -> str:
+    """A region's name as it reads inside a sentence: 'Provincie Utrecht' → 'de provincie Utrecht',
+    'Centrumgemeenteregio Enschede' → 'de centrumgemeenteregio Enschede'; 'Twente' stays 'Twente'."""
+    first, _, rest = str(naam).partition(" ")
+    if rest and first.lower() in _REGION_NOUNS:
+        return f"de {first.lower()} {rest}"
+    return str(naam)
+
+
+def names_in_sentence(names: list[str], among: list[str], *, most: int = 8) -> str:
+    """A list of gemeente names for a sentence; when it is long and holds most of ``among``, the few
+    that are not in it: 'alle behalve Utrecht en Zeist'."""
+    names = list(names)
+    others = [n for n in among if n not in names]
+    if len(names) > most and others and len(others) < len(names):
+        return f"alle behalve {fmt.join(others)}"
+    return fmt.join(names)

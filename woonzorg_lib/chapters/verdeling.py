@@ -100,21 +100,42 @@ def allocation_table(run, sleutel: str = "mix") -> pd.DataFrame:
     return t.sort_values(["_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
 
 
+def indicator_sentence(ind) -> str:
+    """One plain Dutch sentence for a wethouder: what a higher value of indicator ``ind`` (a
+    :class:`~woonzorg_lib.verdeling.keys.Indicator`) means for a gemeente's share. The key file's own
+    ``beschrijving`` wins; else the standard sentence when the indicator is used as standard (its
+    default direction, no scale); else a sentence from its direction and scale."""
+    from ..report import terms
+    from ..verdeling import keys as vk
+
+    if ind.beschrijving:
+        return terms.plain_text(" ".join(str(ind.beschrijving).split()))
+    richting = ind.richting or vk.DEFAULT_RICHTING.get(ind.naam, "meer_is_meer")
+    if richting == vk.DEFAULT_RICHTING.get(ind.naam) and not ind.schaal and ind.naam in vk.INDICATOREN:
+        return vk.INDICATOREN[ind.naam]
+    naam = terms.label("indicator", ind.naam)
+    effect = "groter" if richting == "meer_is_meer" else "kleiner"
+    scaled = f", naar verhouding van haar {terms.label('indicator', ind.schaal)}" if ind.schaal else ""
+    return f"Hoe hoger de {naam} van een gemeente{scaled}, hoe {effect} haar aandeel."
+
+
 def key_description() -> list[dict]:
-    """The configured mix key as a small table (for wz.show_tables)."""
+    """The configured mix key as a small table (for wz.show_tables): per indicator a plain sentence
+    for a wethouder; how each is computed is in the methods chapter (:func:`.methoden.indicator_formulas`)."""
     from ..report import terms
     from ..verdeling import keys as vk
 
     key = vk.load_key(vk.default_key_path())
-    rows = [{"indicator": terms.plain_text(vk.INDICATOREN.get(i.naam, "")), "naam": terms.label("indicator", i.naam),
+    rows = [{"indicator": indicator_sentence(i), "naam": terms.label("indicator", i.naam).capitalize(),
              "code": i.naam, "gewicht": fmt.pct(i.gewicht, 0),
              "richting": terms.label("richting", i.richting or vk.DEFAULT_RICHTING.get(i.naam, "meer_is_meer"))}
             for i in key.indicatoren_voor(None)]
-    return [{"df": pd.DataFrame(rows), "columns": {"naam": "Indicator", "indicator": "Betekenis",
-                                                   "gewicht": "Gewicht", "richting": "Richting"},
+    return [{"df": pd.DataFrame(rows), "columns": {"naam": "Indicator", "indicator": "Wat betekent het voor het aandeel?",
+                                                   "gewicht": "Gewicht"},
              "caption": f"Standaardsleutel ‘{terms.humanize(key.naam)}’",
              "note": terms.plain_text(" ".join(str(key.beschrijving or "").split())) + " Voor statushouders geldt de "
-                     "landelijke regel: naar rato van het aantal inwoners."}]
+                     "landelijke regel: naar rato van het aantal inwoners. Hoe elke indicator berekend is, staat in "
+                     "het hoofdstuk Methoden."}]
 
 
 def allocation_text(run, ab: pd.DataFrame) -> str:

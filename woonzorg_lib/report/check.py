@@ -80,8 +80,9 @@ def static_problems(html: str, *, max_bytes: int = MAX_BYTES) -> list[str]:
     for t in re.findall(r"<table\b.*?</table>", text, re.S):
         if "<caption>" not in t:
             problems.append(f"tabel zonder bijschrift: {t[:120]!r}")
-        for th in re.findall(r'<th class="num"[^>]*>.*?</th>', t, re.S):
-            if '<span class="unit">' not in th:
+        row_unit = bool(re.match(r'<table class="wz-table[^"]*" data-eenheid="rij">', t)) and ">Eenheid<" in t
+        for th in re.findall(r'<th (?:scope="col" )?class="num"[^>]*>.*?</th>', t, re.S):
+            if '<span class="unit' not in th and not row_unit:
                 problems.append(f"kolom zonder eenheid: {th[:120]!r}")
     visible = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", text, flags=re.S))
     m = re.search(r"\b\d+\.\d+\s?%", visible)
@@ -119,8 +120,8 @@ def region_totals(html: str) -> dict[tuple[str, str], set[str]]:
             continue
         keys = []
         for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S):
-            unit = re.search(r'<span class="unit">(.*?)</span>', th, re.S)
-            label = _cell_text(re.sub(r'<span class="unit">.*?</span>', "", th, flags=re.S))
+            unit = re.search(r'<span class="unit(?: wz-same)?">(.*?)</span>', th, re.S)
+            label = _cell_text(re.sub(r'<span class="unit(?: wz-same)?">.*?</span>', "", th, flags=re.S))
             keys.append((label, _cell_text(unit.group(1)) if unit else ""))
         cells = [_cell_text(c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", foot.group(1), re.S)]
         for key, value in zip(keys[1:], cells[1:]):
@@ -328,6 +329,16 @@ _GEMEENTE_PAGES_JS = """(() => {
 })()"""
 
 
+PHONE_WIDTH = 400
+# Elements that stick out of a phone-wide page (or whose text runs out of their box), other than a table in its
+# horizontally scrollable wrapper.
+_TOO_WIDE_JS = """(() => { const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')].filter(e => !e.closest('.wz-table-wrap') &&
+    e.getBoundingClientRect().width > 0 && (e.getBoundingClientRect().right > w + 1 ||
+    (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')))
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')); })()"""
+
+
 def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) -> dict:
     """Open ``path`` in headless Chromium; returns a dict with the findings and ``problems``."""
     from playwright.sync_api import sync_playwright
@@ -369,6 +380,8 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             pages = page.evaluate(_GEMEENTE_PAGES_JS)
             if screenshot:
                 page.screenshot(path=str(screenshot), full_page=True)
+            page.set_viewport_size({"width": PHONE_WIDTH, "height": 900})  # a phone: nothing sticks out but tables
+            too_wide = page.evaluate(_TOO_WIDE_JS)
             page.emulate_media(media="print")
             wide = page.evaluate("[...document.querySelectorAll('.wz-wide')].map(e => getComputedStyle(e).page)")
             gem_breaks = page.evaluate("[...document.querySelectorAll('h2.wz-gemeente-page')].filter("
@@ -377,6 +390,9 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             browser.close()
     if external:
         problems.append(f"externe verzoeken: {external[:5]}")
+    if too_wide:
+        problems.append(f"{len(too_wide)} element(en) breder dan een telefoonscherm van {PHONE_WIDTH} px "
+                        f"(buiten een scrollbare tabel): {too_wide[:3]}")
     if broken:
         problems.append(f"{broken} kapotte afbeelding(en)")
     if noalt:
@@ -396,7 +412,7 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             "gemeente_pages": gemeenten, "gemeente_page_breaks": gem_breaks,
             "first_screen_strong": first_screen, "gemeente_page_content": pages,
             "wide_tables": len(wide), "wide_tables_landscape": sum(w == "wide" for w in wide),
-            "images": n_images, "images_broken": broken,
+            "phone_too_wide": too_wide, "images": n_images, "images_broken": broken,
             "images_without_alt": noalt, "code_elements": code, "external_requests": external,
             "toc_links": toc, "problems": problems}
 

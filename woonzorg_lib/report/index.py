@@ -55,9 +55,10 @@ def render_index(out: Path) -> str:
         rows.append(f"<tr><th scope=\"row\">{html.escape(e['naam'])}</th><td>{' · '.join(links)}</td>"
                     f"<td>{detail}</td><td>{'<ul>' + scen + '</ul>' if scen else ''}</td></tr>")
     css = re.sub(r"\n\s*", "", style.CSS.strip())
-    body = ("<table class=\"wz-table\"><caption>Rapporten per regio</caption><thead><tr><th scope=\"col\">Regio</th>"
+    body = ("<div class=\"wz-table-wrap\"><table class=\"wz-table\"><caption>Rapporten per regio</caption>"
+            "<thead><tr><th scope=\"col\">Regio</th>"
             "<th scope=\"col\">Rapport</th><th scope=\"col\">Instellingen</th><th scope=\"col\">Scenario's</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>") if rows else "<p>Nog geen rapporten gebouwd.</p>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else "<p>Nog geen rapporten gebouwd.</p>"
     return ("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>Woonzorganalyses: overzicht</title>\n<style>{css}</style>\n</head>\n<body>\n"

@@ -28,7 +28,11 @@ from .figcore import _title, new
 from matplotlib.collections import PolyCollection  # noqa: E402  (after figcore applied the style)
 
 AVERAGE_RATIOS = (0.8, 0.9, 1.1, 1.2)
-NO_DATA = "#dddddd"
+NO_DATA = "#ffffff"          # no figure: white, hatched (HATCH) so it never reads as a class
+HATCH = "////"
+#: the middle class (around the average / no change): a light grey that stays apart from the white
+#: background in the 256-colour PNG (a paler grey, #f0f0f0, is merged with white by the quantiser)
+MIDDLE_CLASS = (0.902, 0.902, 0.902, 1.0)  # #e6e6e6
 
 
 @lru_cache(maxsize=2)
@@ -119,7 +123,7 @@ def _palette(n: int, scale: str) -> list:
         xs = np.linspace(0.12, 0.88, n)
         cols = [cm(x) for x in xs]
         if n % 2:
-            cols[n // 2] = (0.94, 0.94, 0.94, 1.0)  # the middle class: around the average / no change
+            cols[n // 2] = MIDDLE_CLASS  # the middle class: around the average / no change
         return cols
     cm = mpl.colormaps[style.SEQUENTIAL_CMAP]
     return [cm(x) for x in np.linspace(0.2, 0.95, n)]
@@ -220,19 +224,24 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     finite = vals[np.isfinite(vals)]
     bounds = class_bounds(finite, scale=scale, average=average, center=center)
     colours_by_class = _palette(len(bounds) + 1, scale)
-    fig, ax = new(figsize or style.FIGSIZE_TALL, left=0.02, right=0.64, axis_room=0.15)
-    polys, colours, centres, lats = [], [], [], []
+    fig, ax = new(figsize or _fitted_size(feats), left=MAP_LEFT, right=MAP_RIGHT, axis_room=MAP_AXIS_ROOM)
+    fig.subplots_adjust(bottom=0.02 + MAP_AXIS_ROOM / fig.get_size_inches()[1])  # the final layout, before labels
+    polys, colours, centres, lats, blank = [], [], [], [], []
     for f, v in zip(feats, vals):
         rings = list(_rings(f["geometry"]))
         colour = NO_DATA if not np.isfinite(v) else colours_by_class[int(np.searchsorted(bounds, v, side="right"))]
         for ring in rings:
-            polys.append(np.asarray(ring))
-            colours.append(colour)
+            (polys if np.isfinite(v) else blank).append(np.asarray(ring))
+            if np.isfinite(v):
+                colours.append(colour)
         best = max(rings, key=_ring_area)
         px, py = _interior_point(best)
         lats.append(py)
         centres.append((f["properties"]["gemeentecode"], px, py, _ring_area(best)))
     ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="white", linewidths=0.8))
+    if blank:
+        ax.add_collection(PolyCollection(blank, facecolors=NO_DATA, edgecolors="#999999", linewidths=0.5,
+                                         hatch=HATCH))
     ax.autoscale_view()
     ax.set_aspect(1.0 / math.cos(math.radians(float(np.mean(lats)) if lats else 52.0)))
     ax.set_axis_off()
@@ -240,7 +249,7 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     handles = [Patch(facecolor=c, edgecolor="#999999", linewidth=0.5, label=t)
                for c, t in zip(colours_by_class, texts)]
     if not np.all(np.isfinite(vals)):
-        handles.append(Patch(facecolor=NO_DATA, edgecolor="#999999", linewidth=0.5, label="geen cijfer"))
+        handles.append(Patch(facecolor=NO_DATA, edgecolor="#999999", linewidth=0.5, hatch=HATCH, label="geen cijfer"))
     for h in handles:
         h.set_label("\n".join(textwrap.wrap(h.get_label(), 30)))
     fig.legend(handles=list(reversed(handles)),  # the highest class on top
@@ -256,10 +265,50 @@ def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | 
     if missing:
         notes.append("Geen grens in het bestand: " + ", ".join((names or {}).get(c, c) for c in missing))
     if notes:
-        ax.text(0, -0.01, "\n".join(line for n in notes for line in textwrap.wrap(n, 95)), transform=ax.transAxes,
-                fontsize=7, color=style.DARK, va="top")
+        lines = [line for n in notes for line in textwrap.wrap(n, 95)]
+        if figsize is None:  # room under the map for the key: the figure grows, the map keeps its size
+            _grow_bottom(fig, len(lines) * NOTE_LINE_IN + 0.05)
+        ax.text(0, -0.01, "\n".join(lines), transform=ax.transAxes, fontsize=7, color=style.DARK, va="top")
     _title(fig, title)
     return fig
+
+
+MAP_LEFT, MAP_RIGHT, MAP_AXIS_ROOM, MAP_TITLE_ROOM = 0.02, 0.64, 0.15, 0.5
+MAP_MIN_HEIGHT = 3.2    # inches of map area at least: the legend (five classes, two lines each) must fit beside it
+NOTE_LINE_IN = 7 * 1.25 / 72  # one 7-point line of the number key under the map, in inches
+
+
+def _fitted_size(feats) -> tuple[float, float]:
+    """Figure size (inches) whose map area has the region's own shape, so the map fills it without white
+    bands above and below: the width is the house width, the height follows from the extent of the
+    boundaries (longitude scaled by cos(latitude)), between :data:`MAP_MIN_HEIGHT` and the tall figure."""
+    width = style.FIGSIZE_TALL[0]
+    xs, ys = [], []
+    for f in feats:
+        for ring in _rings(f["geometry"]):
+            a = np.asarray(ring, dtype=float)
+            xs += [a[:, 0].min(), a[:, 0].max()]
+            ys += [a[:, 1].min(), a[:, 1].max()]
+    if not xs:
+        return style.FIGSIZE_TALL
+    dx, dy = max(xs) - min(xs), max(ys) - min(ys)
+    ratio = dy / (dx * math.cos(math.radians((max(ys) + min(ys)) / 2))) if dx > 0 else 1.0
+    map_h = (MAP_RIGHT - MAP_LEFT) * width * ratio * 1.04  # a small margin round the shape
+    map_h = min(max(map_h, MAP_MIN_HEIGHT), style.FIGSIZE_TALL[1] - MAP_TITLE_ROOM - MAP_AXIS_ROOM)
+    height = (map_h + MAP_TITLE_ROOM + MAP_AXIS_ROOM) / 0.98  # render() keeps 2% at the bottom
+    return (width, round(height, 2))
+
+
+def _grow_bottom(fig, inches: float) -> None:
+    """Add ``inches`` under the axes for text (the map keeps its size in inches, so labels already
+    placed keep their distances); the title stays at the top."""
+    w, h = fig.get_size_inches()
+    lay = fig._wz_layout
+    new_h = h + inches
+    fig.set_size_inches(w, new_h)
+    lay["axis_room"] = lay["axis_room"] + inches
+    lay["top"] = 1 - (1 - lay["top"]) * h / new_h
+    fig.subplots_adjust(bottom=0.02 + lay["axis_room"] / new_h, top=lay["top"])
 
 
 def locator_map(code: str, codes, *, names: dict | None = None, title: str = "", figsize=(3.2, 3.2)):

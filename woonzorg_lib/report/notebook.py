@@ -147,7 +147,7 @@ def show_gemeente_pages(run) -> None:
     """One page per gemeente (heading "Gemeente <CBS name>"): a small locator map
     (:mod:`.locator`), the opening sentences, the population trend, vraag and opgave per groep and woonvorm, and the share under each verdeelsleutel — all
     from :mod:`woonzorg_lib.chapters.gemeenten` (the region's run, restricted to the gemeente)."""
-    from ..chapters import bronnen, gemeenten as gm
+    from ..chapters import bronnen, gemeenten as gm, labels
     from . import locator, tables
     from .tables import Col
 
@@ -157,13 +157,14 @@ def show_gemeente_pages(run) -> None:
     box = locator.view_box(defs)
     _display_html(defs)
     trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
+    needs = needs.assign(soort_naam=needs["soort"].map({"stand": "voorraad", "stroom": "verhuring"}))
     trends = trends.assign(waargenomen=trends["soort"].eq("waargenomen"))  # observed counts print exactly
     thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
     for code, naam in pages:
         md(f"## Gemeente {naam}")
-        _display_html(locator.locator_svg(code, naam, run.naam, box))
+        _display_html(locator.locator_svg(code, naam, labels.region_in_sentence(run.naam), box))
         md(gm.summary_text(run, code, table))
         tables.show(trends[trends["gemeentecode"] == code], [
             Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
@@ -171,12 +172,15 @@ def show_gemeente_pages(run) -> None:
         ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
            source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
         tables.show(needs[needs["gemeentecode"] == code], [
-            Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("eenheid", "Eenheid"),
+            Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("soort_naam", "Soort"),
+            Col("eenheid", "Eenheid"),
             Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "model"),
             Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "model", bruto="bruto"),
             Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "model", bruto="bruto"),
             Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "model", bruto="bruto"),
-        ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag)
+        ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag,
+           note=f"Soort ‘voorraad’: extra woningen of plaatsen tot {run.until}. Soort ‘verhuring’: groepen die elk jaar "
+                f"opnieuw instromen; vraag per jaar, opgave de verhuringen uit de bestaande voorraad over {periode}.")
         tables.show(shares[shares["gemeentecode"] == code], [
             Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel van de regio", "%", "pct"),
             Col("toewijzing", f"Toewijzing {periode}", "woningen", "model"),

@@ -290,9 +290,18 @@ def page(*, title: str, sections: list[tuple[str, str]], toc: list[tuple[int, st
          rundatum: str | None = None) -> str:
     """The complete page. ``status`` (concept/definitief) and ``rundatum`` (JJJJ-MM-DD) are shown in
     the title block and in the running header of every printed page; ``None`` = not shown."""
-    items = []
+    items, gems = [], []
     for level, hid, text in toc:
+        if text.startswith("Gemeente ") and "-gemeente-" in hid:  # the gemeente pages: one compact group
+            gems.append(f'<li><a href="#{hid}" aria-label="{_html.escape(text, quote=True)}">'
+                        f'{_html.escape(text[len("Gemeente "):])}</a></li>')
+            continue
+        if gems:
+            items.append(f'<li class="l{level} wz-toc-gem"><ol>{"".join(gems)}</ol></li>')
+            gems = []
         items.append(f'<li class="l{level}"><a href="#{hid}">{_html.escape(text)}</a></li>')
+    if gems:
+        items.append(f'<li class="wz-toc-gem"><ol>{"".join(gems)}</ol></li>')
     toc_html = f'<nav class="wz-toc" aria-label="Inhoud"><h2>Inhoud</h2><ol>{"".join(items)}</ol></nav>'
     body = "\n".join(f'<section class="wz-chapter" id="s-{cid}">\n{_mark_wide_tables(html)}\n</section>'
                      for cid, html in sections)

@@ -96,33 +96,37 @@ body{margin:0;font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;co
 .wz-toc li.l1{margin-top:.5rem;font-weight:600}
 .wz-toc li.l2{padding-left:1rem;font-weight:400}
 .wz-toc a{color:var(--accent);text-decoration:none}
+.wz-toc li.wz-toc-gem>ol{padding-left:1rem;margin:.1rem 0 .3rem}
 .wz-toc a:hover{text-decoration:underline}
 main{min-width:0}
 header.wz-head{grid-column:1/-1;border-bottom:3px solid var(--accent);margin-bottom:.5rem;padding-bottom:.5rem}
-header.wz-head h1{margin:0;font-size:1.8rem}
+header.wz-head h1{margin:0;font-size:1.8rem;overflow-wrap:break-word}
 header.wz-head p{margin:.25rem 0;color:var(--muted)}
 h1,h2,h3{line-height:1.25;color:#102a43}
 section.wz-chapter{border-top:1px solid var(--line);margin-top:2.5rem;padding-top:.5rem}
 section.wz-chapter:first-of-type{border-top:0;margin-top:0}
 a.anchor-link{display:none}
-p,li{max-width:48rem}
+p,li{max-width:48rem;overflow-wrap:break-word}
 figure.wz-fig{margin:1.25rem 0}
 figure.wz-fig img{display:block;max-width:100%;height:auto;border:1px solid #eee}
 figure.wz-fig figcaption,.wz-source{font-size:.82rem;color:var(--muted);margin-top:.3rem}
 table.wz-table{border-collapse:collapse;margin:1rem 0;font-size:.88rem;font-variant-numeric:tabular-nums}
 table.wz-table caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.35rem;color:#102a43}
-table.wz-table th,table.wz-table td{padding:.3rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+table.wz-table th,table.wz-table td{padding:.3rem .45rem;border-bottom:1px solid var(--line);vertical-align:top}
 table.wz-table thead th{border-bottom:2px solid #8c959f;text-align:left;background:var(--bg-soft)}
 table.wz-table th{text-align:left;font-weight:600}
 table.wz-table th.num,table.wz-table td.num{text-align:right}
 table.wz-table td.num{white-space:nowrap}
 table.wz-table td{overflow-wrap:break-word}
 table.wz-table tr.total td,table.wz-table tr.total th{font-weight:700;border-top:2px solid #8c959f}
-table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.78rem}
+table.wz-table .unit{display:block;font-weight:400;color:var(--muted);font-size:.89em;white-space:nowrap}
+@media screen{table.wz-table.wz-dense{font-size:.8rem}table.wz-table.wz-dense th,table.wz-table.wz-dense td{padding:.3rem .35rem}}
+table.wz-table .unit.wz-same{display:none}
+table.wz-table .unit-inline{font-weight:400;color:var(--muted);font-size:.89em}
 .wz-table-wrap{overflow-x:auto;max-width:100%;clear:both}
 .wz-locator{float:right;margin:.2rem 0 .6rem 1.2rem;width:170px}
 .wz-locator svg{display:block;max-width:100%;height:auto}
-.wz-locator .wz-locator-cap{font-size:.78rem;color:var(--muted);text-align:center}
+.wz-locator .wz-locator-cap{font-size:.78rem;color:var(--muted);text-align:center;overflow-wrap:anywhere}
 .wz-note{font-size:.82rem;color:var(--muted);margin:.2rem 0 1rem;max-width:48rem}
 .wz-bruto{color:var(--warn);font-weight:600}
 .wz-callout{background:var(--bg-soft);border-left:4px solid var(--accent);padding:.6rem 1rem;margin:1rem 0;max-width:48rem}
@@ -135,7 +139,10 @@ dl.wz-glossary dd{margin-left:1.2rem;max-width:46rem}
 code,.wz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82em;word-break:break-all}
 .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedHTMLCommon{margin:0;padding:0}
 footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5rem;font-size:.8rem;color:var(--muted)}
-@media (max-width:900px){.wz-page{grid-template-columns:1fr}.wz-toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}}
+@media (max-width:600px){header.wz-head h1{font-size:1.4rem}table.wz-table .unit{white-space:normal}.wz-locator{width:120px;margin-left:.8rem}}
+@media (max-width:900px){.wz-page{grid-template-columns:minmax(0,1fr)}.wz-toc{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}
+.wz-toc ol{display:flex;flex-wrap:wrap;gap:.15rem 1rem}.wz-toc li.l1,.wz-toc li.l2{padding-left:0;margin-top:0}
+.wz-toc li.wz-toc-gem{flex-basis:100%}.wz-toc li.wz-toc-gem>ol{padding-left:0;gap:.1rem .8rem;font-size:.85rem}}
 @media print{
   @page{size:A4;margin:18mm 15mm 18mm 15mm}
   html{font-size:10.5pt}
@@ -149,7 +156,8 @@ footer.wz-foot{margin-top:3rem;border-top:1px solid var(--line);padding-top:.5re
   figure.wz-fig img{border:0;max-width:100%}
   a{color:var(--ink);text-decoration:none}
   .wz-table-wrap{overflow:visible}
-  table.wz-table{font-size:7.5pt;width:100%}
+  table.wz-table{font-size:7.5pt;width:100%;margin:.5rem 0}
+  .wz-note{margin:.1rem 0 .45rem}
   table.wz-table th,table.wz-table td{padding:.15rem .3rem}
   header.wz-head{border-bottom:2px solid var(--ink)}
   table.wz-table td,table.wz-table th{overflow-wrap:break-word;word-break:normal}

@@ -15,11 +15,19 @@ from __future__ import annotations
 
 import html as _html
 import math
+import re
 from dataclasses import dataclass
 
 from . import fmt
 
 DEFAULT_THRESHOLD = 5
+#: Units that say "the unit of the row" (the table has an Eenheid column): not printed under every column
+#: header (it wrapped onto 3–4 lines in narrow columns) but said once, in a note under the table.
+ROW_UNITS = ("aantal in de eenheid van de rij", "waarde in eenheid")
+DENSE_COLUMNS = 7
+INLINE_UNITS = ("%",)  # printed after the label on its own line: 'Aandeel (%)'
+ROW_UNIT_NOTE = ("Elk cijfer staat in de eenheid van zijn rij (kolom Eenheid); cijfers in verschillende eenheden "
+                 "tellen we niet bij elkaar op.")
 KINDS = ("text", "count", "int", "model", "dec1", "dec2", "num", "pct", "pct0", "pp", "year")
 SUMMED = ("count", "int", "model")
 
@@ -93,6 +101,11 @@ def _esc(s) -> str:
     return _html.escape(str(s), quote=True)
 
 
+def _label(text: str) -> str:
+    """A column header, escaped; a period '2024–2030' is never broken after its dash."""
+    return re.sub(r"(\d{4})–(\d{4})", "\\1–\u2060\\2", _esc(text))
+
+
 class HTMLTable:
     """A rendered table; displays itself in a notebook (``_repr_html_``)."""
 
@@ -126,9 +139,17 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
         raise KeyError(f"columns not in the data: {missing}")
     head = []
     for c in columns:
-        cls = ' class="num"' if c.numeric else ""
-        unit = f'<span class="unit">{_esc(c.unit)}</span>' if c.unit else ""
-        head.append(f"<th scope=\"col\"{cls}>{_esc(c.label)}{unit}</th>")
+        cls = (' class="num year"' if c.kind == "year" else ' class="num"') if c.numeric else ""  # a year has no unit
+        if c.unit in INLINE_UNITS:  # 'Aandeel (%)': a line of its own under the label only for a longer unit
+            head.append(f"<th scope=\"col\"{cls}>{_label(c.label)}\u00a0<span class=\"unit-inline\">"
+                        f"({_esc(c.unit)})</span></th>")
+            continue
+        # a unit the label already says ('Huishoudens 2024' in huishoudens) is kept for the checks but not shown
+        # (or the cell itself: '+1,3 %-punt') is kept for the checks but not shown
+        same = " wz-same" if c.unit and (re.search(rf"\b{re.escape(c.unit.lower())}\b", c.label.lower())
+                                         or (c.kind == "pp" and c.unit == "procentpunt")) else ""
+        unit = f'<span class="unit{same}">{_esc(c.unit)}</span>' if c.unit and c.unit not in ROW_UNITS else ""
+        head.append(f"<th scope=\"col\"{cls}>{_label(c.label)}{unit}</th>")
     rows = []
     n_suppressed = 0
     records = df.to_dict("records")
@@ -173,6 +194,8 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
     if n_suppressed:
         notes.append(f"Aantallen kleiner dan {threshold} zijn afgeschermd en weergegeven als ‘&lt;{threshold}’. "
                      "Totalen zijn berekend uit de volledige, niet-afgeschermde cijfers.")
+    if any(c.numeric and c.unit in ROW_UNITS for c in columns):
+        notes.append(_esc(ROW_UNIT_NOTE))
     legend = _legend(records, columns, total=bool(total))
     if legend:
         notes.append(_esc(legend))
@@ -181,7 +204,9 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
     if source:
         notes.append(_esc(source))
     note_html = "".join(f'<p class="wz-note">{n}</p>' for n in notes)
-    html = (f'<div class="wz-table-wrap"><table class="wz-table"><caption>{_esc(caption)}</caption>'
+    row_unit = ' data-eenheid="rij"' if any(c.numeric and c.unit in ROW_UNITS for c in columns) else ""
+    dense = " wz-dense" if len(columns) >= DENSE_COLUMNS else ""  # many columns: a smaller font, so it fits the page
+    html = (f'<div class="wz-table-wrap"><table class="wz-table{dense}"{row_unit}><caption>{_esc(caption)}</caption>'
             f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table></div>"
             f"{note_html}")
     return HTMLTable(html, n_suppressed)

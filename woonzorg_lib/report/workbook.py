@@ -1,7 +1,8 @@
 """Which sheets the region workbook has, from the run (same data as the report).
 
 Order: "Lees mij" (what is where, how to read it), "Kernboodschap" (the report's key figures),
-"Per gemeente" (the kernboodschap's table), then one sheet per chapter table, "Parameters" and
+"Per gemeente" (the kernboodschap's table), then one sheet per chapter table (the ones the core sheets
+here do not hold come from :mod:`.workbook_chapters`), "Parameters" and
 "Bronnen". Every sheet is one Excel table with its headers in row 1. A code a model uses
 (``sociale_huur``) stands in its own column "… (code)" next to its Dutch label from
 :mod:`.terms`; every other cell is Dutch text or a number.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt, terms
+from .workbook_chapters import chapter_sheets, national_frame_sheet
 from .xlsx import FLAG_SUFFIX, FLAG_TEXT, Sheet
 
 CODE = " (code)"
@@ -163,6 +165,11 @@ def _per_gemeente(ctx) -> Sheet | None:
         cols[t] = (f"{terms.label('woningtype_mv', t).capitalize()} (extra woningen)", "model")
     cols["totaal"] = ("Totaal extra woningen", "model")
     cols["per_1000"] = ("Extra woningen per 1.000 inwoners", "dec1")
+    pg = _get(ctx, "per_gemeente", default=None)  # the Kernboodschap table: its lettings and share columns too
+    if pg is not None and len(pg):
+        df = df.merge(pg[["gemeentecode", "verhuur_per_jaar", "aandeel"]], on="gemeentecode", how="left")
+        cols["verhuur_per_jaar"] = ("Vrijkomende woningen per jaar (verhuringen, geen extra woningen)", "model")
+        cols["aandeel"] = ("Aandeel in de extra woningen, gemengde sleutel", "pct")
     ab = _get(ctx, "allocation_by_gemeente", default=None)
     if ab is not None and len(ab):
         keep = [c for c in ("extra_woningen", "per_jaar", "verhuurcapaciteit", "druk") if c in ab.columns]
@@ -389,10 +396,14 @@ def sheets_for(ctx, *, status: str | None = None, rundatum: str | None = None) -
     pg = _per_gemeente(ctx)
     if pg is not None:
         body.append(pg)
+    nf = national_frame_sheet(ctx)
+    if nf is not None:
+        body.append(nf)
     body += _observed_sheets(ctx)
     body += _demography_sheets(ctx)
     body += _demand_sheets(ctx)
     body += _allocation_sheets(ctx)
+    body += chapter_sheets(ctx)
     for sh in (_parameter_sheet(ctx), _sources_sheet(ctx)):
         if sh is not None:
             body.append(sh)

@@ -77,20 +77,20 @@ IndicatorNaam = Literal["inwoners", "sociale_huur", "vraag", "afstand_30pct_norm
                         "huidige_inspanning", "verhuurcapaciteit", "draagkracht"]
 Richting = Literal["meer_is_meer", "meer_is_minder"]
 
-#: The indicators a key may use, with what each column holds (one value per gemeente).
+#: The indicators a key may use, each with one plain Dutch sentence for the report: what a higher value
+#: means for a gemeente's share under the indicator's default direction and without ``schaal``. How each
+#: is computed (the formula) is in the methods chapter (:func:`woonzorg_lib.chapters.methoden.indicator_formulas`).
 INDICATOREN: dict[str, str] = {
-    "inwoners": "inwoners op 1 januari",
-    "sociale_huur": "corporatiebezit: sociale huurwoningen van corporaties (aantal)",
-    "vraag": "de geprojecteerde vraag/opgave van de gemeente voor de groep (eenheden)",
-    "afstand_30pct_norm": "30%-norm sociale huur min het huidige aandeel sociale huur (fractie; "
-                          "afgekapt op 0: meer afstand = groter aandeel)",
-    "huidige_inspanning": "huidige inspanning voor aandachtsgroepen, als intensiteit (bv. "
-                          "gehuisveste aandachtsgroep-huishoudens per 1000 inwoners): meer "
-                          "huidige inspanning = kleiner aandeel",
-    "verhuurcapaciteit": "sociale huurvoorraad × mutatiegraad × aandeel verhuringen voor "
-                         "aandachtsgroepen (woningen per jaar)",
-    "draagkracht": "optionele demper uit een eigen indicatorbestand (bv. Leefbaarometer-score; "
-                   "hoger = meer draagkracht)",
+    "inwoners": "Hoe meer inwoners een gemeente heeft, hoe groter haar aandeel.",
+    "sociale_huur": "Hoe meer sociale huurwoningen van corporaties een gemeente heeft, hoe groter haar aandeel.",
+    "vraag": "Hoe groter de verwachte vraag van de groep in de gemeente zelf, hoe groter haar aandeel.",
+    "afstand_30pct_norm": "Hoe verder een gemeente onder de 30% sociale huur zit, hoe groter haar aandeel; een "
+                          "gemeente die de norm al haalt, krijgt via deze indicator niets.",
+    "huidige_inspanning": "Hoe meer een gemeente nu al doet voor aandachtsgroepen, hoe kleiner haar aandeel.",
+    "verhuurcapaciteit": "Hoe meer sociale huurwoningen er per jaar vrijkomen voor aandachtsgroepen, hoe groter "
+                         "het aandeel van de gemeente.",
+    "draagkracht": "Hoe groter de draagkracht van de buurten (een eigen cijfer, bijvoorbeeld de Leefbaarometer), "
+                   "hoe groter het aandeel van de gemeente.",
 }
 
 #: Direction used when a key file does not state one.
