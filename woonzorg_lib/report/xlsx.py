@@ -121,13 +121,19 @@ class _Strings:
 
     def __init__(self):
         self.index: dict[str, int] = {}
+        self._raw: dict[str, int] = {}  # text as given → its index (the cleaning is done once per text)
         self.count = 0
 
     def ref(self, text: str) -> int:
         self.count += 1
-        text = _XML_BAD.sub("", str(text))
+        raw = str(text)
+        hit = self._raw.get(raw)
+        if hit is not None:
+            return hit
+        text = _XML_BAD.sub("", raw)
         if text not in self.index:
             self.index[text] = len(self.index)
+        self._raw[raw] = self.index[text]
         return self.index[text]
 
     def xml(self) -> str:
