@@ -174,3 +174,15 @@ def test_an_indicator_description_does_not_change_the_shares():
     ind = vk.derive_indicators(ind)
     ind["huidige_inspanning"] = [0.8, 1.0, 1.1]
     pd.testing.assert_series_equal(vk.key_shares(a, ind), vk.key_shares(b, ind))
+
+
+def test_gemeente_shares_keep_the_two_tasks_apart(run):
+    s = gemeenten.shares(run)
+    for _, g in s.groupby("sleutel"):
+        assert g["aandeel"].sum() == pytest.approx(1.0) and g["aandeel_verhuur"].sum() == pytest.approx(1.0)
+    a = run.allocation
+    woningen = run.demand[run.demand["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
+    a = a.merge(woningen, on=["groep", "woningtype"])
+    mix = s[s["sleutel"] == "mix"]
+    assert mix["toewijzing"].sum() == a[(a["sleutel"] == "mix") & (a["taak"] == "opgave")]["toewijzing"].sum()
+    assert mix["verhuringen"].sum() == a[(a["sleutel"] == "mix") & (a["taak"] == "toewijzing")]["toewijzing"].sum()

@@ -67,10 +67,19 @@ def needs(run) -> pd.DataFrame:
 
 
 def shares(run) -> pd.DataFrame:
-    """Each gemeente's share of all regional tasks in woningen under each standard key, with the
-    number of woningen that share stands for (from :func:`verdeling.key_sensitivity`)."""
-    k = verdeling.key_sensitivity(run)
-    return k[["gemeentecode", "sleutel", "sleutel_naam", "aandeel", "toewijzing"]].reset_index(drop=True)
+    """Each gemeente's share of the two regional tasks in woningen under each standard key, kept
+    apart (:func:`verdeling.key_sensitivity`): ``aandeel``/``toewijzing`` for the extra homes to the
+    horizon, ``aandeel_verhuur``/``verhuur_per_jaar`` for the lettings from the existing stock."""
+    k = verdeling.key_sensitivity(run, "opgave")[["gemeentecode", "sleutel", "sleutel_naam", "aandeel", "toewijzing"]]
+    v = verdeling.key_sensitivity(run, "toewijzing")[["gemeentecode", "sleutel", "aandeel", "toewijzing"]]
+    years = max(1, run.until - run.base_year)
+    v = v.rename(columns={"aandeel": "aandeel_verhuur", "toewijzing": "verhuringen"})
+    out = k.merge(v, on=["gemeentecode", "sleutel"], how="outer", sort=False)
+    out["sleutel_naam"] = out["sleutel_naam"].fillna(out["sleutel"])
+    out["verhuur_per_jaar"] = out["verhuringen"] / years
+    order = {key: i for i, key in enumerate(["inwoners", "sociale_huur", "vraag", "mix"])}
+    out["_o"] = out["sleutel"].map(lambda x: order.get(x, 99))
+    return out.sort_values(["gemeentecode", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
 def summaries(run) -> pd.DataFrame:

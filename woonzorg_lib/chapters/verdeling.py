@@ -64,9 +64,11 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     return tot.sort_values("gemeentenaam").reset_index(drop=True)
 
 
-def key_sensitivity(run) -> pd.DataFrame:
-    """Each gemeente's share of all woningen tasks under each standard key."""
+def key_sensitivity(run, taak: str = "opgave") -> pd.DataFrame:
+    """Each gemeente's share of one task in woningen under each standard key: ``taak`` ``opgave``
+    (the extra homes, default) or ``toewijzing`` (the lettings); the two are never added up."""
     a = run.allocation.merge(_woning_groups(run), on=["groep", "woningtype"])
+    a = a[a["taak"] == taak]
     g = a.groupby(["sleutel", "gemeentecode"], as_index=False)["toewijzing"].sum()
     g["aandeel"] = g["toewijzing"] / g.groupby("sleutel")["toewijzing"].transform("sum")
     g["gemeentenaam"] = g["gemeentecode"].map(run.names)

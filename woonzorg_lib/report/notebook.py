@@ -182,7 +182,10 @@ def show_gemeente_pages(run) -> None:
            note=f"Soort ‘voorraad’: extra woningen of plaatsen tot {run.until}. Soort ‘verhuring’: groepen die elk jaar "
                 f"opnieuw instromen; vraag per jaar, opgave de verhuringen uit de bestaande voorraad over {periode}.")
         tables.show(shares[shares["gemeentecode"] == code], [
-            Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel van de regio", "%", "pct"),
-            Col("toewijzing", f"Toewijzing {periode}", "woningen", "model"),
-        ], caption=f"Aandeel van {naam} in de regionale opgave in woningen, per verdeelsleutel", threshold=thr,
+            Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel extra woningen", "%", "pct"),
+            Col("toewijzing", f"Extra woningen {periode}", "woningen", "model"),
+            Col("aandeel_verhuur", "Aandeel verhuringen", "%", "pct"),
+            Col("verhuur_per_jaar", "Verhuringen per jaar", "woningen per jaar", "model"),
+        ], caption=f"Aandeel van {naam} in de twee regionale taken in woningen, per verdeelsleutel: extra woningen "
+                   f"en verhuringen (apart, niet bij elkaar opgeteld)", threshold=thr,
            source=bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg"))
