@@ -41,6 +41,10 @@ test: $(STAMP) ## Run the test suite (unit, bad input, notebooks, HTML/browser c
 check-reports: $(STAMP) ## Check every built report (HTML, browser, workbooks in openpyxl and LibreOffice)
 	$(PY) scripts/check_reports.py
 
+.PHONY: screenshots
+screenshots: $(STAMP) ## Screenshots of every built report (first screen, each gemeente page) and a PDF, in build/screenshots/
+	$(PY) scripts/screenshots.py
+
 .PHONY: lab
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -142,7 +142,7 @@ def key_sheet(ctx) -> Sheet | None:
 
 
 def key_shares_sheet(ctx) -> Sheet | None:
-    """Verdeling: each gemeente's share of the opgave in woningen under each standard key, and the spread."""
+    """Verdeling: each gemeente's share of the extra homes under each standard key, and the spread."""
     kw = _get(ctx, "key_sensitivity_wide")
     if kw is None or not len(kw):
         return None
@@ -152,7 +152,7 @@ def key_shares_sheet(ctx) -> Sheet | None:
     cols["spreiding"] = ("Spreiding over de sleutels (procentpunt)", "pp")
     cols["gemeentecode"] = ("Gemeentecode", "code")
     return Sheet("Aandeel per sleutel", kw, cols,
-                 description="Aandeel van elke gemeente in de opgave in woningen onder de vier verdeelsleutels, met de "
+                 description="Aandeel van elke gemeente in de extra woningen onder de vier verdeelsleutels, met de "
                              "spreiding (hoogste min laagste aandeel).", suppress=False)
 
 
