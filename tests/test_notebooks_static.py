@@ -198,3 +198,19 @@ def test_combined_notebook_keeps_one_parameters_cell_and_origin():
     assert [c["id"] for c in nb.cells] == [f"c{j:04d}" for j in range(len(nb.cells))]
     starts = sum(1 for c in nb.cells if "wz.start(" in "".join(c.source))
     assert starts == len(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_total_row_over_rows_in_different_units(path):
+    """A table whose rows carry their own unit (a column 'eenheid') never gets a total row: homes,
+    places, beds and standplaatsen — or extra homes and lettings — are not added up (issue 15)."""
+    for cell in _nb(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(_src(cell))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "show"):
+                continue
+            cols = [a for a in ast.walk(node) if isinstance(a, ast.Call) and getattr(a.func, "id", "") == "Col"
+                    and a.args and isinstance(a.args[0], ast.Constant) and a.args[0].value == "eenheid"]
+            has_total = any(k.arg == "total" for k in node.keywords)
+            assert not (cols and has_total), f"{path.name}: table with an 'eenheid' column and a total row"

@@ -89,12 +89,16 @@ def key_sensitivity_wide(run) -> pd.DataFrame:
 
 
 def allocation_table(run, sleutel: str = "mix") -> pd.DataFrame:
-    """Toewijzing per groep × woningtype × gemeente (one key), wide by gemeente."""
+    """Toewijzing per groep × woningtype × gemeente (one key), wide by gemeente, with its unit and
+    ``taak_naam`` (extra homes or lettings). Rows in different units or tasks are never totalled."""
     a = run.allocation[run.allocation["sleutel"] == sleutel]
     t = a.pivot_table(index=["groep", "woningtype"], columns="gemeentecode", values="toewijzing", aggfunc="sum")
     t = t.reset_index()
     eenheid = run.demand.drop_duplicates(["groep", "woningtype"]).set_index(["groep", "woningtype"])["eenheid"]
     t["eenheid"] = [eenheid.get((g, w), "") for g, w in zip(t["groep"], t["woningtype"])]
+    soort = run.demand.drop_duplicates(["groep", "woningtype"]).set_index(["groep", "woningtype"])["soort"]
+    t["soort"] = [soort.get((g, w), "") for g, w in zip(t["groep"], t["woningtype"])]
+    t["taak_naam"] = t["soort"].map({"stand": "extra (voorraad)", "stroom": "verhuringen"}).fillna("")
     t["groep_naam"] = [f"{groepen.group_names().get(g, g)}: {WONINGTYPE_LABELS.get(w, w)}" for g, w in zip(t["groep"], t["woningtype"])]
     t["taak"] = t[[c for c in run.codes if c in t.columns]].sum(axis=1)
     order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
