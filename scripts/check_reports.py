@@ -36,9 +36,7 @@ def main(argv: list[str]) -> int:
     bad = 0
     for folder in folders:
         html = folder / "index.html"
-        probs = check.static_problems(html.read_text(encoding="utf-8"))
-        if browser:
-            probs += check.browser_problems(html)["problems"]
+        probs = check.report_problems(html, use_browser=browser)
         for xlsx in sorted(folder.glob("*.xlsx")):
             probs += [f"{xlsx.name}: {p}" for p in check.workbook_problems(xlsx)]
             if soffice:

@@ -417,6 +417,14 @@ def browser_problems(path: str | Path, *, screenshot: str | Path | None = None) 
             "toc_links": toc, "problems": problems}
 
 
+def report_problems(path: str | Path, *, use_browser: bool) -> list[str]:
+    """Every problem of one report file: the static checks, plus the headless browser if asked."""
+    probs = static_problems(Path(path).read_text(encoding="utf-8"))
+    if use_browser:
+        probs += browser_problems(path)["problems"]
+    return probs
+
+
 def main(argv: list[str]) -> int:
     bad = 0
     use_browser = browser_available()
@@ -424,11 +432,8 @@ def main(argv: list[str]) -> int:
         print("WAARSCHUWING: /usr/bin/chromium (of playwright) ontbreekt: de browsercontrole is OVERGESLAGEN",
               file=sys.stderr)
     for f in argv:
-        html = Path(f).read_text(encoding="utf-8")
-        probs = static_problems(html)
-        if use_browser:
-            probs += browser_problems(f)["problems"]
-        print(f"{f}: {'OK' if not probs else 'FOUT'} ({len(html.encode()) // 1024} kB)")
+        probs = report_problems(f, use_browser=use_browser)
+        print(f"{f}: {'OK' if not probs else 'FOUT'} ({Path(f).stat().st_size // 1024} kB)")
         for p in probs:
             print(f"  - {p}")
         bad += bool(probs)

@@ -20,21 +20,12 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt, terms
-from .workbook_chapters import chapter_sheets, national_frame_sheet
+from .workbook_chapters import _get, chapter_sheets, national_frame_sheet
 from .xlsx import FLAG_SUFFIX, FLAG_TEXT, Sheet
 
 CODE = " (code)"
 
 
-def _get(ctx, name: str, *args, default=None):
-    """``ctx.name`` (called with ``args`` when it is a function); ``default`` when absent."""
-    try:
-        v = getattr(ctx, name)
-    except AttributeError:
-        return default
-    if callable(v) and not isinstance(v, (pd.DataFrame, pd.Series)):
-        return v(*args)
-    return v
 
 
 def title_of(ctx) -> str:

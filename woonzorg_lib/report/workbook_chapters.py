@@ -18,12 +18,13 @@ from .xlsx import Sheet
 CODE = " (code)"
 
 
-def _get(ctx, name: str, *args):
-    """``ctx.name`` (called with ``args`` when it is a function); None when absent (as in :mod:`.workbook`)."""
+def _get(ctx, name: str, *args, default=None):
+    """``ctx.name`` (called with ``args`` when it is a function); ``default`` when absent. The one
+    accessor of the workbook modules (:mod:`.workbook` uses it too)."""
     try:
         v = getattr(ctx, name)
     except AttributeError:
-        return None
+        return default
     if callable(v) and not isinstance(v, (pd.DataFrame, pd.Series)):
         return v(*args)
     return v
