@@ -186,3 +186,14 @@ def test_gemeente_shares_keep_the_two_tasks_apart(run):
     mix = s[s["sleutel"] == "mix"]
     assert mix["toewijzing"].sum() == a[(a["sleutel"] == "mix") & (a["taak"] == "opgave")]["toewijzing"].sum()
     assert mix["verhuringen"].sum() == a[(a["sleutel"] == "mix") & (a["taak"] == "toewijzing")]["toewijzing"].sum()
+
+
+def test_gemeente_needs_show_vraag_aanbod_and_tekort(run):
+    """Issue 15 item 2: a gemeente page has vraag, aanbod and tekort per group and woonvorm; tekort =
+    vraag − aanbod on 1 January of the base year (stand groups with a supply figure only)."""
+    n = gemeenten.needs(run)
+    known = n[(n["soort"] == "stand") & n["aanbod_basis"].notna()]
+    assert len(known) > 0
+    assert known["tekort_basis"].to_numpy() == pytest.approx((known["vraag_basis"] - known["aanbod_basis"]).to_numpy(),
+                                                             abs=1e-6)
+    assert n[n["soort"] == "stroom"]["tekort_basis"].isna().all()

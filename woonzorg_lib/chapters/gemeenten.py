@@ -41,8 +41,9 @@ def population_trends(run) -> pd.DataFrame:
 
 
 def needs(run) -> pd.DataFrame:
-    """Per gemeente × groep × woonvorm: vraag in the base year and opgave to the horizon (laag, the
-    run's variant, hoog), unit and whether bruto — :func:`groepen.demand_overview` for every gemeente."""
+    """Per gemeente × groep × woonvorm: vraag, aanbod and tekort in the base year (tekort = vraag −
+    aanbod, stand groups with a supply figure only) and opgave to the horizon (laag, the run's
+    variant, hoog), unit and whether bruto — :func:`groepen.demand_overview` for every gemeente."""
     d = groepen.with_task(run.demand)
     keys = ["gemeentecode", "groep", "woningtype"]
     b, hz, v = run.base_year, run.until, run.variant
@@ -53,8 +54,12 @@ def needs(run) -> pd.DataFrame:
 
     first = d.drop_duplicates(keys).set_index(keys)[["soort", "eenheid"]]
     out = pd.concat([first, pick("vraag", b, v, "vraag_basis"), pick("vraag", hz, v, "vraag_horizon"),
+                     pick("aanbod", b, v, "aanbod_basis"), pick("opgave", b, v, "tekort_basis"),
                      pick("opgave", hz, v, "opgave"), pick("opgave", hz, "laag", "opgave_laag"),
                      pick("opgave", hz, "hoog", "opgave_hoog")], axis=1).reset_index()
+    # tekort (inhaalvraag) on 1 January of the base year: the opgave then, for stand groups with a
+    # known or estimated supply only (a stroom group has lettings, no stock to fall short of)
+    out.loc[(out["soort"] != "stand") | out["aanbod_basis"].isna(), "tekort_basis"] = float("nan")
     ob = run.opgave_basis
     bruto = set(map(tuple, ob[ob["basis"] == "bruto"][keys].to_numpy()))
     out["bruto"] = [k in bruto for k in map(tuple, out[keys].to_numpy())]

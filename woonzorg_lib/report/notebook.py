@@ -157,7 +157,10 @@ def show_gemeente_pages(run) -> None:
     box = locator.view_box(defs)
     _display_html(defs)
     trends, needs, shares = gm.population_trends(run), gm.needs(run), gm.shares(run)
-    needs = needs.assign(soort_naam=needs["soort"].map({"stand": "voorraad", "stroom": "verhuring"}))
+    needs = needs.assign(soort_naam=needs["soort"].map({"stand": "voorraad", "stroom": "verhuring"}),
+                         groep_woonvorm=needs["groep_naam"] + ": " + needs["woningtype_naam"],
+                         bandbreedte=[fmt.model_range(lo, hi) for lo, hi in zip(needs["opgave_laag"],
+                                                                                  needs["opgave_hoog"])])
     trends = trends.assign(waargenomen=trends["soort"].eq("waargenomen"))  # observed counts print exactly
     thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
@@ -172,14 +175,15 @@ def show_gemeente_pages(run) -> None:
         ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
            source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
         tables.show(needs[needs["gemeentecode"] == code], [
-            Col("groep_naam", "Groep"), Col("woningtype_naam", "Woonvorm"), Col("soort_naam", "Soort"),
-            Col("eenheid", "Eenheid"),
+            Col("groep_woonvorm", "Groep en woonvorm"), Col("soort_naam", "Soort"), Col("eenheid", "Eenheid"),
             Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "model"),
-            Col("opgave_laag", "Opgave laag", "aantal in de eenheid van de rij", "model", bruto="bruto"),
+            Col("aanbod_basis", f"Aanbod {run.base_year}", "aantal in de eenheid van de rij", "model"),
+            Col("tekort_basis", f"Tekort {run.base_year}", "aantal in de eenheid van de rij", "model"),
             Col("opgave", f"Opgave {run.variant}", "aantal in de eenheid van de rij", "model", bruto="bruto"),
-            Col("opgave_hoog", "Opgave hoog", "aantal in de eenheid van de rij", "model", bruto="bruto"),
+            Col("bandbreedte", "Bandbreedte (laag tot hoog)"),
         ], caption=f"Vraag en opgave {periode} in {naam} per groep en woonvorm", threshold=thr, source=bron_vraag,
-           note=f"Soort ‘voorraad’: extra woningen of plaatsen tot {run.until}. Soort ‘verhuring’: groepen die elk jaar "
+           note=f"Soort ‘voorraad’: extra woningen of plaatsen tot {run.until}; tekort = vraag min aanbod op 1 januari "
+                f"{run.base_year} (alleen waar het aanbod bekend of geschat is). Soort ‘verhuring’: groepen die elk jaar "
                 f"opnieuw instromen; vraag per jaar, opgave de verhuringen uit de bestaande voorraad over {periode}.")
         tables.show(shares[shares["gemeentecode"] == code], [
             Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel extra woningen", "%", "pct"),
