@@ -218,15 +218,21 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
     return (rows, errs) if with_errors else rows
 
 
-def run(phase: str = "alle", *, settings: Settings | None = None, tables: dict | None = None) -> pd.DataFrame:
-    """The back-test table. ``phase``: tuning | heldout | alle."""
-    settings = settings or load_settings()
-    names = _names() if tables is None else {}
+def _runs(phase: str) -> list[tuple[str, int, int]]:
+    """(fase, as_of, doeljaar) of the back-test runs of ``phase``: tuning | heldout | alle."""
     runs = []
     if phase in ("tuning", "alle"):
         runs += [("tuning", a, t) for a, t in TUNING_RUNS]
     if phase in ("heldout", "alle"):
         runs += [("held-out", a, t) for a, t in HELDOUT_RUNS]
+    return runs
+
+
+def run(phase: str = "alle", *, settings: Settings | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """The back-test table. ``phase``: tuning | heldout | alle."""
+    settings = settings or load_settings()
+    names = _names() if tables is None else {}
+    runs = _runs(phase)
     rows = []
     for fase, a, t in runs:
         rows += evaluate(a, t, settings=settings, tables=tables, fase=fase, names=names)
@@ -242,11 +248,7 @@ def per_gemeente(phase: str = "alle", *, settings: Settings | None = None, table
     ``woonzorg backtest --out``, plus horizon and size ``n`` for the report)."""
     settings = settings or load_settings()
     names = _names() if tables is None else {}
-    runs = []
-    if phase in ("tuning", "alle"):
-        runs += [("tuning", a, t) for a, t in TUNING_RUNS]
-    if phase in ("heldout", "alle"):
-        runs += [("held-out", a, t) for a, t in HELDOUT_RUNS]
+    runs = _runs(phase)
     rows, errs = [], []
     for fase, a, t in runs:
         r, e = evaluate(a, t, settings=settings, tables=tables, fase=fase, names=names, with_errors=True)
