@@ -99,11 +99,8 @@ def region_bands(region, *, until: int = DEFAULT_UNTIL, params: ParameterSet | N
     params = params or load_parameters()
     proj = region_forecast(region, as_of=as_of, until=until)
     extra = {k: v for k, v in (("methode", methode), ("realisaties", realisaties)) if v is not None}
-    inputs = {**demand_inputs(region, as_of=as_of), **extra}
-    if local_figures is not None:
-        from .groups.assembly import _split_local
-        inputs["local_figures"] = _split_local(local_figures, "laag")[0]
-    return _group_region_bands(proj, params, basisjaar=as_of, tot_jaar=until, **inputs)
+    return _group_region_bands(proj, params, basisjaar=as_of, tot_jaar=until, local_figures=local_figures,
+                               **extra, **demand_inputs(region, as_of=as_of))
 
 
 def region_opgave_basis(demand: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,6 @@ range because their low ends do not fall in the same draw."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 NAN = float("nan")
@@ -49,7 +47,3 @@ def with_region_ranges(df: pd.DataFrame, run, *, niveau: str, jaar: int, lo: str
     out[lo] = [p[0] for p in pairs]
     out[hi] = [p[1] for p in pairs]
     return out
-
-
-def is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not math.isnan(x)

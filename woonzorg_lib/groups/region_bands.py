@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .assembly import mc_inputs
+from .assembly import _split_local, mc_inputs
 from .catalogue import CATALOGUE
 from .grid import _prepare
 from .params import ParameterSet
@@ -39,6 +39,8 @@ def region_bands(projection: pd.DataFrame, params: ParameterSet, *, regio: Mappi
     ``regio``: gemeentecode → region name (default: every gemeente of the projection in one region
     ``regio``; gemeenten without a name are left out). ``inputs``: those of
     :func:`~.assembly.demand_table` (the same inputs give the same cached draws)."""
+    # the draws use the local figures that hold for every variant, as the demand table's band does
+    inputs["local_figures"] = _split_local(inputs.get("local_figures"), "midden")[0]
     kw = mc_inputs(**inputs)
     stack = draw_stack(projection, params, **kw)
     prep = _prepare(projection, params, "midden", **kw)

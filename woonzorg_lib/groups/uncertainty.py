@@ -201,24 +201,25 @@ def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping
                   jaar: int, **inputs) -> pd.DataFrame:
     """Regional totals with their own Monte-Carlo band: ``regio, groep, woningtype, maat, midden,
     laag, hoog`` in ``jaar`` (aanbod: at the basisjaar; laag/hoog = 10th/90th percentile of the
-    regional sum per draw, not the sum of gemeente percentiles)."""
+    regional sum per draw, not the sum of gemeente percentiles): the ``woningtype`` level of
+    :func:`~.region_bands.region_bands` beside the central figure."""
+    from .assembly import _measures, mc_inputs
+    from .region_bands import region_bands
+
     inputs.setdefault("tot_jaar", jaar)
-    stack = draw_stack(projection, params, **inputs)
-    prep = _prepare(projection, params, "midden", **inputs)
-    from .assembly import _measures
+    kw = mc_inputs(**inputs)
+    prep = _prepare(projection, params, "midden", **kw)
+    if jaar not in prep.years:
+        raise ValueError(f"jaar {jaar} valt buiten de projectie ({prep.years[0]}–{prep.years[-1]})")
     central = _measures(prep, params.resolve("midden"), params.resolve("midden"))[0]
     G, Y = prep.shape
-    yi = prep.years.index(jaar)
     names = np.array([regio.get(c, "") for c in prep.gemeenten], dtype=object)
+    b = region_bands(projection, params, regio=regio, **inputs)
+    b = b[(b["niveau"] == "woningtype")
+          & (b["jaar"] == np.where(b["maat"] == "aanbod", prep.years[0], jaar))]  # supply: the basisjaar
     rows = []
-    for (g, wt, maat), arr in sorted(stack.items()):
-        col = 0 if maat == "aanbod" else yi  # supply is the current supply (basisjaar)
-        for r in sorted({x for x in names if x}):
-            sel = names == r
-            cells = arr.reshape(len(arr), G, Y)[:, sel, col]
-            if np.isnan(cells).all():
-                continue
-            tot = np.nansum(cells, axis=1)
-            c = float(np.nansum(central[(g, wt, maat)].reshape(G, Y)[sel, col]))
-            rows.append((r, g, wt, maat, c, float(np.percentile(tot, 10)), float(np.percentile(tot, 90))))
+    for r in b.sort_values(["groep", "woningtype", "maat", "regio"]).itertuples(index=False):
+        col = 0 if r.maat == "aanbod" else prep.years.index(jaar)
+        c = float(np.nansum(central[(r.groep, r.woningtype, r.maat)].reshape(G, Y)[names == r.regio, col]))
+        rows.append((r.regio, r.groep, r.woningtype, r.maat, c, r.laag, r.hoog))
     return pd.DataFrame(rows, columns=["regio", "groep", "woningtype", "maat", "midden", "laag", "hoog"])
