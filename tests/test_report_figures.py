@@ -222,3 +222,34 @@ def test_map_no_data_is_hatched_white_not_a_class_colour():
     legend_labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "geen cijfer" in legend_labels
     plt.close(fig)
+
+
+@pytest.mark.parametrize("kind", ["timeseries", "pyramid", "backtest", "small_multiples", "tornado", "dotplot"])
+def test_fixed_ticks_draw_the_same_pixels(kind, monkeypatch):
+    """Fixing the ticks before the draw (figcore.freeze_ticks, a speed-up) changes no byte of the PNG."""
+    from woonzorg_lib.report import figcore
+
+    fast = _png(figures.render(_make(kind), alt="grafiek", source=SRC, peildatum="2024"))
+    monkeypatch.setattr(figcore, "freeze_ticks", lambda fig: None)
+    plain = _png(figures.render(_make(kind), alt="grafiek", source=SRC, peildatum="2024"))
+    assert fast == plain
+
+
+def test_fixed_ticks_are_the_ones_in_view_with_their_labels():
+    import matplotlib.ticker as mticker
+
+    from woonzorg_lib.report import figcore
+
+    fig = _make("timeseries")
+    ax = fig.axes[0]
+    before = {n: (list(a.get_majorticklocs()), a.get_view_interval()) for n, a in ax._axis_map.items()}
+    figcore.freeze_ticks(fig)
+    for name, axis in ax._axis_map.items():
+        locs, (lo, hi) = before[name]
+        assert isinstance(axis.get_major_locator(), mticker.FixedLocator)
+        kept = list(axis.get_majorticklocs())
+        assert kept == [v for v in locs if lo <= v <= hi] and len(kept) < len(locs)
+    assert [t for t in ax.yaxis.major.formatter.seq] == [figures.fmt.dec(v, 0) for v in ax.get_yticks()]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -49,14 +49,51 @@ def to_png(fig) -> bytes:
     without any timestamp, so the bytes are identical on every run."""
     from PIL import Image
 
+    freeze_ticks(fig)
     fig.canvas.draw()
     w, h = fig.canvas.get_width_height()
-    im = Image.frombuffer("RGBA", (w, h), bytes(fig.canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
+    im = Image.frombuffer("RGBA", (w, h), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     plt.close(fig)
     pal = im.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
     pal.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()
+
+
+def freeze_ticks(fig) -> None:
+    """Fix every drawn axis's major ticks to the ones the draw would show, with their labels.
+
+    Matplotlib asks the tick locator for positions up to three times per axis and draw (the draw
+    itself, the axis-label placement and the offset text), formats all of them each time, and makes
+    a ``Tick`` (five artists, the costliest object of a chart) for every position, also for the one
+    or two just outside the view that are never drawn. Once the layout is final (just before the
+    draw), the positions inside the view and their labels (formatted together with all positions,
+    as the draw would) are fixed, so the chart draws the same pixels with less work. An axis is left
+    as it is when its formatter has an offset text, when the axes has a fixed aspect (the draw may
+    still move its limits) or when its axis is not drawn."""
+    from matplotlib import transforms as mtransforms
+
+    inside = getattr(mtransforms, "_interval_contains_close", None)
+    if inside is None:  # not in this matplotlib: draw as usual
+        return
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.axison) or ax.get_aspect() != "auto":
+            continue
+        for axis in ax._axis_map.values():
+            loc = axis.get_major_locator()
+            if not axis.get_visible() or isinstance(loc, mticker.NullLocator):
+                continue
+            locs = list(axis.get_majorticklocs())
+            fmt_ = axis.get_major_formatter()
+            labels = fmt_.format_ticks(locs)
+            if fmt_.get_offset():
+                continue
+            lo, hi = sorted(axis.get_view_interval())
+            tr = axis.get_transform()
+            view = tr.transform([lo, hi])
+            keep = [i for i, v in enumerate(locs) if inside(view, tr.transform(v))]
+            axis.set_major_locator(mticker.FixedLocator([locs[i] for i in keep]))
+            axis.set_major_formatter(mticker.FixedFormatter([labels[i] for i in keep]))
 
 
 def figure_html(png: bytes, *, alt: str, caption: str, width: int, height: int) -> str:
