@@ -253,3 +253,60 @@ def test_fixed_ticks_are_the_ones_in_view_with_their_labels():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+@pytest.mark.parametrize("kind", ["timeseries", "small_multiples", "dumbbell", "choropleth"])
+def test_remembered_text_draws_the_same_pixels_as_plain_agg(kind, monkeypatch):
+    """The report's renderer remembers text extents and glyph layouts across figures (a speed-up):
+    cold, warm, or with matplotlib's plain Agg canvas, the PNG is the same."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from woonzorg_lib.report import figcore
+
+    def png():
+        return _png(figures.render(_make(kind), alt="grafiek", source=SRC, peildatum="2024"))
+
+    figcore._TEXT.clear()
+    cold = png()
+    assert figcore._TEXT, "the renderer remembers nothing"
+    warm = png()
+    monkeypatch.setattr(figcore, "_Canvas", FigureCanvasAgg)
+    plain = png()
+    assert cold == warm == plain
+
+
+def test_report_figures_stay_out_of_pyplot():
+    """A chart is not registered with pyplot, so a notebook never shows it a second time (and an
+    unrendered chart does not stay open)."""
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    fig = _make("backtest")
+    assert plt.get_fignums() == before
+    assert fig.canvas.get_renderer() is fig.canvas.get_renderer()
+
+
+def test_gc_is_paused_while_drawing_and_restored_after_an_error():
+    import gc
+
+    from woonzorg_lib.report import figcore
+
+    seen = []
+
+    @figcore.gc_paused
+    def work(fail):
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("boom")
+
+    assert gc.isenabled()
+    work(False)
+    with pytest.raises(RuntimeError):
+        work(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        work(False)
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()

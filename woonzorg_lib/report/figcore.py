@@ -10,6 +10,8 @@ deterministic (no timestamps; DejaVu Sans; the software tag is dropped).
 from __future__ import annotations
 
 import base64
+import functools
+import gc
 import html
 import io
 import math
@@ -19,11 +21,106 @@ from . import fmt, style
 
 style.apply()
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib as mpl  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.backends import backend_agg as _agg  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 SOURCE_FONTSIZE = 7.5
+
+def gc_paused(func):
+    """Run ``func`` with Python's cyclic garbage collector paused (restored afterwards, also on an
+    error). A chart allocates tens of thousands of small objects that all stay alive until the
+    figure is dropped; every collection triggered meanwhile walks them (and, for the oldest
+    generation, the whole kernel's heap: data frames, model results) and frees nothing. Paused,
+    they are collected once, after the chart, when they are garbage."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return wrapper
+
+
+# ----------------------------------------------------------------------------------------------
+# Drawing: the Agg canvas with text extents remembered across figures
+#: rcParams that decide which font file a FontProperties resolves to and how its glyphs are hinted
+_FONT_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive", "font.fantasy",
+            "text.hinting", "text.hinting_factor", "text.kerning_factor")
+_TEXT: dict = {}       # text extents and glyph layouts, see _Renderer
+_TEXT_MAX = 20_000
+#: the (private) Agg steps the layout memory relies on; without them text is drawn as usual
+_LAYOUT_API = all(hasattr(RendererAgg, a) for a in ("_prepare_font", "_draw_text_glyphs_and_boxes")) \
+    and hasattr(_agg, "get_hinting_flag")
+
+
+def _font_key(prop) -> tuple:
+    rc = mpl.rcParams
+    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+            prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily(),
+            tuple(tuple(v) if isinstance(v, list) else v for v in (rc.get(k) for k in _FONT_RC)))
+
+
+class _Renderer(RendererAgg):
+    """Agg renderer that remembers, across figures, the extent and the glyph layout of a plain text
+    line: both depend only on the text, the font, its size and the dpi, and computing them (text
+    shaping, twice per text: to measure and to draw) is the costliest step of a chart after drawing
+    the glyphs. Matplotlib's own cache lives and dies with one renderer, i.e. one figure, while the
+    report repeats the same tick labels, legend entries and gemeente names chart after chart. The
+    glyphs themselves are drawn exactly as by :class:`RendererAgg`: the pixels are the same."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath is not False:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = ("extent", s, _font_key(prop), self.dpi)
+        hit = _TEXT.get(key)
+        if hit is None:
+            hit = _remember(key, super().get_text_width_height_descent(s, prop, ismath))
+        return hit
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath or not _LAYOUT_API:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = ("layout", s, _font_key(prop), self.dpi, features, language)
+        try:
+            glyphs = _TEXT.get(key)
+        except TypeError:  # an unhashable feature list: no memory
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        if glyphs is None:  # as RendererAgg.draw_text lays the line out
+            font = self._prepare_font(prop)
+            glyphs = _remember(key, tuple((g.ft_object, g.glyph_index, g.x, g.y) for g in font._layout(
+                s, flags=_agg.get_hinting_flag(), features=features, language=language)))
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(gc, x, y, angle, ((f, size, i, 0, 1, dx, dy) for f, i, dx, dy in glyphs), [])
+
+
+def _remember(key, value):
+    if len(_TEXT) >= _TEXT_MAX:
+        _TEXT.clear()
+    _TEXT[key] = value
+    return value
+
+
+class _Canvas(FigureCanvasAgg):
+    """The Agg canvas of every report figure (no pyplot: nothing to register or close)."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if getattr(self, "_lastKey", None) != key or not isinstance(getattr(self, "renderer", None), _Renderer):
+            self.renderer = _Renderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
 
 
 # ----------------------------------------------------------------------------------------------
@@ -36,7 +133,9 @@ def new(figsize=style.FIGSIZE, nrows: int = 1, ncols: int = 1, *, left: float = 
     :func:`show`."""
     if top is None:
         top = 1 - title_room / figsize[1]  # room for the title, in inches
-    fig, ax = plt.subplots(nrows, ncols, figsize=figsize, dpi=style.RENDER_DPI, **kw)
+    fig = Figure(figsize=figsize, dpi=style.RENDER_DPI)
+    _Canvas(fig)
+    ax = fig.subplots(nrows, ncols, **kw)
     fig._wz_layout = {"left": left, "right": right, "top": top, "axis_room": axis_room}
     fig.subplots_adjust(left=left, right=right, top=top)
     return fig, ax
@@ -53,7 +152,6 @@ def to_png(fig) -> bytes:
     fig.canvas.draw()
     w, h = fig.canvas.get_width_height()
     im = Image.frombuffer("RGBA", (w, h), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-    plt.close(fig)
     pal = im.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
     pal.save(buf, format="PNG", optimize=False, compress_level=6)
@@ -110,6 +208,7 @@ def show(fig, *, alt: str, source: str, peildatum: str, title: str | None = None
     display(HTML(render(fig, alt=alt, source=source, peildatum=peildatum, title=title)))
 
 
+@gc_paused
 def render(fig, *, alt: str, source: str, peildatum: str, title: str | None = None) -> str:
     """The ``<figure>`` HTML for ``fig`` (see :func:`show`)."""
     if not alt or not alt.strip():

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import fmt, style
 from .figcore import (SOURCE_FONTSIZE, _finish_horizontal, _thousands, _title, age_label, figure_html,  # noqa: F401
-                      label_room, new, render, show, to_png, wrap_label)
+                      gc_paused, label_room, new, render, show, to_png, wrap_label)
 from .maps import boundaries, choropleth, class_bounds, locator_map, quantile_bounds  # noqa: F401
 
 import matplotlib.ticker as mticker  # noqa: E402
@@ -23,6 +23,7 @@ import matplotlib.ticker as mticker  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------
 # Demography
+@gc_paused
 def pyramid(df, *, year_a: int, year_b: int, title: str = ""):
     """Population pyramid. ``df``: jaar, geslacht (man/vrouw), leeftijd_van, leeftijd_tot, waarde.
     ``year_a`` as bars, ``year_b`` as an outline."""
@@ -58,6 +59,7 @@ def pyramid(df, *, year_a: int, year_b: int, title: str = ""):
     return fig
 
 
+@gc_paused
 def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel: str = "personen",
                base_year: int | None = None, official_label: str = "PBL/CBS-prognose"):
     """History (jaar, waarde) as a line; forecast (jaar, variant, waarde) as midden line + laag–hoog band;
@@ -89,6 +91,7 @@ def timeseries(history, forecast=None, *, official=None, title: str = "", ylabel
     return fig
 
 
+@gc_paused
 def backtest(df, *, x: str, y: str, hue: str | None = None, title: str = "", ylabel: str = "", percent: bool = True):
     """Back-test errors, e.g. x = horizon (years ahead), y = error as a fraction, hue = method."""
     fig, ax = new(left=0.1)
@@ -110,6 +113,7 @@ def backtest(df, *, x: str, y: str, hue: str | None = None, title: str = "", yla
 
 # ----------------------------------------------------------------------------------------------
 # Groups and housing need
+@gc_paused
 def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: str | None = "laag",
                     hi: str | None = "hoog", facet_labels: dict | None = None, ncols: int = 3, ylabel: str = "",
                     title: str = ""):
@@ -138,6 +142,7 @@ def small_multiples(df, *, facet: str, x: str = "jaar", y: str = "midden", lo: s
     return fig
 
 
+@gc_paused
 def stacked_bars(df, *, category: str, stack: str, value: str, title: str = "", xlabel: str = "",
                  stack_labels: dict | None = None, order: list | None = None):
     """Horizontal stacked bars: one bar per ``category`` (e.g. gemeente), stacked by ``stack``."""
@@ -155,6 +160,7 @@ def stacked_bars(df, *, category: str, stack: str, value: str, title: str = "", 
     return _finish_horizontal(fig, ax, xlabel, title)
 
 
+@gc_paused
 def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: str = "", xlabel: str = "",
             low_label: str = "parameter laag", high_label: str = "parameter hoog", percent: bool = False):
     """Tornado: per row the outcome with the parameter at its low and high end, around ``base``."""
@@ -170,6 +176,7 @@ def tornado(df, *, label: str, low: str, high: str, base: float = 0.0, title: st
 
 # ----------------------------------------------------------------------------------------------
 # Verdeling
+@gc_paused
 def dumbbell(df, *, label: str, a: str, b: str, a_label: str, b_label: str, title: str = "",
              xlabel: str = "aandeel", percent: bool = True, extra: str | None = None, extra_label: str = ""):
     """Per row two (or three) values on one line: e.g. fair share vs current effort (vs lettings capacity)."""
@@ -185,6 +192,7 @@ def dumbbell(df, *, label: str, a: str, b: str, a_label: str, b_label: str, titl
     return _finish_horizontal(fig, ax, xlabel, title, percent=percent)
 
 
+@gc_paused
 def dotplot(df, *, label: str, series: str, value: str, title: str = "", xlabel: str = "aandeel",
             percent: bool = True, order: list | None = None, legend_title: str | None = None):
     """Per row one dot per ``series`` (e.g. the share of each gemeente under each verdeelsleutel)."""

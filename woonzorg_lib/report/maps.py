@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import fmt, style
-from .figcore import _title, new
+from .figcore import _title, gc_paused, new
 
 from matplotlib.collections import PolyCollection  # noqa: E402  (after figcore applied the style)
 
@@ -203,6 +203,7 @@ def _place_labels(fig, ax, centres, names, fontsize) -> list[tuple[int, str]]:
     return keys
 
 
+@gc_paused
 def choropleth(values: dict, *, title: str = "", label: str = "", names: dict | None = None,
                percent: bool = False, digits: int = 0, cmap: str | None = None, diverging: bool = False,
                annotate: bool = True, scale: str | None = None, average: float | None = None,
@@ -311,6 +312,7 @@ def _grow_bottom(fig, inches: float) -> None:
     fig.subplots_adjust(bottom=0.02 + lay["axis_room"] / new_h, top=lay["top"])
 
 
+@gc_paused
 def locator_map(code: str, codes, *, names: dict | None = None, title: str = "", figsize=(3.2, 3.2)):
     """A small map of the region with one gemeente highlighted (for a gemeente page): few colours,
     so the PNG stays small."""
