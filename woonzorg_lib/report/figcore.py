@@ -27,6 +27,8 @@ import numpy as np  # noqa: E402
 from matplotlib.backends import backend_agg as _agg  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.path import Path  # noqa: E402
+from matplotlib.textpath import TextToPath  # noqa: E402
 
 SOURCE_FONTSIZE = 7.5
 
@@ -69,6 +71,26 @@ def _font_key(prop) -> tuple:
             tuple(tuple(v) if isinstance(v, list) else v for v in (rc.get(k) for k in _FONT_RC)))
 
 
+class _TextToPath(TextToPath):
+    """Text outlines (for text drawn with a halo, as the map labels) remembered across figures, as
+    arrays ready for a ``Path``: the outline depends only on the text and the font."""
+
+    def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
+        key = ("path", s, _font_key(prop), features, language)
+        try:
+            hit = None if ismath is not False else _TEXT.get(key)
+        except TypeError:  # an unhashable feature list: no memory
+            return super().get_text_path(prop, s, ismath, features=features, language=language)
+        if hit is None:
+            verts, codes = super().get_text_path(prop, s, ismath, features=features, language=language)
+            if ismath is not False:
+                return verts, codes
+            verts, codes = np.asarray(verts, dtype=float).reshape(-1, 2), np.asarray(codes, dtype=Path.code_type)
+            verts.flags.writeable = codes.flags.writeable = False
+            hit = _remember(key, (verts, codes))
+        return hit
+
+
 class _Renderer(RendererAgg):
     """Agg renderer that remembers, across figures, the extent and the glyph layout of a plain text
     line: both depend only on the text, the font, its size and the dpi, and computing them (text
@@ -76,6 +98,10 @@ class _Renderer(RendererAgg):
     the glyphs. Matplotlib's own cache lives and dies with one renderer, i.e. one figure, while the
     report repeats the same tick labels, legend entries and gemeente names chart after chart. The
     glyphs themselves are drawn exactly as by :class:`RendererAgg`: the pixels are the same."""
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._text2path = _TEXT2PATH
 
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath is not False:
@@ -102,6 +128,9 @@ class _Renderer(RendererAgg):
                 s, flags=_agg.get_hinting_flag(), features=features, language=language)))
         size = prop.get_size_in_points()
         self._draw_text_glyphs_and_boxes(gc, x, y, angle, ((f, size, i, 0, 1, dx, dy) for f, i, dx, dy in glyphs), [])
+
+
+_TEXT2PATH = _TextToPath()
 
 
 def _remember(key, value):
