@@ -267,6 +267,7 @@ def test_remembered_text_draws_the_same_pixels_as_plain_agg(kind, monkeypatch):
         return _png(figures.render(_make(kind), alt="grafiek", source=SRC, peildatum="2024"))
 
     figcore._TEXT.clear()
+    figcore._GLYPHS.clear()
     cold = png()
     assert figcore._TEXT, "the renderer remembers nothing"
     warm = png()
@@ -310,3 +311,26 @@ def test_gc_is_paused_while_drawing_and_restored_after_an_error():
         assert not gc.isenabled()  # a caller's own pause is kept
     finally:
         gc.enable()
+
+
+def test_remembered_glyphs_land_on_matplotlibs_pixels_at_every_offset():
+    """A glyph bitmap is rendered once per sub-pixel offset and moved by whole pixels: the same
+    pixels as matplotlib's Agg renderer at many positions, upright and rotated."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from woonzorg_lib.report import figcore
+
+    text = "Wijk bij Duurstede 1.234"
+    figcore._GLYPHS.clear()
+    plain, ours = RendererAgg(400, 300, 150), figcore._Renderer(400, 300, 150)
+    for r in (plain, ours):
+        gc = r.new_gc()
+        for i in range(60):
+            for size, angle in ((9, 0), (7.5, 0), (10, 90)):
+                r.draw_text(gc, 5 + i * 5.37, 20 + i * 4.03, text, FontProperties(size=size), angle)
+                r.draw_text(gc, 5 + i * 5, 30 + i * 4, text, FontProperties(size=size), angle)  # whole pixels apart
+    assert np.array_equal(np.asarray(plain.buffer_rgba()), np.asarray(ours.buffer_rgba()))
+    assert np.asarray(ours.buffer_rgba())[..., 3].any()
+    drawn = 60 * 3 * 2 * len(text)
+    assert 0 < len(figcore._GLYPHS) < 0.6 * drawn  # bitmaps are reused

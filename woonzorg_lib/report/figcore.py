@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from matplotlib.backends import backend_agg as _agg  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ft2font import FT2Font, RenderMode  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 
@@ -59,9 +60,13 @@ _FONT_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "f
             "text.hinting", "text.hinting_factor", "text.kerning_factor")
 _TEXT: dict = {}       # text extents and glyph layouts, see _Renderer
 _TEXT_MAX = 20_000
+#: glyph bitmaps by (font, glyph, sub-pixel offset, size, dpi, hinting, antialiasing, angle), see _Renderer
+_GLYPHS: dict = {}
+_GLYPHS_MAX = 50_000
 #: the (private) Agg steps the layout memory relies on; without them text is drawn as usual
-_LAYOUT_API = all(hasattr(RendererAgg, a) for a in ("_prepare_font", "_draw_text_glyphs_and_boxes")) \
-    and hasattr(_agg, "get_hinting_flag")
+_LAYOUT_API = (hasattr(RendererAgg, "_prepare_font") and hasattr(_agg, "get_hinting_flag")
+               and all(hasattr(FT2Font, a) for a in ("_layout", "_set_transform", "_render_glyph"))
+               and hasattr(_agg._RendererAgg, "draw_text_image"))
 
 
 def _font_key(prop) -> tuple:
@@ -126,8 +131,41 @@ class _Renderer(RendererAgg):
             font = self._prepare_font(prop)
             glyphs = _remember(key, tuple((g.ft_object, g.glyph_index, g.x, g.y) for g in font._layout(
                 s, flags=_agg.get_hinting_flag(), features=features, language=language)))
-        size = prop.get_size_in_points()
-        self._draw_text_glyphs_and_boxes(gc, x, y, angle, ((f, size, i, 0, 1, dx, dy) for f, i, dx, dy in glyphs), [])
+        self._draw_glyphs(gc, x, y, angle, prop.get_size_in_points(), glyphs)
+
+    def _draw_glyphs(self, gc, x, y, angle, size, glyphs):
+        """``RendererAgg._draw_text_glyphs_and_boxes`` for a plain line (no slant, no stretch, no
+        boxes), with the glyph transform computed once per line instead of once per glyph, and each
+        glyph rendered by FreeType once per sub-pixel offset: a glyph placed a whole number of
+        pixels further is the same bitmap moved (FreeType places the outline with the offset in
+        1/64 pixel and rasterizes it on the pixel grid), so it is kept (see :data:`_GLYPHS`) with
+        its place relative to that offset. The pixels are the same as matplotlib's."""
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        load_flags = _agg.get_hinting_flag()
+        matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[1, 0], [0, 1]]).round().astype(int)
+        antialiased = gc.get_antialiased()
+        mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+        height, dpi = self.height, self.dpi
+        draw_image = self._renderer.draw_text_image
+        line_key = (size, dpi, load_flags, antialiased, angle)
+        for font, glyph_index, dx, dy in glyphs:  # dy is upwards; FreeType's y is upwards
+            gx = round(0x40 * (x + dx * cos - dy * sin))
+            gy = round(0x40 * (height - y + dx * sin + dy * cos))
+            key = (font, glyph_index, gx & 63, gy & 63, line_key)
+            hit = _GLYPHS.get(key)
+            if hit is None:
+                font.set_size(size, dpi)
+                font._set_transform(matrix, [gx & 63, gy & 63])
+                bitmap = font._render_glyph(glyph_index, load_flags, mode)
+                buffer = bitmap.buffer
+                if not antialiased:
+                    buffer *= 0xff
+                if len(_GLYPHS) >= _GLYPHS_MAX:
+                    _GLYPHS.clear()
+                hit = _GLYPHS[key] = (buffer, bitmap.left, bitmap.top)
+            buffer, left, top = hit
+            draw_image(buffer, left + (gx >> 6), int(height) - (top + (gy >> 6)) + buffer.shape[0], 0, gc)
 
 
 _TEXT2PATH = _TextToPath()
