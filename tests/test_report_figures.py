@@ -334,3 +334,20 @@ def test_remembered_glyphs_land_on_matplotlibs_pixels_at_every_offset():
     assert np.asarray(ours.buffer_rgba())[..., 3].any()
     drawn = 60 * 3 * 2 * len(text)
     assert 0 < len(figcore._GLYPHS) < 0.6 * drawn  # bitmaps are reused
+
+
+def test_remembered_font_heights_give_matplotlibs_text_layout():
+    """Text layout (line heights of one- and multi-line text at several sizes and weights) with the
+    report's renderer equals matplotlib's own."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.figure import Figure
+
+    from woonzorg_lib.report import figcore
+
+    fig = Figure(dpi=150)
+    texts = [fig.text(0.1, 0.5, s, fontsize=fs, fontweight=w) for s, fs, w in
+             (("Nummers: 1 Bunnik", 7, "normal"), ("twee\nregels", 8.5, "bold"), ("Qj", 12, "bold"), ("x", 6.5, "normal"))]
+    plain, ours = RendererAgg(1200, 675, 150), figcore._Renderer(1200, 675, 150)
+    for t in texts:
+        a, b = t._get_layout(plain), t._get_layout(ours)
+        assert a[0].bounds == b[0].bounds and a[1] == b[1]

@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from matplotlib.backends import backend_agg as _agg  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import fontManager, get_font  # noqa: E402
 from matplotlib.ft2font import FT2Font, RenderMode  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
@@ -115,6 +116,27 @@ class _Renderer(RendererAgg):
         hit = _TEXT.get(key)
         if hit is None:
             hit = _remember(key, super().get_text_width_height_descent(s, prop, ismath))
+        return hit
+
+    def _get_font_height_metrics(self, prop):
+        """(ascent, descent, line gap) of ``prop``'s font at this dpi, from its OS/2 or hhea table,
+        as ``Text._get_layout`` computes them (it asks a renderer that offers this first), once
+        per font, size and dpi instead of once per text and draw."""
+        key = ("height", _font_key(prop), self.dpi)
+        hit = _TEXT.get(key)
+        if hit is None:
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            hit = (None, None, None)  # no table: matplotlib measures "lp" itself
+            for table_name, gap_key, ascent_key, descent_key in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                    ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is None:
+                    continue
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * self.dpi / 72
+                hit = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+                break
+            _remember(key, hit)
         return hit
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
