@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from .. import atomic
 
 FIXED_DT = datetime(2024, 1, 1, 0, 0, 0)
@@ -126,6 +129,10 @@ class _Strings:
 
     def ref(self, text: str) -> int:
         self.count += 1
+        return self.add(text)
+
+    def add(self, text: str) -> int:
+        """The index of ``text`` (added when new), without counting a use."""
         raw = str(text)
         hit = self._raw.get(raw)
         if hit is not None:
@@ -173,8 +180,100 @@ def _layout(sh: Sheet, threshold: int) -> _Layout:
     return _Layout(out)
 
 
+def _values(s) -> list:
+    """A column's values exactly as iterating it yields them (Python scalars, NA markers as stored),
+    without the per-element indexing of an extension array."""
+    dt = s.dtype
+    if isinstance(dt, np.dtype) and dt.kind in "biufcO":  # a NumPy array: .tolist() is its .item()s
+        return s.to_numpy().tolist()
+    if isinstance(s.array, pd.arrays.StringArray):  # stores its str and NA objects in an object array
+        return s.array.to_numpy(dtype=object).tolist()
+    return list(s)
+
+
+def _texts(vals: list) -> list:
+    """Per row the cell text of a text column, None for an empty cell (missing, NaN or "")."""
+    return [None if (v is None or v is _NA or (isinstance(v, float) and v != v)) else (str(v) or None)
+            for v in vals]
+
+
+def _number_text(v, kind: str, suppress: bool, threshold: int) -> str | None:
+    """The ``<v>`` text of a number cell; None for an empty cell (not a finite number, or suppressed)."""
+    if not _finite(v):
+        return None  # missing, NaN or ±inf: an empty cell, never text in a number column
+    if suppress and is_suppressed(v, threshold):
+        return None
+    v = float(v)
+    if kind in ("count", "int"):
+        v = float(round(v))
+    elif kind == "year":
+        v = float(int(v))
+    return _num(v)
+
+
+def _numbers(s, kind: str, suppress: bool, threshold: int) -> list:
+    """:func:`_number_text` for a whole column (vectorised for NumPy int and float columns)."""
+    dt = s.dtype
+    if not (isinstance(dt, np.dtype) and dt.kind in "iuf"):
+        return [_number_text(v, kind, suppress, threshold) for v in _values(s)]
+    a = s.to_numpy().astype(np.float64)  # float(v) of each value
+    keep = np.isfinite(a)
+    if suppress and threshold > 0:
+        r = np.round(a)  # round half to even, as round(float(v))
+        keep &= ~((r > 0) & (r < threshold))
+    if kind in ("count", "int"):
+        a = np.round(a)
+    elif kind == "year":
+        a = np.trunc(a)
+    with np.errstate(invalid="ignore"):
+        whole = keep & (a == np.trunc(a)) & (np.abs(a) < 1e15)
+    ints = np.where(whole, a, 0.0).astype(np.int64).tolist()
+    return [(str(i) if w else repr(x)) if k else None
+            for x, i, w, k in zip(a.tolist(), ints, whole.tolist(), keep.tolist())]
+
+
+def _suppressed(s, threshold: int) -> list[bool]:
+    """:func:`is_suppressed` for a whole column."""
+    dt = s.dtype
+    if not (isinstance(dt, np.dtype) and dt.kind in "iuf") or threshold <= 0:
+        return [is_suppressed(v, threshold) for v in _values(s)]
+    r = np.round(s.to_numpy().astype(np.float64))
+    with np.errstate(invalid="ignore"):
+        return (np.isfinite(r) & (r > 0) & (r < threshold)).tolist()
+
+
+def _text_column(s) -> tuple[list, dict]:
+    """A text column as (per row its value, value → cell text or None for an empty cell). The values
+    are hashable and compare only with texts (str or None), so the map is exact."""
+    if isinstance(s.array, pd.arrays.StringArray):  # str or a missing marker: map each distinct value once
+        vals = s.array.to_numpy(dtype=object, na_value=None).tolist()
+        return vals, {v: (str(v) or None) if v is not None else None for v in dict.fromkeys(vals)}
+    vals = _texts(_values(s))
+    return vals, {t: t for t in dict.fromkeys(vals)}
+
+
+def _register(strings: _Strings, texts: dict[int, tuple[list, dict]]) -> None:
+    """Give the sheet's new texts their shared-string index in the order a row-by-row writer meets
+    them (row, then layout column)."""
+    raw = strings._raw
+    first = []
+    for j, (vals, text_of) in texts.items():
+        new = [v for v, t in text_of.items() if t is not None and t not in raw]
+        if len(new) <= 64:
+            first += [(vals.index(v), j, text_of[v]) for v in new]
+        else:
+            new = set(new)
+            at = {v: i for i, v in zip(range(len(vals) - 1, -1, -1), reversed(vals)) if v in new}
+            first += [(i, j, text_of[v]) for v, i in at.items()]
+    for _i, _j, t in sorted(first, key=lambda x: (x[0], x[1])):
+        strings.add(t)
+
+
 def _sheet_xml(sh: Sheet, threshold: int, strings: _Strings, table_rid: str | None) -> tuple[str, str, int]:
-    """The worksheet XML, its used range (``A1:X9``) and the number of data rows."""
+    """The worksheet XML, its used range (``A1:X9``) and the number of data rows.
+
+    Built column by column; shared strings get their indices in row order (row by row, left to
+    right), as a cell-by-cell writer would give them."""
     lay = _layout(sh, threshold)
     ncol = len(lay.cols)
     letters = [_col(j) for j in range(1, ncol + 1)]
@@ -183,39 +282,41 @@ def _sheet_xml(sh: Sheet, threshold: int, strings: _Strings, table_rid: str | No
         for L, (_c, h, _k, _w, _f) in zip(letters, lay.cols)) + "</row>"]
     data_cols = list(dict.fromkeys(c for c, *_ in lay.cols))
     pos = {c: i for i, c in enumerate(data_cols)}
-    styles = [_ST[NUMBER_FORMATS[k]] for _c, _h, k, _w, _f in lay.cols]
-    r = 1
     df = sh.df[data_cols] if data_cols else sh.df.iloc[:, :0]
-    for rec in df.itertuples(index=False, name=None):
-        r += 1
-        cells = []
-        for (c, _h, kind, _w, flag_of), st, L in zip(lay.cols, styles, letters):
-            v = rec[pos[c]]
-            ref = f"{L}{r}"
-            if flag_of is not None:
-                if is_suppressed(v, threshold):
-                    cells.append(f'<c r="{ref}" t="s"><v>{strings.ref(FLAG_TEXT)}</v></c>')
-                continue
-            if kind in TEXT_KINDS:
-                if v is None or v is _NA or (isinstance(v, float) and v != v):
-                    continue
-                text = str(v)
-                if text:
-                    cells.append(f'<c r="{ref}" t="s" s="{st}"><v>{strings.ref(text)}</v></c>')
-                continue
-            if not _finite(v):
-                continue  # missing, NaN or ±inf: an empty cell, never text in a number column
-            if kind == "count" and sh.suppress and is_suppressed(v, threshold):
-                continue
-            v = float(v)
-            if kind in ("count", "int"):
-                v = float(round(v))
-            elif kind == "year":
-                v = float(int(v))
-            cells.append(f'<c r="{ref}" s="{st}"><v>{_num(v)}</v></c>')
-        rows_xml.append(f'<row r="{r}">' + "".join(cells) + "</row>")
-    n_rows = r - 1
-    last = max(r, 2)  # an Excel table needs at least one data row
+    series = [df.iloc[:, k] for k in range(len(data_cols))]
+    n = len(df)
+    rs = [str(r) for r in range(2, n + 2)]
+    texts: dict[int, tuple[list, dict]] = {}  # text columns (by layout position): see _text_column
+    cols: list[list[str] | None] = []  # per layout column, per row its cell ("" for none)
+    for j, ((c, _h, kind, _w, flag_of), L) in enumerate(zip(lay.cols, letters)):
+        s = series[pos[c]]
+        if flag_of is not None:
+            vals = [FLAG_TEXT if x else None for x in _suppressed(s, threshold)]
+            texts[j] = (vals, {t: t for t in dict.fromkeys(vals)})
+            cols.append(None)
+        elif kind in TEXT_KINDS:
+            texts[j] = _text_column(s)
+            cols.append(None)
+        else:
+            st = _ST[NUMBER_FORMATS[kind]]
+            vals = _numbers(s, kind, kind == "count" and sh.suppress, threshold)
+            cols.append([f'<c r="{L}{r}" s="{st}"><v>{v}</v></c>' if v is not None else ""
+                         for r, v in zip(rs, vals)])
+    _register(strings, texts)
+    raw = strings._raw
+    for j, (vals, text_of) in texts.items():
+        L, kind, flag_of = letters[j], lay.cols[j][2], lay.cols[j][4]
+        tail = '" t="s"><v>' if flag_of is not None else f'" t="s" s="{_ST[NUMBER_FORMATS[kind]]}"><v>'
+        get = {v: f"{tail}{raw[t]}</v></c>" for v, t in text_of.items() if t is not None}.get
+        cells = [f'<c r="{L}{r}{x}' if (x := get(v)) is not None else "" for r, v in zip(rs, vals)]
+        strings.count += n - cells.count("")
+        cols[j] = cells
+    if cols:
+        rows_xml += [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rs, zip(*cols))]
+    else:
+        rows_xml += [f'<row r="{r}"></row>' for r in rs]
+    n_rows = n
+    last = max(n + 1, 2)  # an Excel table needs at least one data row
     ref = f"A1:{letters[-1] if letters else 'A'}{last}"
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
