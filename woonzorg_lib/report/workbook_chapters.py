@@ -132,10 +132,10 @@ def other_units_sheet(ctx) -> Sheet | None:
     no = _get(ctx, "need_other_units")
     if no is None or not len(no) or not no.attrs.get("columns"):
         return None
-    rows = []
+    rows, records = [], no.to_dict("records")
     for col, (label, unit) in no.attrs["columns"].items():
         woningtype = col.split("__")[0]
-        for r in no.to_dict("records"):
+        for r in records:
             rows.append({"gemeentenaam": r["gemeentenaam"], "woonvorm": label, "eenheid_label": terms.label("eenheid", unit),
                          "opgave": r[col], "basis_label": terms.label("basis", "bruto" if r.get(f"{col}__bruto") else "netto"),
                          "gemeentecode": r["gemeentecode"], "woningtype": woningtype, "eenheid": unit})

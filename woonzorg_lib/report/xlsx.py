@@ -211,11 +211,13 @@ def _number_text(v, kind: str, suppress: bool, threshold: int) -> str | None:
     return _num(v)
 
 
-def _numbers(s, kind: str, suppress: bool, threshold: int) -> list:
-    """:func:`_number_text` for a whole column (vectorised for NumPy int and float columns)."""
+def _numbers(s, kind: str, suppress: bool, threshold: int) -> np.ndarray:
+    """:func:`_number_text` for a whole column, as an object array (vectorised for NumPy numbers)."""
     dt = s.dtype
+    out = np.empty(len(s), dtype=object)
     if not (isinstance(dt, np.dtype) and dt.kind in "iuf"):
-        return [_number_text(v, kind, suppress, threshold) for v in _values(s)]
+        out[:] = [_number_text(v, kind, suppress, threshold) for v in _values(s)]
+        return out
     a = s.to_numpy().astype(np.float64)  # float(v) of each value
     keep = np.isfinite(a)
     if suppress and threshold > 0:
@@ -227,94 +229,93 @@ def _numbers(s, kind: str, suppress: bool, threshold: int) -> list:
         a = np.trunc(a)
     with np.errstate(invalid="ignore"):
         whole = keep & (a == np.trunc(a)) & (np.abs(a) < 1e15)
-    ints = np.where(whole, a, 0.0).astype(np.int64).tolist()
-    return [(str(i) if w else repr(x)) if k else None
-            for x, i, w, k in zip(a.tolist(), ints, whole.tolist(), keep.tolist())]
+    out[whole] = list(map(str, a[whole].astype(np.int64).tolist()))  # _num: whole numbers as integers
+    out[keep & ~whole] = list(map(repr, a[keep & ~whole].tolist()))
+    return out
 
 
-def _suppressed(s, threshold: int) -> list[bool]:
+def _suppressed(s, threshold: int) -> np.ndarray:
     """:func:`is_suppressed` for a whole column."""
     dt = s.dtype
     if not (isinstance(dt, np.dtype) and dt.kind in "iuf") or threshold <= 0:
-        return [is_suppressed(v, threshold) for v in _values(s)]
+        return np.array([is_suppressed(v, threshold) for v in _values(s)], dtype=bool)
     r = np.round(s.to_numpy().astype(np.float64))
     with np.errstate(invalid="ignore"):
-        return (np.isfinite(r) & (r > 0) & (r < threshold)).tolist()
+        return np.isfinite(r) & (r > 0) & (r < threshold)
 
 
-def _text_column(s) -> tuple[list, dict]:
-    """A text column as (per row its value, value → cell text or None for an empty cell). The values
-    are hashable and compare only with texts (str or None), so the map is exact."""
-    if isinstance(s.array, pd.arrays.StringArray):  # str or a missing marker: map each distinct value once
-        vals = s.array.to_numpy(dtype=object, na_value=None).tolist()
-        return vals, {v: (str(v) or None) if v is not None else None for v in dict.fromkeys(vals)}
-    vals = _texts(_values(s))
-    return vals, {t: t for t in dict.fromkeys(vals)}
+def _text_codes(s) -> tuple[np.ndarray, list]:
+    """A text column as a code per row (-1: no value) and each code's cell text (None: an empty cell);
+    codes are numbered in order of first appearance."""
+    if isinstance(s.array, pd.arrays.StringArray):  # only str and a missing marker
+        codes, uniq = pd.factorize(s.array)
+        return codes, [str(t) or None for t in uniq.to_numpy(dtype=object).tolist()]
+    codes, uniq = pd.factorize(np.asarray(_texts(_values(s)), dtype=object))
+    return codes, list(uniq)
 
 
-def _register(strings: _Strings, texts: dict[int, tuple[list, dict]]) -> None:
+def _register(strings: _Strings, texts: dict[int, tuple[np.ndarray, list]]) -> None:
     """Give the sheet's new texts their shared-string index in the order a row-by-row writer meets
     them (row, then layout column)."""
-    raw = strings._raw
     first = []
-    for j, (vals, text_of) in texts.items():
-        new = [v for v, t in text_of.items() if t is not None and t not in raw]
-        if len(new) <= 64:
-            first += [(vals.index(v), j, text_of[v]) for v in new]
-        else:
-            new = set(new)
-            at = {v: i for i, v in zip(range(len(vals) - 1, -1, -1), reversed(vals)) if v in new}
-            first += [(i, j, text_of[v]) for v, i in at.items()]
+    for j, (codes, tx) in texts.items():
+        if any(t is not None and t not in strings._raw for t in tx):
+            prev = np.maximum.accumulate(np.concatenate(([-1], codes)))[:-1]
+            at = np.flatnonzero(codes > prev).tolist()  # first row of code 0, 1, 2, …
+            first += [(i, j, t) for i, t in zip(at, tx) if t is not None and t not in strings._raw]
     for _i, _j, t in sorted(first, key=lambda x: (x[0], x[1])):
         strings.add(t)
+
+
+def _put(m: np.ndarray, j: int, letter: str, tail: np.ndarray, empty: np.ndarray) -> None:
+    """Layout column ``j`` into the piece matrix: ``<c r="`` + letter, the row number, the rest."""
+    b = 3 + 3 * j
+    m[:, b], m[:, b + 1], m[:, b + 2] = f'<c r="{letter}', m[:, 1], tail
+    if empty.any():
+        m[empty, b:b + 3] = ""
 
 
 def _sheet_xml(sh: Sheet, threshold: int, strings: _Strings, table_rid: str | None) -> tuple[str, str, int]:
     """The worksheet XML, its used range (``A1:X9``) and the number of data rows.
 
-    Built column by column; shared strings get their indices in row order (row by row, left to
-    right), as a cell-by-cell writer would give them."""
+    Built column by column into a matrix of pieces (per row: the row tag, then per cell its start,
+    row number and rest; "" for an empty cell) joined in row order. Shared strings get their index
+    in row order (row by row, left to right), as a cell-by-cell writer would give them."""
     lay = _layout(sh, threshold)
     ncol = len(lay.cols)
     letters = [_col(j) for j in range(1, ncol + 1)]
-    rows_xml = ['<row r="1">' + "".join(
-        f'<c r="{L}1" t="s" s="{_ST["header"]}"><v>{strings.ref(h)}</v></c>'
-        for L, (_c, h, _k, _w, _f) in zip(letters, lay.cols)) + "</row>"]
+    head = '<row r="1">' + "".join(f'<c r="{L}1" t="s" s="{_ST["header"]}"><v>{strings.ref(h)}</v></c>'
+                                   for L, (_c, h, _k, _w, _f) in zip(letters, lay.cols)) + "</row>"
     data_cols = list(dict.fromkeys(c for c, *_ in lay.cols))
     pos = {c: i for i, c in enumerate(data_cols)}
     df = sh.df[data_cols] if data_cols else sh.df.iloc[:, :0]
     series = [df.iloc[:, k] for k in range(len(data_cols))]
     n = len(df)
-    rs = [str(r) for r in range(2, n + 2)]
-    texts: dict[int, tuple[list, dict]] = {}  # text columns (by layout position): see _text_column
-    cols: list[list[str] | None] = []  # per layout column, per row its cell ("" for none)
-    for j, ((c, _h, kind, _w, flag_of), L) in enumerate(zip(lay.cols, letters)):
+    m = np.empty((n, 4 + 3 * ncol), dtype=object)
+    m[:, 0], m[:, 1], m[:, 2], m[:, -1] = '<row r="', list(map(str, range(2, n + 2))), '">', "</row>"
+    texts: dict[int, tuple[np.ndarray, list]] = {}
+    for j, (c, _h, kind, _w, flag_of) in enumerate(lay.cols):
         s = series[pos[c]]
         if flag_of is not None:
-            vals = [FLAG_TEXT if x else None for x in _suppressed(s, threshold)]
-            texts[j] = (vals, {t: t for t in dict.fromkeys(vals)})
-            cols.append(None)
+            sup = _suppressed(s, threshold)
+            texts[j] = (np.where(sup, 0, -1), [FLAG_TEXT] if sup.any() else [])
         elif kind in TEXT_KINDS:
-            texts[j] = _text_column(s)
-            cols.append(None)
+            texts[j] = _text_codes(s)
         else:
-            st = _ST[NUMBER_FORMATS[kind]]
-            vals = _numbers(s, kind, kind == "count" and sh.suppress, threshold)
-            cols.append([f'<c r="{L}{r}" s="{st}"><v>{v}</v></c>' if v is not None else ""
-                         for r, v in zip(rs, vals)])
+            v = _numbers(s, kind, kind == "count" and sh.suppress, threshold)
+            keep = v != None  # noqa: E711 (element-wise)
+            tail = np.full(n, "", dtype=object)
+            tail[keep] = np.add(np.add(f'" s="{_ST[NUMBER_FORMATS[kind]]}"><v>', v[keep]), "</v></c>")
+            _put(m, j, letters[j], tail, ~keep)
     _register(strings, texts)
-    raw = strings._raw
-    for j, (vals, text_of) in texts.items():
-        L, kind, flag_of = letters[j], lay.cols[j][2], lay.cols[j][4]
-        tail = '" t="s"><v>' if flag_of is not None else f'" t="s" s="{_ST[NUMBER_FORMATS[kind]]}"><v>'
-        get = {v: f"{tail}{raw[t]}</v></c>" for v, t in text_of.items() if t is not None}.get
-        cells = [f'<c r="{L}{r}{x}' if (x := get(v)) is not None else "" for r, v in zip(rs, vals)]
-        strings.count += n - cells.count("")
-        cols[j] = cells
-    if cols:
-        rows_xml += [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rs, zip(*cols))]
-    else:
-        rows_xml += [f'<row r="{r}"></row>' for r in rs]
+    for j, (codes, tx) in texts.items():
+        kind, flag_of = lay.cols[j][2], lay.cols[j][4]
+        pre = '" t="s"><v>' if flag_of is not None else f'" t="s" s="{_ST[NUMBER_FORMATS[kind]]}"><v>'
+        tail = np.array([f"{pre}{strings._raw[t]}</v></c>" if t is not None else "" for t in tx] + [""], dtype=object)
+        empty = np.array([t is None for t in tx] + [True])[codes]
+        strings.count += n - int(empty.sum())
+        _put(m, j, letters[j], tail[codes], empty)
+    rows_xml = [head, "".join(m.ravel().tolist())]
     n_rows = n
     last = max(n + 1, 2)  # an Excel table needs at least one data row
     ref = f"A1:{letters[-1] if letters else 'A'}{last}"
