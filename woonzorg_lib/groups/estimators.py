@@ -15,10 +15,12 @@ from .catalogue import VARIANTEN
 
 def flow_units(persons_per_year, share: float = 1.0, persons_per_unit: float = 1.0):
     """Units needed per year: persons in/out per year × share needing a home ÷ persons per unit
-    (numbers or numpy arrays)."""
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"aandeel {share} ligt niet tussen 0 en 1")
-    if persons_per_unit <= 0:
+    (numbers or numpy arrays; ``share`` and ``persons_per_unit`` may be drawn values, each checked)."""
+    ok = (np.asarray(share) >= 0.0) & (np.asarray(share) <= 1.0)
+    if not ok.all():
+        raise ValueError(f"aandeel {float(np.asarray(share, float)[~ok][0]) if np.ndim(share) else share} "
+                         "ligt niet tussen 0 en 1")
+    if (np.asarray(persons_per_unit) <= 0).any():
         raise ValueError("personen per eenheid moet groter dan 0 zijn")
     return persons_per_year * share / persons_per_unit
 
@@ -58,7 +60,7 @@ def _policy_woningen(base_inw: np.ndarray, nl_inwoners: float, task_per_halfyear
         raise ValueError("nl_inwoners moet een positief getal zijn")
     if np.nansum(np.asarray(base_inw, float)) > nl_inwoners:
         raise ValueError("de inwoners van de gemeenten zijn samen meer dan nl_inwoners")
-    if persons_per_dwelling <= 0:
+    if (np.asarray(persons_per_dwelling) <= 0).any():  # a number or drawn values
         raise ValueError("personen per woning moet groter dan 0 zijn")
     aandeel = np.asarray(base_inw, float) / nl_inwoners
     personen = aandeel * task_per_halfyear * halfyears
