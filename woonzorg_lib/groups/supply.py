@@ -193,7 +193,20 @@ def _opgave(prep: _Prepared, vraag: Series, aanbod: Series, direct: Series | Non
             out[(g, wt)] = ("opgave", (m - ref[..., None]).reshape(arr.shape))
         else:
             # lettings from the existing stock: Σ vraag from basisjaar to jaar − 1.
-            out[(g, wt)] = ("toewijzing", (np.cumsum(m, axis=-1) - m).reshape(arr.shape))
+            out[(g, wt)] = ("toewijzing", (_cumsum_years(m) - m).reshape(arr.shape))
     for k, arr in (direct or {}).items():
         out[k] = ("opgave", arr)
+    return out
+
+
+def _cumsum_years(m: np.ndarray) -> np.ndarray:
+    """``np.cumsum(m, axis=-1)`` over the years; for draws × gemeenten × jaren as one addition per
+    year over all draws and gemeenten (the same additions in the same order, without numpy's
+    per-row loop over a short last axis)."""
+    if m.ndim == 2:
+        return np.cumsum(m, axis=1)
+    out = np.empty_like(m)
+    out[..., 0] = m[..., 0]
+    for j in range(1, m.shape[-1]):
+        np.add(out[..., j - 1], m[..., j], out=out[..., j])
     return out
