@@ -203,6 +203,8 @@ def _draw_stack(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping,
     preps = {dv: _prepare(projection, params, dv, **inputs) for dv in dvs}
     mid = params.resolve("midden")
     values, z = _drawn_values(params, n, seed)
+    if not len(z):
+        return {}  # no draws, no rows (as a loop over zero draws)
     need = ["midden"] + [dv for dv, rows in (("hoog", z >= 0), ("laag", z < 0)) if dv in preps and rows.any()]
     runs = {dv: _measures(preps[dv], values, mid)[0] for dv in need}
     return {k: np.ascontiguousarray(a) for k, a in _blend(runs, z).items()}
