@@ -123,7 +123,7 @@ def data_fingerprint(raw: Path | None = None) -> str:
     """One hash over every raw file's recorded sha256 (the data part of cache keys). Memoised on the
     files' names, sizes and mtimes, so repeated calls in one process do not re-read the sidecars."""
     raw = raw or paths.raw_dir()
-    sig = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(raw.rglob("*")) if p.is_file())
+    sig = paths.tree_signature(raw)
     if _FP_CACHE.get(str(raw), (None,))[0] == sig:
         return _FP_CACHE[str(raw)][1]
     h = hashlib.sha256()

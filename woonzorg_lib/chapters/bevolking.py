@@ -6,6 +6,8 @@ a dict of numbers for one table, figure or sentence of the chapter.
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from ..dataset import load
@@ -14,6 +16,7 @@ from ..settings import in_region
 from . import bronnen
 
 
+@cache.derived
 def population_history(run) -> pd.DataFrame:
     """Total population on 1 January per gemeente, every year in the snapshot up to as_of
     (plus later published years, marked ``na_peiljaar``)."""
@@ -47,6 +50,7 @@ def population_in(run, year: int) -> pd.Series:
     return t[t["jaar"] == year].set_index("gemeentecode")["waarde"]
 
 
+@cache.derived
 def gemeenten_overview(run) -> pd.DataFrame:
     """Per gemeente: inwoners on 1 January of the base year, ten years earlier, growth, latest."""
     base = run.params.base_year

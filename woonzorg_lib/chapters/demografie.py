@@ -6,6 +6,8 @@ Functions of a :class:`woonzorg_lib.pipeline.RunResult` (``run``); the forecast 
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from ..dataset import load
@@ -50,6 +52,7 @@ def households_history(run) -> pd.DataFrame:
     return out
 
 
+@cache.derived
 def age_groups(run) -> pd.DataFrame:
     """Region population in broad age groups: base year vs horizon (the run's variant and laag/hoog)."""
     f = run.forecast
@@ -101,6 +104,7 @@ def variant_band(run) -> dict:
             "marge_horizon": float(v["c"]) * h ** float(v["b"])}
 
 
+@cache.derived
 def population_summary_forecast(run) -> dict:
     """Numbers for the chapter's opening sentences: population and households in the base year and the horizon, growth, 75+."""
     pp = population_paths(run).set_index(["jaar", "variant"])["waarde"]

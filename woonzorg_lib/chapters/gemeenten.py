@@ -6,6 +6,8 @@ recomputed, so the pages agree with the regional chapters.
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from . import bevolking, groepen, verdeling
@@ -40,6 +42,7 @@ def population_trends(run) -> pd.DataFrame:
     return out[["gemeentecode", "jaar", "soort", "waarde"]].reset_index(drop=True)
 
 
+@cache.derived
 def needs(run) -> pd.DataFrame:
     """Per gemeente × groep × woonvorm: vraag, aanbod and tekort in the base year (tekort = vraag −
     aanbod, stand groups with a supply figure only) and opgave to the horizon (laag, the run's
@@ -87,6 +90,7 @@ def shares(run) -> pd.DataFrame:
     return out.sort_values(["gemeentecode", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
+@cache.derived
 def summaries(run) -> pd.DataFrame:
     """The numbers of every page's opening sentences, one row per gemeente (index gemeentecode):
     inhabitants, extra woningen to the horizon (stand) and vrijkomende woningen per year (stroom) —

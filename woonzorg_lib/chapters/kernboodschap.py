@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from ..report import fmt
@@ -27,6 +29,7 @@ def _assumption(label: str) -> str:
     return f"{what} ({groep[:1].lower() + groep[1:]})"
 
 
+@cache.derived
 def key_figures(run) -> dict:
     """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
     extra homes to add to the stock from the base year to the horizon, per woonvorm in
@@ -102,6 +105,7 @@ def summary_text(run, kf: dict) -> str:
     return " ".join(parts).replace(" \n\n", "\n\n")
 
 
+@cache.derived
 def per_gemeente(run) -> pd.DataFrame:
     """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
     vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share

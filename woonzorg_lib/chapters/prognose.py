@@ -85,6 +85,7 @@ def backtest_summary(run) -> dict:
             "n_gemeenten": int(longest["n"])}
 
 
+@cache.derived
 def tornado_data(run, eenheid: str = "woningen", top: int = 12) -> pd.DataFrame:
     """The ``top`` parameters with the largest effect on the region's opgave in ``eenheid``, largest first."""
     s = run.sensitivity

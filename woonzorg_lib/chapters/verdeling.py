@@ -5,6 +5,8 @@ effort and lettings capacity, and the sensitivity of the shares to the key.
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from ..report import fmt
@@ -18,6 +20,7 @@ def _woning_groups(run) -> pd.DataFrame:
     return d[d["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
 
 
+@cache.derived
 def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     """Per gemeente, the two tasks in woningen under ``sleutel``, kept apart (a stock and a flow):
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from .. import cache
+
 import pandas as pd
 
 from . import bevolking, groepen
 from .labels import WONINGTYPE_LABELS
 
 
+@cache.derived
 def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None) -> pd.DataFrame:
     """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag.
     ``soort`` ``stand`` keeps the extra units (opgave), ``stroom`` the cumulative lettings
