@@ -6,10 +6,9 @@ a dict of numbers for one table, figure or sentence of the chapter.
 
 from __future__ import annotations
 
-from .. import cache
-
 import pandas as pd
 
+from .. import cache
 from ..dataset import load
 from ..report import fmt, sources
 from ..settings import in_region

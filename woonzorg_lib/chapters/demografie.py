@@ -6,10 +6,9 @@ Functions of a :class:`woonzorg_lib.pipeline.RunResult` (``run``); the forecast 
 
 from __future__ import annotations
 
-from .. import cache
-
 import pandas as pd
 
+from .. import cache
 from ..dataset import load
 from ..report import sources
 from ..settings import in_region

@@ -6,10 +6,9 @@ recomputed, so the pages agree with the regional chapters.
 
 from __future__ import annotations
 
-from .. import cache
-
 import pandas as pd
 
+from .. import cache
 from . import bevolking, groepen, verdeling
 from .labels import WONINGTYPE_LABELS
 
@@ -74,6 +73,7 @@ def needs(run) -> pd.DataFrame:
     return out.sort_values(["gemeentecode", "_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
 
 
+@cache.derived
 def shares(run) -> pd.DataFrame:
     """Each gemeente's share of the two regional tasks in woningen under each standard key, kept
     apart (:func:`verdeling.key_sensitivity`): ``aandeel``/``toewijzing`` for the extra homes to the

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from .. import cache
-
 import pandas as pd
 
+from .. import cache
 from ..report import fmt
 from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
 from .labels import (SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL, names_in_sentence,
@@ -128,6 +127,7 @@ def per_gemeente(run) -> pd.DataFrame:
     return g.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def summary_table(run) -> pd.DataFrame:
     """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto;
     ``soort_naam`` says whether the figure is extra stock (stand) or lettings added up (stroom)."""
@@ -219,6 +219,7 @@ FRAME_COLUMNS = ["onderdeel", "landelijk_doel", "aandeel_regio", "regionaal_deel
                  "toelichting"]
 
 
+@cache.derived
 def national_frame(run) -> pd.DataFrame:
     """The region against the national frame, one row per part (columns :data:`FRAME_COLUMNS`).
 

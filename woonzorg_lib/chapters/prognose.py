@@ -60,6 +60,7 @@ def backtest_chart_data() -> pd.DataFrame:
     return r.sort_values(["methode", "horizon"]).reset_index(drop=True)
 
 
+@cache.derived
 def backtest_region(run) -> pd.DataFrame:
     """The region's gemeenten in the held-out runs: actual, model (midden), error, inside laag–hoog."""
     e = backtest()["errors"]
@@ -108,6 +109,7 @@ def sensitivity_overview(run, top: int = 3) -> pd.DataFrame:
         columns=["eenheid", "label", "opgave_laag", "opgave_midden", "opgave_hoog"])
 
 
+@cache.derived
 def demand_paths(run) -> pd.DataFrame:
     """Region vraag per groep (main woningtype summed within one unit) per year: laag/midden/hoog
     columns (laag/hoog: the range of the regional total, ``run.bands``), for the small-multiples chart."""

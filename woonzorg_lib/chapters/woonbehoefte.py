@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from .. import cache
-
 import pandas as pd
 
+from .. import cache
 from . import bevolking, groepen
 from .labels import WONINGTYPE_LABELS
 
@@ -31,6 +30,7 @@ def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None
     return out.sort_values(["gemeentenaam", "woningtype"]).reset_index(drop=True)
 
 
+@cache.derived
 def need_wide(run, eenheid: str = "woningen", soort: str = "stand") -> pd.DataFrame:
     """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000
     inwoners. Default: the stand groups only, so the total is extra units in the stock; the lettings
@@ -55,6 +55,7 @@ def need_wide(run, eenheid: str = "woningen", soort: str = "stand") -> pd.DataFr
     return wide
 
 
+@cache.derived
 def lettings_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
     """The stroom groups' lettings from the existing stock per gemeente (run's variant): cumulative
     from the base year to the horizon (``toewijzing``) and per year (``per_jaar``), with the bruto
@@ -70,6 +71,7 @@ def lettings_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
     return out.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def need_other_units(run) -> pd.DataFrame:
     """Opgave in plaatsen, eenheden, bedden and standplaatsen: one row per gemeente, one column per
     woonvorm × eenheid (attrs['columns']: column → (label, unit)); bruto flags in ``<col>__bruto``."""
