@@ -56,6 +56,7 @@ def bench_library(quick: bool) -> list[tuple]:
         api._RUN_CACHE.clear()
         api._RECON_CACHE.clear()
         cache.forget("demography-run")
+        cache.forget("demography-reconstruction")
         shutil.rmtree(os.environ["WOONZORG_CACHE"], ignore_errors=True)
         return demography.forecast(None if not quick else codes, until=until, variants=("laag", "midden", "hoog"), **kw)
 
