@@ -126,15 +126,18 @@ def demand_paths(run) -> pd.DataFrame:
     wt_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["woningtype"]
     eh_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["eenheid"]
     many = d.groupby(["groep", "label"])["woningtype"].nunique()
+    # the band row of each (groep, woningtype or eenheid, jaar), looked up once; a key that is not
+    # exactly one row gives no range
+    found: dict = {}
+    for r in b.itertuples(index=False):
+        k = (r.niveau, r.groep, r.woningtype if r.niveau == "woningtype" else r.eenheid, r.jaar)
+        found[k] = None if k in found else (float(r.laag), float(r.hoog))
     lo, hi = [], []
     for g, lab, y in zip(piv["groep"], piv["label"], piv["jaar"]):
-        if many[(g, lab)] == 1:
-            hit = b[(b["niveau"] == "woningtype") & (b["groep"] == g) & (b["woningtype"] == wt_of[(g, lab)])
-                    & (b["jaar"] == y)]
-        else:
-            hit = b[(b["niveau"] == "groep") & (b["groep"] == g) & (b["eenheid"] == eh_of[(g, lab)]) & (b["jaar"] == y)]
-        lo.append(float(hit["laag"].iloc[0]) if len(hit) == 1 else float("nan"))
-        hi.append(float(hit["hoog"].iloc[0]) if len(hit) == 1 else float("nan"))
+        k = ("woningtype", g, wt_of[(g, lab)], y) if many[(g, lab)] == 1 else ("groep", g, eh_of[(g, lab)], y)
+        pair = found.get(k) or (float("nan"), float("nan"))
+        lo.append(pair[0])
+        hi.append(pair[1])
     piv["laag"], piv["hoog"] = lo, hi
     order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
     piv["_o"] = piv["groep"].map(order)
