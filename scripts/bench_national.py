@@ -54,6 +54,7 @@ def bench_national(repeat: int = 3) -> list[tuple]:
         api._RUN_CACHE.clear()
         api._RECON_CACHE.clear()
         cache.forget("demography-run")
+        cache.forget("demography-reconstruction")
         cache.clear_memory()
         shutil.rmtree(os.environ["WOONZORG_CACHE"], ignore_errors=True)
 

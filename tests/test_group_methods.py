@@ -431,3 +431,35 @@ def test_golden_one_gemeente_2026(params):
     for k, val in supply.items():
         assert got[k + ("aanbod", 2024)] == pytest.approx(val, rel=1e-12), k
     assert (d["maat"] == "aanbod").sum() == 1 + len(supply)
+
+
+def test_trend_fit_equals_statsmodels_on_every_gemeente():
+    """ols_prediction is statsmodels' OLS prediction interval step for step: the same bits on the
+    real studenten history of every gemeente in the snapshot, at two levels and both horizons."""
+    import numpy as np
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    from woonzorg_lib.dataset import load
+    from woonzorg_lib.groups.estimators import _history_groups, ols_prediction
+
+    grp = load.table("groepen")
+    st = grp[(grp["variabele"] == "uitwonende_studenten") & (grp["jaar"] <= 2024)]
+    hist = st.groupby(["gemeentecode", "jaar"], as_index=False)["waarde"].sum()
+    groups = _history_groups(hist)
+    fitted = 0
+    for code, jaar, waarde in groups:
+        if len(jaar) < 3:
+            continue
+        last = int(jaar.max())
+        x, xn = jaar.astype(float) - last, np.arange(1.0, 17.0)
+        for level in (0.67, 0.95):
+            model = OLS(waarde.astype(float), add_constant(x)).fit()
+            pred = model.get_prediction(add_constant(xn, has_constant="add"))
+            ref = pred.conf_int(obs=True, alpha=1 - level)
+            params, mean, ci = ols_prediction(x, waarde.astype(float), xn, alpha=1 - level)
+            assert np.array_equal(params, model.params), code
+            assert np.array_equal(mean, pred.predicted_mean), code
+            assert np.array_equal(ci, ref), code
+        fitted += 1
+    assert fitted >= 40  # the snapshot's gemeenten with uitwonende studenten in three or more years

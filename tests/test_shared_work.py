@@ -46,3 +46,26 @@ def test_prewarm_cell_is_first_and_hidden(tmp_path, monkeypatch):
     assert cells[0].metadata["woonzorg"]["region"] == 0
     assert "stop na het samenstellen" in results["synthetisch"]["error"]
     json.dumps(results)  # the result stays writable
+
+
+def test_snapshot_reconstruction_is_shared_on_disk(tmp_path, monkeypatch):
+    """A second process of the build (here: the in-process stores emptied) reads the base-year
+    reconstruction from the cache on disk instead of reconstructing again; same arrays."""
+    import numpy as np
+
+    from woonzorg_lib import cache
+    from woonzorg_lib.demography import api, reconstruct
+
+    monkeypatch.setenv("WOONZORG_CACHE", str(tmp_path / "cache"))
+    cache.clear_memory()
+    hist, mort, fert = api.reconstruction(2024)
+    assert any(p.name.startswith("demography-reconstruction-") for p in (tmp_path / "cache").iterdir())
+    cache.clear_memory()  # what a new kernel starts with
+
+    def refuse(*a, **k):
+        raise AssertionError("reconstructed again")
+
+    monkeypatch.setattr(reconstruct, "reconstruct", refuse)
+    hist2, mort2, fert2 = api.reconstruction(2024)
+    assert hist2 is not hist and np.array_equal(hist2.P, hist.P) and hist2.codes == hist.codes
+    cache.clear_memory()

@@ -230,3 +230,39 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def derived(fn):
+    """Remember ``fn(obj, *args, **kwargs)`` per object (by identity, while the object lives) and
+    arguments: for the chapter functions, which are pure functions of a run result and are called
+    by several chapters, the gemeente pages and the workbook. Each caller gets its own copy of a
+    table or dict, so shaping it for display never changes what the next caller sees."""
+    import copy
+    import functools
+    import weakref
+
+    store = memory(f"derived-{fn.__module__}.{fn.__qualname__}", 4096)
+
+    @functools.wraps(fn)
+    def wrapper(obj, *args, **kwargs):
+        key = (id(obj), args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # an unhashable argument: compute as usual
+            return fn(obj, *args, **kwargs)
+        if key not in store:
+            value = fn(obj, *args, **kwargs)
+            if not any(k[0] == id(obj) for k in store):
+                weakref.finalize(obj, _forget_object, store, id(obj))
+            store.remember(key, value)
+        value = store.recall(key)
+        if hasattr(value, "attrs") and hasattr(value, "copy"):  # a pandas table or series
+            return value.copy(deep=True)
+        return copy.deepcopy(value)
+
+    return wrapper
+
+
+def _forget_object(store: Memory, ident: int) -> None:
+    for k in [k for k in store if k[0] == ident]:
+        del store[k]

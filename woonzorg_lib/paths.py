@@ -35,3 +35,25 @@ def reports_dir() -> Path:
 
 def notebooks_dir() -> Path:
     return root() / "notebooks"
+
+
+def tree_signature(folder: Path) -> tuple:
+    """Cheap signature of every file under ``folder`` (relative path, size, mtime in ns), in path
+    order: what changes when a file is added, removed or rewritten. One ``stat`` per file (no
+    content read), so callers can memoise a content hash on it."""
+    items = []
+    stack = [str(folder)]
+    base = len(str(folder)) + 1
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=True):
+                stack.append(e.path)
+            elif e.is_file(follow_symlinks=True):
+                st = e.stat()
+                items.append((e.path[base:].replace(os.sep, "/"), st.st_size, st.st_mtime_ns))
+    items.sort()
+    return tuple(items)

@@ -106,14 +106,24 @@ def rehash(path: Path, note: str, date: str | None = None) -> dict:
     return meta
 
 
+_MANIFEST_CACHE: dict = {}
+
+
 def snapshot_manifest(raw: Path | None = None) -> list[dict]:
-    """Provenance of every raw file, for the report's 'Bronnen en aannames'."""
+    """Provenance of every raw file, for the report's 'Bronnen en aannames'. The sidecars are read
+    again only when a file's name, size or mtime changed; each caller gets its own copy."""
+    import copy
+
     raw = raw or paths.raw_dir()
-    out = []
-    for f in raw_files(raw):
-        meta = load_sidecar(f)
-        out.append({**meta, "pad": str(f.relative_to(raw))})
-    return out
+    sig = paths.tree_signature(raw)
+    hit = _MANIFEST_CACHE.get(str(raw))
+    if hit is None or hit[0] != sig:
+        out = []
+        for f in raw_files(raw):
+            meta = load_sidecar(f)
+            out.append({**meta, "pad": str(f.relative_to(raw))})
+        hit = _MANIFEST_CACHE[str(raw)] = (sig, out)
+    return copy.deepcopy(hit[1])
 
 
 _FP_CACHE: dict = {}
@@ -123,7 +133,7 @@ def data_fingerprint(raw: Path | None = None) -> str:
     """One hash over every raw file's recorded sha256 (the data part of cache keys). Memoised on the
     files' names, sizes and mtimes, so repeated calls in one process do not re-read the sidecars."""
     raw = raw or paths.raw_dir()
-    sig = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(raw.rglob("*")) if p.is_file())
+    sig = paths.tree_signature(raw)
     if _FP_CACHE.get(str(raw), (None,))[0] == sig:
         return _FP_CACHE[str(raw)][1]
     h = hashlib.sha256()

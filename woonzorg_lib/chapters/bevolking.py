@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from ..dataset import load
 from ..report import fmt, sources
 from ..settings import in_region
 from . import bronnen
 
 
+@cache.derived
 def population_history(run) -> pd.DataFrame:
     """Total population on 1 January per gemeente, every year in the snapshot up to as_of
     (plus later published years, marked ``na_peiljaar``)."""
@@ -47,6 +49,7 @@ def population_in(run, year: int) -> pd.Series:
     return t[t["jaar"] == year].set_index("gemeentecode")["waarde"]
 
 
+@cache.derived
 def gemeenten_overview(run) -> pd.DataFrame:
     """Per gemeente: inwoners on 1 January of the base year, ten years earlier, growth, latest."""
     base = run.params.base_year

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths, provenance
+from .. import cache, paths, provenance
 from ..report import fmt, sources, version
 from ..report.validate import DESCRIPTIONS, report_title
 from .labels import plain
@@ -77,6 +77,7 @@ def version_table(run) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["onderdeel", "waarde"])
 
 
+@cache.derived
 def parameter_table(run) -> pd.DataFrame:
     """Every parameter of the groups (scenario applied) with range, unit, source and whether it is an assumption."""
     from ..report import terms

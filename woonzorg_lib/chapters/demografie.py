@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from ..dataset import load
 from ..report import sources
 from ..settings import in_region
@@ -50,6 +51,7 @@ def households_history(run) -> pd.DataFrame:
     return out
 
 
+@cache.derived
 def age_groups(run) -> pd.DataFrame:
     """Region population in broad age groups: base year vs horizon (the run's variant and laag/hoog)."""
     f = run.forecast
@@ -101,6 +103,7 @@ def variant_band(run) -> dict:
             "marge_horizon": float(v["c"]) * h ** float(v["b"])}
 
 
+@cache.derived
 def population_summary_forecast(run) -> dict:
     """Numbers for the chapter's opening sentences: population and households in the base year and the horizon, growth, 75+."""
     pp = population_paths(run).set_index(["jaar", "variant"])["waarde"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from . import bevolking, groepen, verdeling
 from .labels import WONINGTYPE_LABELS
 
@@ -40,6 +41,7 @@ def population_trends(run) -> pd.DataFrame:
     return out[["gemeentecode", "jaar", "soort", "waarde"]].reset_index(drop=True)
 
 
+@cache.derived
 def needs(run) -> pd.DataFrame:
     """Per gemeente × groep × woonvorm: vraag, aanbod and tekort in the base year (tekort = vraag −
     aanbod, stand groups with a supply figure only) and opgave to the horizon (laag, the run's
@@ -71,6 +73,7 @@ def needs(run) -> pd.DataFrame:
     return out.sort_values(["gemeentecode", "_o", "woningtype"]).drop(columns="_o").reset_index(drop=True)
 
 
+@cache.derived
 def shares(run) -> pd.DataFrame:
     """Each gemeente's share of the two regional tasks in woningen under each standard key, kept
     apart (:func:`verdeling.key_sensitivity`): ``aandeel``/``toewijzing`` for the extra homes to the
@@ -87,6 +90,7 @@ def shares(run) -> pd.DataFrame:
     return out.sort_values(["gemeentecode", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
+@cache.derived
 def summaries(run) -> pd.DataFrame:
     """The numbers of every page's opening sentences, one row per gemeente (index gemeentecode):
     inhabitants, extra woningen to the horizon (stand) and vrijkomende woningen per year (stroom) —

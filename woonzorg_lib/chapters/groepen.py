@@ -24,7 +24,10 @@ def with_task(demand: pd.DataFrame) -> pd.DataFrame:
 
 def catalogue() -> pd.DataFrame:
     """The fourteen groups: code, Dutch name, definition, stand/stroom, method, woonvormen, unit, sources."""
-    return cache.cached("catalogue", (), _catalogue)
+    store = cache.memory("catalogue", 1)  # a function of the library's own CATALOGUE only (no data, no config)
+    if "table" not in store:
+        store.remember("table", _catalogue())
+    return store["table"]
 
 
 def _catalogue() -> pd.DataFrame:
@@ -52,6 +55,7 @@ def _bruto_keys(run) -> set:
     return set(map(tuple, b[b["basis"] == "bruto"][["gemeentecode", "groep", "woningtype"]].to_numpy()))
 
 
+@cache.derived
 def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
     """Per groep × woningtype, region totals (or one ``gemeente``'s figures): vraag in the base year
     and the horizon, opgave to the horizon (variant of the run, with laag and hoog: for the region the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from ..report import fmt
 from . import bevolking, bronnen, demografie, groepen, prognose, verdeling
 from .labels import (SHORT_GROUP_NAMES, WONINGTYPE_LABELS, WONINGTYPE_PLURAL, names_in_sentence,
@@ -27,6 +28,7 @@ def _assumption(label: str) -> str:
     return f"{what} ({groep[:1].lower() + groep[1:]})"
 
 
+@cache.derived
 def key_figures(run) -> dict:
     """The headline numbers of the report. Stocks and flows apart: ``extra_woningen`` (stand groups:
     extra homes to add to the stock from the base year to the horizon, per woonvorm in
@@ -102,6 +104,7 @@ def summary_text(run, kf: dict) -> str:
     return " ".join(parts).replace(" \n\n", "\n\n")
 
 
+@cache.derived
 def per_gemeente(run) -> pd.DataFrame:
     """One row per gemeente: extra woningen to the horizon (stand groups; per 1.000 inwoners too) and
     vrijkomende woningen per year for aandachtsgroepen (stroom groups) — kept apart — plus its share
@@ -124,6 +127,7 @@ def per_gemeente(run) -> pd.DataFrame:
     return g.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def summary_table(run) -> pd.DataFrame:
     """Opgave to the horizon per groep (all woningtypes of one unit together), laag–hoog, bruto;
     ``soort_naam`` says whether the figure is extra stock (stand) or lettings added up (stroom)."""
@@ -215,6 +219,7 @@ FRAME_COLUMNS = ["onderdeel", "landelijk_doel", "aandeel_regio", "regionaal_deel
                  "toelichting"]
 
 
+@cache.derived
 def national_frame(run) -> pd.DataFrame:
     """The region against the national frame, one row per part (columns :data:`FRAME_COLUMNS`).
 

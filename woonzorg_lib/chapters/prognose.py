@@ -60,6 +60,7 @@ def backtest_chart_data() -> pd.DataFrame:
     return r.sort_values(["methode", "horizon"]).reset_index(drop=True)
 
 
+@cache.derived
 def backtest_region(run) -> pd.DataFrame:
     """The region's gemeenten in the held-out runs: actual, model (midden), error, inside laag–hoog."""
     e = backtest()["errors"]
@@ -85,6 +86,7 @@ def backtest_summary(run) -> dict:
             "n_gemeenten": int(longest["n"])}
 
 
+@cache.derived
 def tornado_data(run, eenheid: str = "woningen", top: int = 12) -> pd.DataFrame:
     """The ``top`` parameters with the largest effect on the region's opgave in ``eenheid``, largest first."""
     s = run.sensitivity
@@ -107,6 +109,7 @@ def sensitivity_overview(run, top: int = 3) -> pd.DataFrame:
         columns=["eenheid", "label", "opgave_laag", "opgave_midden", "opgave_hoog"])
 
 
+@cache.derived
 def demand_paths(run) -> pd.DataFrame:
     """Region vraag per groep (main woningtype summed within one unit) per year: laag/midden/hoog
     columns (laag/hoog: the range of the regional total, ``run.bands``), for the small-multiples chart."""
@@ -123,15 +126,18 @@ def demand_paths(run) -> pd.DataFrame:
     wt_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["woningtype"]
     eh_of = d.drop_duplicates(["groep", "label"]).set_index(["groep", "label"])["eenheid"]
     many = d.groupby(["groep", "label"])["woningtype"].nunique()
+    # the band row of each (groep, woningtype or eenheid, jaar), looked up once; a key that is not
+    # exactly one row gives no range
+    found: dict = {}
+    for r in b.itertuples(index=False):
+        k = (r.niveau, r.groep, r.woningtype if r.niveau == "woningtype" else r.eenheid, r.jaar)
+        found[k] = None if k in found else (float(r.laag), float(r.hoog))
     lo, hi = [], []
     for g, lab, y in zip(piv["groep"], piv["label"], piv["jaar"]):
-        if many[(g, lab)] == 1:
-            hit = b[(b["niveau"] == "woningtype") & (b["groep"] == g) & (b["woningtype"] == wt_of[(g, lab)])
-                    & (b["jaar"] == y)]
-        else:
-            hit = b[(b["niveau"] == "groep") & (b["groep"] == g) & (b["eenheid"] == eh_of[(g, lab)]) & (b["jaar"] == y)]
-        lo.append(float(hit["laag"].iloc[0]) if len(hit) == 1 else float("nan"))
-        hi.append(float(hit["hoog"].iloc[0]) if len(hit) == 1 else float("nan"))
+        k = ("woningtype", g, wt_of[(g, lab)], y) if many[(g, lab)] == 1 else ("groep", g, eh_of[(g, lab)], y)
+        pair = found.get(k) or (float("nan"), float("nan"))
+        lo.append(pair[0])
+        hi.append(pair[1])
     piv["laag"], piv["hoog"] = lo, hi
     order = {c: i for i, c in enumerate(groepen.catalogue()["groep"])}
     piv["_o"] = piv["groep"].map(order)

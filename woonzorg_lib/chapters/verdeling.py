@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from ..report import fmt
 from . import groepen
 from .labels import KEY_LABELS, WONINGTYPE_LABELS
@@ -18,6 +19,7 @@ def _woning_groups(run) -> pd.DataFrame:
     return d[d["eenheid"] == "woningen"][["groep", "woningtype"]].drop_duplicates()
 
 
+@cache.derived
 def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     """Per gemeente, the two tasks in woningen under ``sleutel``, kept apart (a stock and a flow):
 
@@ -64,6 +66,7 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
     return tot.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def key_sensitivity(run, taak: str = "opgave") -> pd.DataFrame:
     """Each gemeente's share of one task in woningen under each standard key: ``taak`` ``opgave``
     (the extra homes, default) or ``toewijzing`` (the lettings); the two are never added up."""
@@ -78,6 +81,7 @@ def key_sensitivity(run, taak: str = "opgave") -> pd.DataFrame:
     return g.sort_values(["_o", "gemeentenaam"]).drop(columns="_o").reset_index(drop=True)
 
 
+@cache.derived
 def key_sensitivity_wide(run) -> pd.DataFrame:
     """Each gemeente's share per key as columns, with the spread (max − min) over the keys."""
     k = key_sensitivity(run)
@@ -88,6 +92,7 @@ def key_sensitivity_wide(run) -> pd.DataFrame:
     return w.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def allocation_table(run, sleutel: str = "mix") -> pd.DataFrame:
     """Toewijzing per groep × woningtype × gemeente (one key), wide by gemeente, with its unit and
     ``taak_naam`` (extra homes or lettings). Rows in different units or tasks are never totalled."""

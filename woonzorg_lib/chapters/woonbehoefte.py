@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import cache
 from . import bevolking, groepen
 from .labels import WONINGTYPE_LABELS
 
 
+@cache.derived
 def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None) -> pd.DataFrame:
     """Opgave to the horizon per gemeente × woningtype (run's variant), with the bruto flag.
     ``soort`` ``stand`` keeps the extra units (opgave), ``stroom`` the cumulative lettings
@@ -28,6 +30,7 @@ def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None
     return out.sort_values(["gemeentenaam", "woningtype"]).reset_index(drop=True)
 
 
+@cache.derived
 def need_wide(run, eenheid: str = "woningen", soort: str = "stand") -> pd.DataFrame:
     """need_by_type as one row per gemeente, one column per woningtype, plus total and per 1.000
     inwoners. Default: the stand groups only, so the total is extra units in the stock; the lettings
@@ -52,6 +55,7 @@ def need_wide(run, eenheid: str = "woningen", soort: str = "stand") -> pd.DataFr
     return wide
 
 
+@cache.derived
 def lettings_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
     """The stroom groups' lettings from the existing stock per gemeente (run's variant): cumulative
     from the base year to the horizon (``toewijzing``) and per year (``per_jaar``), with the bruto
@@ -67,6 +71,7 @@ def lettings_by_gemeente(run, eenheid: str = "woningen") -> pd.DataFrame:
     return out.sort_values("gemeentenaam").reset_index(drop=True)
 
 
+@cache.derived
 def need_other_units(run) -> pd.DataFrame:
     """Opgave in plaatsen, eenheden, bedden and standplaatsen: one row per gemeente, one column per
     woonvorm × eenheid (attrs['columns']: column → (label, unit)); bruto flags in ``<col>__bruto``."""

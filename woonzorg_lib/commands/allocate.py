@@ -132,7 +132,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="variant van de vraag voor de taken én de vraag-sleutel (standaard midden)")
     p.add_argument("--capaciteit", default=None, metavar="FILE.csv",
                    help="schrijf ook de capaciteitstabel: per jaar de toewijzingsbehoefte tegenover de "
-                        "sociale huur die vrijkomt (30%-norm), vóór elke verdeling")
+                        "sociale huur die vrijkomt (30%%-norm), vóór elke verdeling")
     p.add_argument("--inspanning", default=None, metavar="FILE.csv",
                    help="eigen cijfers voor de huidige inspanning per gemeente (kolommen gemeentecode, component, "
                         "waarde[, jaar, bron]), bijv. gehuisveste statushouders. "

@@ -27,11 +27,7 @@ _CHECKED: dict = {}
 
 def _stat_signature(raw: Path, out: Path) -> tuple:
     """Cheap signature (names, sizes, mtimes) of the raw files, their sidecars and the manifest."""
-    items = []
-    for p in sorted(raw.rglob("*")):
-        if p.is_file():
-            st = p.stat()
-            items.append((str(p), st.st_size, st.st_mtime_ns))
+    items = [(str(raw),) + item for item in paths.tree_signature(raw)]
     m = out / "_manifest.json"
     if m.exists():
         st = m.stat()

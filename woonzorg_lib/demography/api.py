@@ -126,18 +126,28 @@ def _fallback(src: dict) -> dict:
 
 
 def reconstruction(as_of: int, *, settings: Settings | None = None, tables: dict | None = None):
-    """(History, Mortality, Fertility) for ``as_of`` (cached)."""
+    """(History, Mortality, Fertility) for ``as_of`` (cached; for the snapshot also on disk)."""
     settings = settings or load_settings()
     key_src, src = _source(tables)
     key = (key_src, int(as_of), settings.key())
     if key in _RECON_CACHE:
         _RECON_CACHE.move_to_end(key)
         return _RECON_CACHE[key][:3]
-    inp = asof_mod.load_inputs(int(as_of), src)
-    from .reconstruct import reconstruct  # split from engine (module size)
 
-    res = reconstruct(inp, int(as_of), settings, fallback=_fallback(src))
-    return _remember(_RECON_CACHE, key, (*res, inp))[:3]
+    def compute():
+        inp = asof_mod.load_inputs(int(as_of), src)
+        from .reconstruct import reconstruct  # split from engine (module size)
+
+        return (*reconstruct(inp, int(as_of), settings, fallback=_fallback(src)), inp)
+
+    if tables is None:
+        # the snapshot's reconstruction is shared on disk like the run: in a build, the kernel of the
+        # back-test (whose last run starts at the base year) and the region models read the one the
+        # other kernel computed for the national forecast instead of computing it again
+        value = cache.cached("demography-reconstruction", (int(as_of), settings.key()), compute, persist=True)
+    else:
+        value = compute()
+    return _remember(_RECON_CACHE, key, value)[:3]
 
 
 def _inputs(as_of: int, settings: Settings, tables: dict | None):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .bands import BASISJAAR
 from .catalogue import CATALOGUE, DEMAND_COLUMNS, DEMAND_KEYS
-from .grid import _Prepared, _prepare
+from .grid import _Prepared, _prepare, n_draws
 from .local import _local_series
 from .need import _net_vraag
 from .params import ParameterSet
@@ -20,7 +20,9 @@ from .supply import _direct_opgave, _opgave, _supply
 def _measures(prep: _Prepared, values: Mapping[str, float],
               weight_values: Mapping[str, float]) -> tuple[dict, dict, dict]:
     """All measures of one run: ``{(groep, woningtype, maat): array}`` (vraag, aanbod, opgave or
-    toewijzing), the overlap amounts and the supply labels (see :func:`~.supply._supply`)."""
+    toewijzing), the overlap amounts and the supply labels (see :func:`~.supply._supply`). With
+    drawn ``values`` (arrays of shape draws × 1, see :func:`~.grid.n_draws`) every measure is a
+    C-ordered draws × cells array: all draws of the Monte Carlo in one run."""
     vraag, removed = _net_vraag(prep, values)
     aanbod, bron = _supply(prep, values, vraag, weight_values)
     direct = _direct_opgave(prep, values)
@@ -34,6 +36,9 @@ def _measures(prep: _Prepared, values: Mapping[str, float],
     for key, arr in aanbod.items():
         if key in vraag and key not in direct:
             out[key + ("aanbod",)] = arr
+    n = n_draws(values)
+    if n is not None:
+        out = {k: np.ascontiguousarray(np.broadcast_to(a, (n, a.shape[-1]))) for k, a in out.items()}
     return out, removed, bron
 
 

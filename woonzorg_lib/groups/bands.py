@@ -141,6 +141,20 @@ def _rate_vector_of(triples: Sequence[tuple[int, int, float]], bands: Sequence[t
 _RATE_VECTORS = _fast.LRU(512)
 
 
+def _rate_matrix_of(triples: Sequence[tuple[int, int, object]], bands: Sequence[tuple[int, int]],
+                    n: int) -> np.ndarray:
+    """:func:`_rate_vector_of` for ``n`` draws at once (a ``waarde`` is a number or drawn values of
+    shape (n, 1)): draws × bands, each row the rate vector of that draw (the same sums in the same
+    order)."""
+    if any(triples[i + 1][0] <= triples[i][1] for i in range(len(triples) - 1)):
+        raise ValueError("kentalbanden van één geslacht overlappen")
+    out = np.empty((n, len(bands)))
+    for j, (van, tot) in enumerate(bands):
+        out[:, j] = np.broadcast_to(sum(_overlap_fraction(van, tot, rv, rt) * w for rv, rt, w in triples),
+                                    (n, 1))[:, 0]
+    return out
+
+
 def _plain_int(x) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 

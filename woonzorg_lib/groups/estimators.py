@@ -15,10 +15,12 @@ from .catalogue import VARIANTEN
 
 def flow_units(persons_per_year, share: float = 1.0, persons_per_unit: float = 1.0):
     """Units needed per year: persons in/out per year × share needing a home ÷ persons per unit
-    (numbers or numpy arrays)."""
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"aandeel {share} ligt niet tussen 0 en 1")
-    if persons_per_unit <= 0:
+    (numbers or numpy arrays; ``share`` and ``persons_per_unit`` may be drawn values, each checked)."""
+    ok = (np.asarray(share) >= 0.0) & (np.asarray(share) <= 1.0)
+    if not ok.all():
+        raise ValueError(f"aandeel {float(np.asarray(share, float)[~ok][0]) if np.ndim(share) else share} "
+                         "ligt niet tussen 0 en 1")
+    if (np.asarray(persons_per_unit) <= 0).any():
         raise ValueError("personen per eenheid moet groter dan 0 zijn")
     return persons_per_year * share / persons_per_unit
 
@@ -58,7 +60,7 @@ def _policy_woningen(base_inw: np.ndarray, nl_inwoners: float, task_per_halfyear
         raise ValueError("nl_inwoners moet een positief getal zijn")
     if np.nansum(np.asarray(base_inw, float)) > nl_inwoners:
         raise ValueError("de inwoners van de gemeenten zijn samen meer dan nl_inwoners")
-    if persons_per_dwelling <= 0:
+    if (np.asarray(persons_per_dwelling) <= 0).any():  # a number or drawn values
         raise ValueError("personen per woning moet groter dan 0 zijn")
     aandeel = np.asarray(base_inw, float) / nl_inwoners
     personen = aandeel * task_per_halfyear * halfyears
@@ -67,7 +69,7 @@ def _policy_woningen(base_inw: np.ndarray, nl_inwoners: float, task_per_halfyear
 
 def trend_forecast(history: pd.DataFrame, years: Sequence[int], *, level: float = 0.67,
                    min_points: int = 3) -> pd.DataFrame:
-    """Linear trend (statsmodels OLS on year) per gemeente with a prediction interval.
+    """Linear trend (OLS on year, :func:`ols_prediction`) per gemeente with a prediction interval.
 
     ``history``: ``gemeentecode, jaar, waarde``. For each requested year: an observed value is
     used as is (all variants); later years follow the fitted slope from the last observation
@@ -104,7 +106,7 @@ def _history_groups(hist: pd.DataFrame):
 
 
 def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_points: int) -> list[tuple]:
-    """The rows of :func:`trend_forecast` (unsorted), one statsmodels OLS fit per gemeente."""
+    """The rows of :func:`trend_forecast` (unsorted), one OLS fit per gemeente."""
     if not 0 < level < 1:
         raise ValueError("level moet tussen 0 en 1 liggen")
     hist = history.dropna(subset=["waarde"])
@@ -127,10 +129,7 @@ def _trend_rows(history: pd.DataFrame, years: Sequence[int], level: float, min_p
 def _trend_rows_one(code: str, jaar: np.ndarray, waarde: np.ndarray, years: Sequence[int], level: float,
                     min_points: int) -> list[tuple]:
     """Trend rows of one gemeente: OLS on years since its last observation, prediction interval
-    (obs_ci of statsmodels' summary_frame) for laag/hoog, anchored on the last observation."""
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.tools import add_constant
-
+    (:func:`ols_prediction`, statsmodels' obs_ci) for laag/hoog, anchored on the last observation."""
     rows = []
     obs = dict(zip(jaar.astype(int).tolist(), waarde.astype(float).tolist()))
     last_year = int(jaar.max())
@@ -138,12 +137,10 @@ def _trend_rows_one(code: str, jaar: np.ndarray, waarde: np.ndarray, years: Sequ
     future = [y for y in years if y not in obs]
     if len(jaar) >= min_points and future:
         x = (jaar.astype(float) - last_year)
-        model = OLS(waarde.astype(float), add_constant(x)).fit()
         xn = np.asarray(future, float) - last_year
-        pred = model.get_prediction(add_constant(xn, has_constant="add"))
-        ci = pred.conf_int(obs=True, alpha=1 - level)
-        fit_last = float(model.params[0])
-        for y, mean, lo, hi in zip(future, pred.predicted_mean, ci[:, 0], ci[:, 1]):
+        params, predicted, ci = ols_prediction(x, waarde.astype(float), xn, alpha=1 - level)
+        fit_last = float(params[0])
+        for y, mean, lo, hi in zip(future, predicted, ci[:, 0], ci[:, 1]):
             point = last + (mean - fit_last)
             vals = {"laag": point - (mean - lo), "midden": point, "hoog": point + (hi - mean)}
             for v, w in vals.items():
@@ -157,6 +154,42 @@ def _trend_rows_one(code: str, jaar: np.ndarray, waarde: np.ndarray, years: Sequ
             for v in VARIANTEN:
                 rows.append((code, y, v, obs[y], "waarneming"))
     return rows
+
+
+def ols_prediction(x: np.ndarray, y: np.ndarray, xn: np.ndarray, *, alpha: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(params, predicted, interval)`` of a straight line fitted by least squares to ``(x, y)`` and
+    predicted at ``xn``, with the prediction interval for a new observation at ``1 - alpha``.
+
+    This is statsmodels' ``OLS(y, add_constant(x)).fit()`` → ``get_prediction(add_constant(xn))`` →
+    ``conf_int(obs=True, alpha=alpha)`` done with the same numpy operations in the same order
+    (pseudo-inverse by SVD with ``rcond`` 1e-15, scale = SSR / residual degrees of freedom, Student-t
+    quantile), so the numbers are the same to the bit (``tests/test_group_methods.py`` compares it
+    with statsmodels on every gemeente's studenten history). Importing statsmodels' regression
+    module (and scipy.stats with it) costs about 1,5 s in each report kernel for one small fit per
+    gemeente; ``scipy.special.stdtrit`` is the quantile function ``scipy.stats.t.ppf`` uses."""
+    from scipy.special import stdtrit
+
+    X = np.column_stack((np.ones(x.shape[0]), x))
+    u, s, vt = np.linalg.svd(X, False)
+    singular = np.copy(s)
+    cutoff = 1e-15 * np.maximum.reduce(s)
+    for i in range(min(vt.shape[1], u.shape[0])):
+        s[i] = 1.0 / s[i] if s[i] > cutoff else 0.0
+    pinv = np.dot(np.transpose(vt), np.multiply(s[:, np.newaxis], np.transpose(u)))
+    normalized_cov = np.dot(pinv, np.transpose(pinv))
+    rank = np.linalg.matrix_rank(np.diag(singular))
+    params = np.dot(pinv, y)
+    df_resid = float(X.shape[0]) - rank
+    resid = y - np.dot(X, params)
+    scale = np.dot(resid, resid) / df_resid
+    Xn = np.column_stack((np.ones(xn.shape[0]), xn))
+    predicted = np.dot(Xn, params)
+    covb = normalized_cov * scale
+    var_pred = (Xn * np.dot(covb, Xn.T).T).sum(1)
+    se = np.sqrt(var_pred + scale)
+    q = stdtrit(df_resid, 1 - alpha / 2.)
+    return params, predicted, np.column_stack((predicted - q * se, predicted + q * se))
 
 
 def lettings_capacity(sociale_voorraad: pd.DataFrame, values: Mapping[str, float]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ import pandas as pd
 
 from . import fingerprint as _fast
 from .bands import (BASISJAAR, _OPEN, _BandPop, _band_pop, _check_projection_values, _plain_int, _plain_number,
-                    _rate_sexes, _rate_vector, _rate_vector_of, _with_open, age_rates, check_projection)
+                    _rate_matrix_of, _rate_sexes, _rate_vector, _rate_vector_of, _with_open, age_rates,
+                    check_projection)
 from .catalogue import ARBEIDSMIGRANTEN_REGIOTYPEN, CATALOGUE, GESLACHTEN, GROUP_CODES, VARIANTEN
 from .data_coverage import input_gaps
 from .estimators import _trend_rows
@@ -25,6 +26,37 @@ from .projection_arrays import ProjectionArrays
 # sensitivity analysis can re-run the whole table once per parameter end.
 
 Series = dict  # {(groep, woningtype): np.ndarray over the grid}
+
+# ---- Monte-Carlo draws at once -----------------------------------------------------------------
+# The Monte Carlo evaluates all its draws in one run: a drawn parameter value is an array of shape
+# (draws, 1) instead of a number, and every cell array then has shape (draws, cells). Elementwise
+# arithmetic broadcasts and gives each draw's numbers exactly; what could round differently when
+# done on a whole matrix (a matrix product, ``**``, a fitted trend) is done draw by draw.
+
+
+def is_drawn(x) -> bool:
+    """Is ``x`` a drawn parameter value (an array of shape (draws, 1))?"""
+    return isinstance(x, np.ndarray) and x.ndim == 2
+
+
+def n_draws(v: Mapping) -> int | None:
+    """The number of draws when ``v`` holds drawn values, else None (one ordinary run)."""
+    for x in v.values():
+        if is_drawn(x):
+            return x.shape[0]
+    return None
+
+
+def draw_rows(v: Mapping) -> list[dict]:
+    """The ordinary parameter dict of each draw (numbers, as one run per draw would get them)."""
+    n = n_draws(v)
+    drawn = [k for k, x in v.items() if is_drawn(x)]
+    return [{**v, **{k: float(v[k][i, 0]) for k in drawn}} for i in range(n)]
+
+
+def per_draw(v: Mapping, fn) -> np.ndarray:
+    """``fn(values)`` for each draw's parameter dict, stacked (draws × ...)."""
+    return np.stack([np.asarray(fn(row), float) for row in draw_rows(v)])
 
 
 @dataclass
@@ -72,8 +104,12 @@ class _Prepared:
         return len(self.gemeenten), len(self.years)
 
     def per_gemeente(self, values: np.ndarray) -> np.ndarray:
-        """Broadcast one value per gemeente over its years."""
-        return np.repeat(np.asarray(values, float), len(self.years))
+        """Broadcast one value per gemeente over its years (per draw: draws × gemeenten → draws × cells)."""
+        return np.repeat(np.asarray(values, float), len(self.years), axis=-1)
+
+    def cells(self, arr: np.ndarray) -> np.ndarray:
+        """A grid array as gemeenten × jaren (per draw: draws × gemeenten × jaren)."""
+        return arr.reshape(arr.shape[:-1] + self.shape)
 
     @property
     def base_inw(self) -> np.ndarray:
@@ -135,17 +171,22 @@ class _Prepared:
             w = v[k]
             rows.append((e.geslacht, e.leeftijd_van, e.leeftijd_tot, w))
             plain = (plain and isinstance(e.geslacht, str) and _plain_int(e.leeftijd_van)
-                     and (e.leeftijd_tot is None or _plain_int(e.leeftijd_tot)) and _plain_number(w))
+                     and (e.leeftijd_tot is None or _plain_int(e.leeftijd_tot)) and (_plain_number(w) or is_drawn(w)))
+        drawn = any(is_drawn(r[3]) for r in rows)
         if not plain:
+            if drawn:
+                return per_draw(v, lambda row: self.prevalence(age_rates(self.params, row, keys), per))
             return self.prevalence(age_rates(self.params, v, keys), per)
         sexes = sorted({r[0] for r in rows})
         if "totaal" in sexes and len(sexes) > 1:
             raise ValueError("kentallen mengen 'totaal' met 'man'/'vrouw'")
         triples_of = {}
         for sex in sexes:
-            triples = sorted(((int(van), _OPEN if tot is None else int(tot), float(w))
+            triples = sorted(((int(van), _OPEN if tot is None else int(tot), w if is_drawn(w) else float(w))
                               for g, van, tot, w in rows if g == sex), key=lambda t: t[0])
             if len({t[0] for t in triples}) < len(triples):
+                if drawn:
+                    return per_draw(v, lambda row: self.prevalence(age_rates(self.params, row, keys), per))
                 return self.prevalence(age_rates(self.params, v, keys), per)
             triples_of[sex] = triples
         return self.prevalence_triples(triples_of, per)
@@ -153,11 +194,18 @@ class _Prepared:
     def prevalence_triples(self, triples_of: Mapping[str, Sequence[tuple[int, int, float]]],
                            per: float = 1000.0) -> np.ndarray:
         """Prevalence from ``{geslacht: [(van, tot, waarde), ...]}`` (sorted on ``van``, ``tot`` of an
-        open band = ``_OPEN``): the arithmetic of :meth:`prevalence`, without building DataFrames."""
-        total = np.zeros(len(self.inw))
+        open band = ``_OPEN``): the arithmetic of :meth:`prevalence`, without building DataFrames.
+        A ``waarde`` may be drawn values (draws × 1): the result is then draws × cells, with one
+        matrix-vector product per draw (the product of one run, so each draw's numbers are its own)."""
+        n = next((w.shape[0] for t in triples_of.values() for _, _, w in t if is_drawn(w)), None)
+        total = np.zeros(len(self.inw)) if n is None else np.zeros((n, len(self.inw)))
         for sex in sorted(triples_of):
             bp = self.bandpop(sex)
-            total += bp.matrix @ _rate_vector_of(triples_of[sex], bp.bands) / per
+            if n is None:
+                total += bp.matrix @ _rate_vector_of(triples_of[sex], bp.bands) / per
+            else:
+                rates = _rate_matrix_of(triples_of[sex], bp.bands, n)
+                total += np.stack([bp.matrix @ rates[i].copy() for i in range(n)]) / per
         return total
 
     def lookup(self, df: pd.DataFrame) -> np.ndarray:

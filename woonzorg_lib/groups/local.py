@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # annotations only (no import cycle)
 
 def _local_series(model: np.ndarray, years: Sequence[int], given: Mapping[int, float]) -> np.ndarray:
     """One key's values over ``years``: local where given, else nearest given year's local value
-    plus the model's change since then (ties: earlier year), clipped at 0."""
+    plus the model's change since then (ties: earlier year), clipped at 0. ``model`` may be
+    draws × years (the years on the last axis)."""
     pos = {y: i for i, y in enumerate(years)}
     gy = sorted(y for y in given if y in pos)
     out = np.asarray(model, float).copy()
@@ -22,10 +23,11 @@ def _local_series(model: np.ndarray, years: Sequence[int], given: Mapping[int, f
         return out
     for i, y in enumerate(years):
         if y in given:
-            out[i] = given[y]
+            out[..., i] = given[y]
         else:
             y0 = min(gy, key=lambda g: (abs(g - y), g))
-            out[i] = max(0.0, given[y0] + model[i] - model[pos[y0]])
+            x = given[y0] + model[..., i] - model[..., pos[y0]]
+            out[..., i] = np.where(x > 0.0, x, 0.0)  # = max(0.0, x), also for -0.0 and NaN
     return out
 
 
@@ -86,7 +88,7 @@ def _apply_local(prep: _Prepared, vraag: Series) -> dict[tuple[str, str], np.nda
             continue
         sl = slice(gpos[code] * n_years, (gpos[code] + 1) * n_years)
         arr = vraag[(groep, wt)].copy()
-        arr[sl] = _local_series(arr[sl], prep.years, given)
+        arr[..., sl] = _local_series(arr[..., sl], prep.years, given)
         vraag[(groep, wt)] = arr
         locks[(groep, wt)][sl] = True
     return locks

@@ -10,7 +10,7 @@ import pandas as pd
 from .bands import _OPEN, _plain_number
 from .catalogue import ARBEIDSMIGRANTEN_REGIOTYPEN, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, CATALOGUE, G4_GEMEENTEN
 from .estimators import _policy_woningen, flow_units
-from .grid import Series, _Prepared
+from .grid import Series, _Prepared, is_drawn, n_draws, per_draw
 from .local import _apply_local
 from .ouderen import STANDAARD_METHODE
 from .ouderen import WONINGTYPEN as OUDEREN_WONINGTYPEN
@@ -20,8 +20,12 @@ from .overlap import overlap_core
 def ouderen_households_with_need(prep: _Prepared, v: Mapping[str, float]) -> np.ndarray:
     """*behoefte*: households with a 65–74 or 75+ member with a physical limitation, per cell."""
     w65, w75 = v["ouderen.beperkt_aandeel_65_74"], v["ouderen.beperkt_aandeel_75_plus"]
-    if _plain_number(w65) and _plain_number(w75):  # the same arithmetic as the DataFrame route below
-        persons = prep.prevalence_triples({"totaal": [(65, 74, float(w65)), (75, _OPEN, float(w75))]}, per=1.0)
+    if (_plain_number(w65) or is_drawn(w65)) and (_plain_number(w75) or is_drawn(w75)):
+        # the same arithmetic as the DataFrame route below
+        persons = prep.prevalence_triples({"totaal": [(65, 74, w65 if is_drawn(w65) else float(w65)),
+                                                      (75, _OPEN, w75 if is_drawn(w75) else float(w75))]}, per=1.0)
+    elif is_drawn(w65) or is_drawn(w75):
+        return per_draw(v, lambda row: ouderen_households_with_need(prep, row))
     else:
         rates = pd.DataFrame({"geslacht": ["totaal", "totaal"], "leeftijd_van": [65, 75], "leeftijd_tot": [74, np.nan],
                               "waarde": [w65, w75]})
@@ -81,12 +85,18 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
                                         v["statushouders.personen_per_woning"])
             out[(g, "sociale_huur")] = prep.per_gemeente(woningen)
         elif g == "arbeidsmigranten":
-            rate = np.array([v["arbeidsmigranten." + ARBEIDSMIGRANTEN_REGIOTYPEN[
-                prep.regiotype.get(c, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE)]] for c in prep.gemeenten])
-            growth = (1 + v["arbeidsmigranten.groei_per_jaar"]) ** (prep.jaar - prep.basisjaar)
+            rates = [v["arbeidsmigranten." + ARBEIDSMIGRANTEN_REGIOTYPEN[
+                prep.regiotype.get(c, ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE)]] for c in prep.gemeenten]
+            rate = _per_gemeente_rates(rates)
+            groei, t = v["arbeidsmigranten.groei_per_jaar"], prep.jaar - prep.basisjaar
+            # ``**`` draw by draw: each draw's power is computed as in one run
+            growth = (np.stack([(1 + float(x)) ** t for x in groei[:, 0]]) if is_drawn(groei)
+                      else (1 + groei) ** t)
             out[(g, "flex")] = prep.per_gemeente(prep.base_inw * rate / 1000) * growth
         elif g == "studenten":
-            cells = prep.trend_cells(v["algemeen.trend_interval"])
+            level = v["algemeen.trend_interval"]
+            cells = (np.stack([prep.trend_cells(float(x)) for x in level[:, 0]]) if is_drawn(level)
+                     else prep.trend_cells(level))
             out[(g, "studenteneenheid")] = cells / v["studenten.studenten_per_eenheid"]
         elif g == "woonwagenbewoners":
             # stand: current stock × (1 + waiting list share + new households per year since basisjaar)
@@ -111,8 +121,19 @@ def _model_vraag(prep: _Prepared, v: Mapping[str, float]) -> Series:
     return out
 
 
+def _per_gemeente_rates(rates: list) -> np.ndarray:
+    """One rate per gemeente (numbers, or drawn values: then draws × gemeenten)."""
+    n = next((r.shape[0] for r in rates if is_drawn(r)), None)
+    if n is None:
+        return np.array(rates)
+    return np.stack([np.broadcast_to(np.asarray(r, float), (n, 1))[:, 0] for r in rates], axis=1)
+
+
 def _net_vraag(prep: _Prepared, v: Mapping[str, float]) -> tuple[Series, dict]:
     vraag = _model_vraag(prep, v)
+    n = n_draws(v)
+    if n is not None:  # every array draws × cells (a group without drawn parameters: the same row)
+        vraag = {k: np.array(np.broadcast_to(a, (n, a.shape[-1]))) for k, a in vraag.items()}
     locks = _apply_local(prep, vraag)
     shares = {pair: v[key] for pair, key in prep.params.overlap_pairs().items()
               if pair[0] in prep.groepen and pair[1] in prep.groepen}

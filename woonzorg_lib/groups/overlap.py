@@ -46,9 +46,11 @@ def overlap_core(totals: Mapping[str, np.ndarray], unlocked: Mapping[str, np.nda
     Returns ``factors[g]`` to multiply g's unlocked need by, and ``removed[(lower, higher)]``.
     """
     check_pairs(shares, priority)
-    for pair, s in shares.items():
-        if not 0.0 <= s <= 1.0:
-            raise ValueError(f"overlap-aandeel {pair} = {s} ligt niet tussen 0 en 1")
+    for pair, s in shares.items():  # a share may be drawn values (draws × 1): every one is checked
+        ok = (np.asarray(s) >= 0.0) & (np.asarray(s) <= 1.0)
+        if not ok.all():
+            bad = float(np.asarray(s, float)[~ok][0]) if np.ndim(s) else s
+            raise ValueError(f"overlap-aandeel {pair} = {bad} ligt niet tussen 0 en 1")
     net = {g: np.asarray(t, float).copy() for g, t in totals.items()}
     factors: dict[str, np.ndarray] = {}
     removed: dict[tuple[str, str], np.ndarray] = {}

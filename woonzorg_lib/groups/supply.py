@@ -7,7 +7,7 @@ from typing import Mapping
 import numpy as np
 
 from .catalogue import CATALOGUE, WONINGTYPEN
-from .grid import _CACHE, Series, _Prepared
+from .grid import _CACHE, Series, _Prepared, n_draws
 from . import fingerprint as _fast
 from .need import _net_vraag
 
@@ -22,27 +22,33 @@ def _supply(prep: _Prepared, values: Mapping[str, float], vraag: Series,
     """Supply (aanbod) per (groep, woningtype) as grid arrays (NaN where unknown) and where each
     gemeente's figure comes from: ``{(groep, woningtype): array of "bron"/"schatting"/"lokaal"}``
     per gemeente. Sourced supply (input ``aanbod``), then estimates from national ratios (at
-    basisjaar, labelled), then local counts (maat aanbod in the local figures) replace both."""
+    basisjaar, labelled), then local counts (maat aanbod in the local figures) replace both. With
+    drawn ``values`` (see :func:`~.grid.n_draws`) the arrays are draws × cells; the labels and the
+    split of sourced supply do not depend on the draw."""
     out: Series = {}
     bron: dict = {}
     G, Y = prep.shape
+    n = n_draws(values)
+    lead = () if n is None else (n,)
     if prep.aanbod is not None and len(prep.aanbod):
         # Supply is split by the need under central parameter values, so its split does not change
         # between variants or sensitivity runs (the area total never does).
         wkey = ("aanbod", tuple(sorted(weight_values.items())))
         if wkey not in prep.cache:
-            weights = vraag if dict(weight_values) == dict(values) else _net_vraag(prep, weight_values)[0]
+            same = n is None and dict(weight_values) == dict(values)
+            weights = vraag if same else _net_vraag(prep, weight_values)[0]
             prep.cache[wkey] = _apportion_supply(prep, weights)
         for k, arr in prep.cache[wkey].items():
-            out[k] = arr.copy()
+            out[k] = np.array(np.broadcast_to(arr, lead + arr.shape))
             known = ~np.isnan(arr.reshape(G, Y)[:, 0])
             bron[k] = np.where(known, SOURCED, "")
     for k, base in _estimated_supply(prep, values, vraag).items():
-        cur = out.setdefault(k, np.full(G * Y, np.nan)).reshape(G, Y)
+        cur = prep.cells(out.setdefault(k, np.full(lead + (G * Y,), np.nan)))
         lab = bron.setdefault(k, np.full(G, "", dtype=object))
-        fill = np.isnan(cur[:, 0])
-        cur[fill, 0] = base[fill]
-        lab[fill] = ESTIMATED
+        first = cur[..., 0]  # a view: the basisjaar column
+        fill = np.isnan(first)
+        first[fill] = np.broadcast_to(base, fill.shape)[fill]
+        lab[fill if n is None else fill.any(axis=0)] = ESTIMATED  # the same gemeenten in every draw
     ls = prep.local_supply
     if ls is not None and len(ls):
         gpos = {c: i for i, c in enumerate(prep.gemeenten)}
@@ -50,9 +56,9 @@ def _supply(prep: _Prepared, values: Mapping[str, float], vraag: Series,
             k = (rec["groep"], rec["woningtype"])
             if k not in vraag or rec["gemeentecode"] not in gpos or CATALOGUE[k[0]].soort != "stand":
                 continue
-            cur = out.setdefault(k, np.full(G * Y, np.nan)).reshape(G, Y)
+            cur = prep.cells(out.setdefault(k, np.full(lead + (G * Y,), np.nan)))
             i = gpos[rec["gemeentecode"]]
-            cur[i, 0] = float(rec["waarde"])
+            cur[..., i, 0] = float(rec["waarde"])
             bron.setdefault(k, np.full(G, "", dtype=object))[i] = LOCAL
     return out, bron
 
@@ -63,16 +69,15 @@ def _estimated_supply(prep: _Prepared, v: Mapping[str, float], vraag: Series) ->
     from .ouderen import WONINGTYPEN as OUDEREN_WT
     from .need import woonwagen_stock
 
-    G, Y = prep.shape
     out = {}
     if "ouderen" in prep.groepen and prep.methode.get("ouderen", STANDAARD_METHODE) == "behoefte":
         for wt in OUDEREN_WT:
-            out[("ouderen", wt)] = vraag[("ouderen", wt)].reshape(G, Y)[:, 0] * v["ouderen.geschikt_aandeel"]
+            out[("ouderen", wt)] = prep.cells(vraag[("ouderen", wt)])[..., 0] * v["ouderen.geschikt_aandeel"]
     if "studenten" in prep.groepen:
-        out[("studenten", "studenteneenheid")] = (vraag[("studenten", "studenteneenheid")].reshape(G, Y)[:, 0]
+        out[("studenten", "studenteneenheid")] = (prep.cells(vraag[("studenten", "studenteneenheid")])[..., 0]
                                                   * (1 - v["studenten.tekort_aandeel"]))
     if "arbeidsmigranten" in prep.groepen:
-        out[("arbeidsmigranten", "flex")] = (vraag[("arbeidsmigranten", "flex")].reshape(G, Y)[:, 0]
+        out[("arbeidsmigranten", "flex")] = (prep.cells(vraag[("arbeidsmigranten", "flex")])[..., 0]
                                              * (1 - v["arbeidsmigranten.tekort_aandeel"]))
     if "woonwagenbewoners" in prep.groepen:
         out[("woonwagenbewoners", "standplaats")] = woonwagen_stock(prep, v)
@@ -176,20 +181,32 @@ def _make_supply_plan(prep: _Prepared) -> list[tuple[str, float, list[tuple[str,
 def _opgave(prep: _Prepared, vraag: Series, aanbod: Series, direct: Series | None = None) -> dict:
     """CONTRACTS opgave (stand groups) and toewijzing (stroom groups) per (groep, woningtype):
     ``{key: (maat, array)}``. Never added together."""
-    G, Y = prep.shape
     out: dict = {}
     for (g, wt), arr in vraag.items():
-        m = arr.reshape(G, Y)
+        m = prep.cells(arr)  # gemeenten × jaren (per draw: draws × gemeenten × jaren)
         if CATALOGUE[g].soort == "stand":
             # vraag(jaar) − aanbod(basisjaar), or − vraag(basisjaar) where supply is unknown (growth only).
-            ref = m[:, 0].copy()
+            ref = m[..., 0].copy()
             if (g, wt) in aanbod:
-                known = aanbod[(g, wt)].reshape(G, Y)[:, 0]
+                known = prep.cells(aanbod[(g, wt)])[..., 0]
                 ref = np.where(np.isnan(known), ref, known)
-            out[(g, wt)] = ("opgave", (m - ref[:, None]).ravel())
+            out[(g, wt)] = ("opgave", (m - ref[..., None]).reshape(arr.shape))
         else:
             # lettings from the existing stock: Σ vraag from basisjaar to jaar − 1.
-            out[(g, wt)] = ("toewijzing", (np.cumsum(m, axis=1) - m).ravel())
+            out[(g, wt)] = ("toewijzing", (_cumsum_years(m) - m).reshape(arr.shape))
     for k, arr in (direct or {}).items():
         out[k] = ("opgave", arr)
+    return out
+
+
+def _cumsum_years(m: np.ndarray) -> np.ndarray:
+    """``np.cumsum(m, axis=-1)`` over the years; for draws × gemeenten × jaren as one addition per
+    year over all draws and gemeenten (the same additions in the same order, without numpy's
+    per-row loop over a short last axis)."""
+    if m.ndim == 2:
+        return np.cumsum(m, axis=1)
+    out = np.empty_like(m)
+    out[..., 0] = m[..., 0]
+    for j in range(1, m.shape[-1]):
+        np.add(out[..., j - 1], m[..., j], out=out[..., j])
     return out

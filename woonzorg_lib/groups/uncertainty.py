@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import CATALOGUE
-from .grid import _prepare
+from .grid import _prepare, draw_rows
 from .need import _net_vraag
 from .params import ParameterSet
 from . import fingerprint as _fast
@@ -108,6 +108,13 @@ def parameter_draws(params: ParameterSet, n: int | None = None, seed: int | None
     """``n`` parameter sets (every parameter with laag < hoog drawn independently from a two-piece
     uniform with median waarde, the others at waarde) and ``n`` demographic z values;
     deterministic in seed."""
+    values, z = _drawn_values(params, n, seed)
+    return draw_rows(values), z
+
+
+def _drawn_values(params: ParameterSet, n: int | None = None, seed: int | None = None) -> tuple[dict, np.ndarray]:
+    """:func:`parameter_draws` as one parameter dict whose drawn values are arrays of shape
+    (n, 1) (row i = draw i), for evaluating all draws at once; and the ``n`` z values."""
     mid = params.resolve("midden")
     n = int(mid.get("algemeen.mc_trekkingen", 400)) if n is None else int(n)
     seed = int(mid.get("algemeen.mc_seed", 20240101)) if seed is None else int(seed)
@@ -117,22 +124,28 @@ def parameter_draws(params: ParameterSet, n: int | None = None, seed: int | None
     z = rng.standard_normal(n)
     cols = {k: _two_piece_ppf(u[:, j], float(params[k].laag), float(params[k].waarde), float(params[k].hoog))
             for j, k in enumerate(keys)}
-    return [{**mid, **{k: float(cols[k][i]) for k in keys}} for i in range(n)], z
+    return {**mid, **{k: np.asarray(cols[k], float).reshape(n, 1) for k in keys}}, z
 
 
-def _blend(runs: Mapping[str, dict], z: float) -> dict:
+def _blend(runs: Mapping[str, dict], z: np.ndarray) -> dict:
+    """Each draw's need between the demographic variants: midden + |w| × (end − midden), w = z /
+    0.9674, end = hoog for w ≥ 0 else laag (vraag clipped at 0); a draw without its end variant
+    keeps midden. ``runs``: measures per variant, draws × cells."""
     mid = runs["midden"]
-    w = z / Z_DEMOGRAFIE
-    end = runs.get("hoog" if w >= 0 else "laag")
-    if end is None:
-        return mid
+    w = np.asarray(z, float) / Z_DEMOGRAFIE
+    ends = [(runs[dv], rows) for dv, rows in (("hoog", w >= 0), ("laag", w < 0)) if dv in runs and rows.any()]
+    weight = np.abs(w)[:, None]
     out = {}
     for k, arr in mid.items():
         if k[2] == "aanbod":  # current supply does not depend on the demographic variant
             out[k] = arr
             continue
-        b = arr + abs(w) * (end[k] - arr)
-        out[k] = np.clip(b, 0.0, None) if k[2] in ("vraag", "aanbod") else b
+        b = arr.copy()
+        for end, rows in ends:
+            a = arr[rows]
+            blended = a + weight[rows] * (end[k][rows] - a)
+            b[rows] = np.clip(blended, 0.0, None) if k[2] in ("vraag", "aanbod") else blended
+        out[k] = b
     return out
 
 
@@ -179,7 +192,9 @@ def _monte_carlo(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping
 
 def _draw_stack(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping,
                 n: int | None = None, seed: int | None = None) -> dict:
-    """Every draw's measures stacked: ``{(groep, woningtype, maat): array (draws × cells)}``."""
+    """Every draw's measures stacked: ``{(groep, woningtype, maat): array (draws × cells)}``. All
+    draws are evaluated at once (drawn values as arrays, see :mod:`.grid`), per demographic variant;
+    each row equals the run of that draw alone."""
     from .assembly import _measures
 
     dvs = [dv for dv in ("laag", "midden", "hoog") if (projection["variant"] == dv).any()]
@@ -187,14 +202,12 @@ def _draw_stack(projection: pd.DataFrame, params: ParameterSet, inputs: Mapping,
         raise ValueError("de Monte Carlo heeft de demografische variant midden nodig")
     preps = {dv: _prepare(projection, params, dv, **inputs) for dv in dvs}
     mid = params.resolve("midden")
-    draws, z = parameter_draws(params, n, seed)
-    rows: dict = {}
-    for values, zi in zip(draws, z):
-        need = ["midden"] + [dv for dv in (("hoog",) if zi >= 0 else ("laag",)) if dv in preps]
-        runs = {dv: _measures(preps[dv], values, mid)[0] for dv in need}
-        for k, arr in _blend(runs, float(zi)).items():
-            rows.setdefault(k, []).append(arr)
-    return {k: np.vstack(v) for k, v in rows.items()}
+    values, z = _drawn_values(params, n, seed)
+    if not len(z):
+        return {}  # no draws, no rows (as a loop over zero draws)
+    need = ["midden"] + [dv for dv, rows in (("hoog", z >= 0), ("laag", z < 0)) if dv in preps and rows.any()]
+    runs = {dv: _measures(preps[dv], values, mid)[0] for dv in need}
+    return {k: np.ascontiguousarray(a) for k, a in _blend(runs, z).items()}
 
 
 def regional_band(projection: pd.DataFrame, params: ParameterSet, regio: Mapping[str, str], *,

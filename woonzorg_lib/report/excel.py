@@ -19,5 +19,6 @@ __all__ = ["FIXED_DT", "NUMBER_FORMATS", "ZIP_DT", "Sheet", "build", "is_suppres
 def write_workbook(ctx, path: str | Path, *, status: str | None = None, rundatum: str | None = None) -> None:
     """The region's workbook from the run (same figures as the HTML). ``status`` (concept/definitief)
     and ``rundatum`` (JJJJ-MM-DD) are shown on the "Lees mij" sheet when given."""
+    ctx = workbook.Reading(ctx)  # each value of the run read once for all sheets
     sheets = workbook.sheets_for(ctx, status=status, rundatum=rundatum)
     write(path, sheets, title=workbook.title_of(ctx), threshold=workbook.threshold_of(ctx))

@@ -101,15 +101,15 @@ def runner_cell(source: str):
 # ----------------------------------------------------------------------------------------------
 # Cleaning the executed notebook
 def clean(nb):
-    """Keep only what a reader should see: markdown cells and html/markdown/png outputs."""
+    """Keep only what a reader should see: markdown cells and html/markdown/png outputs. A new
+    notebook of shallow copies: the executed notebook is not changed and not copied as a whole."""
     nbformat = _nbformat()
-    nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
         if _tags(cell) & HIDE_TAGS:
             continue
         if cell.cell_type == "markdown":
-            cells.append(cell)
+            cells.append(copy.copy(cell))
             continue
         if cell.cell_type != "code":
             continue
@@ -121,16 +121,20 @@ def clean(nb):
             if not data:
                 continue  # plain-text reprs look like code
             best = next(k for k in KEEP_MIME if k in data)
-            outs.append(nbformat.v4.new_output("display_data", data={best: data[best]}, metadata={}))
+            # what nbformat.v4.new_output("display_data", …) builds, without validating every output
+            # (the exporter validates the notebook it renders)
+            outs.append(nbformat.from_dict({"output_type": "display_data", "metadata": {}, "data": {best: data[best]}}))
         if outs:
+            cell = copy.copy(cell)
             cell.outputs = outs
             cell.source = ""
             cell.execution_count = None
-            cell.metadata = {"woonzorg": cell.metadata.get("woonzorg", {})}
+            cell.metadata = nbformat.from_dict({"woonzorg": cell.metadata.get("woonzorg", {})})
             cells.append(cell)
-    nb.cells = cells
-    nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
-    return nb
+    out = copy.copy(nb)
+    out.cells = cells
+    out.metadata = nbformat.from_dict({k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")})
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -153,6 +157,7 @@ def _get_exporter():
         c.HTMLExporter.mathjax_url = ""
         c.HTMLExporter.anchor_link_text = ""
         c.HTMLExporter.exclude_anchor_links = True  # (they are serialised XHTML-style: <a … />)
+        c.Exporter.optimistic_validation = True  # validate once after the preprocessors, not after each
         # (the basic template loads no mermaid, require.js or MathJax: no <script> at all; checked)
         _exporter = _slim_exporter_class(HTMLExporter)(config=c, template_name="basic")
     return _exporter

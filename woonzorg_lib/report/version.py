@@ -44,10 +44,21 @@ def file_hash(path: Path | str | None) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
 
 
+_DIR_HASHES: dict = {}
+
+
 def dir_hash(path: Path) -> str:
+    """Hash over the contents of every (non-hidden) file under ``path``; re-read only when a file's
+    name, size or mtime changed (:func:`paths.tree_signature`)."""
     if not path.is_dir():
         return ""
-    return _hash_files([p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")], path)
+    sig = paths.tree_signature(path)
+    hit = _DIR_HASHES.get(str(path))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    value = _hash_files([p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")], path)
+    _DIR_HASHES[str(path)] = (sig, value)
+    return value
 
 
 def git_commit() -> str:

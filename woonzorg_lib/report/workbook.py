@@ -20,8 +20,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt, terms
-from .workbook_chapters import _get, chapter_sheets, national_frame_sheet
-from .xlsx import FLAG_SUFFIX, FLAG_TEXT, Sheet
+from .workbook_chapters import Reading, _get, chapter_sheets, labels, national_frame_sheet
+from .xlsx import FLAG_SUFFIX, FLAG_TEXT, Sheet, _values
 
 CODE = " (code)"
 
@@ -45,13 +45,16 @@ def _run_info(ctx, status: str | None, rundatum: str | None) -> tuple[str | None
 
 def _labelled(df: pd.DataFrame, col: str, kind: str, *, name: str | None = None) -> pd.DataFrame:
     """Add ``<col>_label`` (Dutch) beside the code column ``col``."""
-    df[name or f"{col}_label"] = terms.labels(kind, df[col])
+    df[name or f"{col}_label"] = labels(kind, df[col])
     return df
 
 
 def _groep_label(ctx, codes) -> list[str]:
     names = _get(ctx, "group_names", default={}) or {}
-    return [terms.GROEP.get(c) or names.get(c) or terms.humanize(c) for c in codes]
+    vals = _values(codes) if isinstance(codes, pd.Series) else list(codes)
+    known = {c: terms.GROEP.get(c) or names.get(c) or terms.humanize(c) for c in set(vals) if c.__class__ is str}
+    return [known[c] if c.__class__ is str else (terms.GROEP.get(c) or names.get(c) or terms.humanize(c))
+            for c in vals]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -225,14 +228,28 @@ def _demography_sheets(ctx) -> list[Sheet]:
     return out
 
 
+def _opgave_basis(d: pd.DataFrame, basis: pd.DataFrame) -> list:
+    """Per row of the demand table the basis (netto/bruto) of its opgave; None for the other maten."""
+    keys = ["gemeentecode", "groep", "woningtype"]
+    b = basis.set_index(keys)["basis"]
+    rows = zip(*(_values(d[k]) for k in keys), _values(d["maat"]))
+    if not b.index.is_unique:  # a repeated key: keep what Series.get gives for it
+        return [b.get((c, g, w), None) if m == "opgave" else None for c, g, w, m in rows]
+    look = dict(zip(zip(*(_values(basis[k]) for k in keys)), _values(basis["basis"])))
+    return [look.get((c, g, w)) if m == "opgave" else None for c, g, w, m in rows]
+
+
+def _basis_labels(vals: list) -> list[str]:
+    known = {x: (terms.label("basis", x) if x else "") for x in {v for v in vals if v.__class__ is str}}
+    return [known[x] if x.__class__ is str else (terms.label("basis", x) if x else "") for x in vals]
+
+
 def _demand_sheets(ctx) -> list[Sheet]:
     d = ctx.demand.copy()
     basis = _get(ctx, "opgave_basis", default=None)
     if basis is not None and len(basis):
-        b = basis.set_index(["gemeentecode", "groep", "woningtype"])["basis"]
-        d["basis"] = [b.get((c, g, w), None) if m == "opgave" else None
-                      for c, g, w, m in zip(d["gemeentecode"], d["groep"], d["woningtype"], d["maat"])]
-        d["basis_label"] = [terms.label("basis", x) if x else "" for x in d["basis"]]
+        d["basis"] = _opgave_basis(d, basis)
+        d["basis_label"] = _basis_labels(_values(d["basis"]))
     d["gemeentenaam"] = d["gemeentecode"].map(ctx.names)
     d["groep_label"] = _groep_label(ctx, d["groep"])
     for col, kind in (("woningtype", "woningtype"), ("maat", "maat"), ("eenheid", "eenheid"), ("soort", "soort")):
@@ -381,6 +398,7 @@ def _sources_sheet(ctx) -> Sheet | None:
 
 def sheets_for(ctx, *, status: str | None = None, rundatum: str | None = None) -> list[Sheet]:
     """The region workbook's sheets, "Lees mij" first."""
+    ctx = ctx if isinstance(ctx, Reading) else Reading(ctx)
     status, rundatum = _run_info(ctx, status, rundatum)
     body: list[Sheet] = []
     body += _key_sheets(ctx)

@@ -10,10 +10,12 @@ empty cell).
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from . import terms
-from .xlsx import Sheet
+from .xlsx import Sheet, _values
 
 CODE = " (code)"
 
@@ -30,6 +32,41 @@ def _get(ctx, name: str, *args, default=None):
     return v
 
 
+class Reading:
+    """The run as one workbook reads it: each attribute of ``ctx`` is read once, and each function of
+    it (``ctx.need_wide``, a chapter function) is called once per argument list; later reads get the
+    same value. The sheet makers only read these values (they copy a frame before changing it)."""
+
+    def __init__(self, ctx):
+        self._ctx = ctx
+        self._calls: dict = {}
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        v = getattr(self._ctx, name)
+        if callable(v) and not isinstance(v, (pd.DataFrame, pd.Series)):
+            v = functools.partial(self._call, name, v)
+        self.__dict__[name] = v
+        return v
+
+    def _call(self, name: str, fn, *args):
+        key = (name, args)
+        if key not in self._calls:
+            self._calls[key] = fn(*args)
+        return self._calls[key]
+
+
+def labels(kind: str, codes) -> list[str]:
+    """:func:`terms.labels` of a column: each distinct text code is looked up once."""
+    vals = _values(codes) if isinstance(codes, pd.Series) else list(codes)
+    try:
+        known = {v: terms.label(kind, v) for v in set(vals) if v.__class__ is str}
+    except TypeError:  # an unhashable value: label each one
+        return terms.labels(kind, vals)
+    return [known[v] if v.__class__ is str else terms.label(kind, v) for v in vals]
+
+
 def _periode(ctx) -> str:
     return str(getattr(ctx.run, "periode", "")).replace("-", "–") if hasattr(ctx, "run") else ""
 
@@ -40,7 +77,7 @@ def national_frame_sheet(ctx) -> Sheet | None:
     if nf is None or not len(nf):
         return None
     nf = nf.copy()
-    nf["eenheid_label"] = terms.labels("eenheid", nf["eenheid"])
+    nf["eenheid_label"] = labels("eenheid", nf["eenheid"])
     nf["toelichting"] = [terms.plain_text(x) for x in nf["toelichting"].fillna("")]
     return Sheet("Landelijk kader", nf, {
         "onderdeel": ("Onderdeel", "text"), "eenheid_label": ("Eenheid", "text"),
@@ -59,8 +96,8 @@ def groups_sheet(ctx) -> Sheet | None:
     if c is None or not len(c):
         return None
     c = c.copy()
-    c["soort_label"] = terms.labels("soort", c["soort"])
-    c["eenheid_label"] = terms.labels("eenheid", c["eenheid"])
+    c["soort_label"] = labels("soort", c["soort"])
+    c["eenheid_label"] = labels("eenheid", c["eenheid"])
     for col in ("definitie", "toelichting", "bronnen"):
         c[col] = [terms.plain_text(x) for x in c[col].fillna("")]
     return Sheet("Aandachtsgroepen", c, {
@@ -79,7 +116,7 @@ def lettings_sheet(ctx) -> Sheet | None:
         return None
     lw = lw.copy()
     lw["basis"] = ["bruto" if b else "netto" for b in lw["bruto"]]
-    lw["basis_label"] = terms.labels("basis", lw["basis"])
+    lw["basis_label"] = labels("basis", lw["basis"])
     periode = _periode(ctx)
     return Sheet("Verhuringen per gemeente", lw, {
         "gemeentenaam": ("Gemeente", "text"),
@@ -95,10 +132,10 @@ def other_units_sheet(ctx) -> Sheet | None:
     no = _get(ctx, "need_other_units")
     if no is None or not len(no) or not no.attrs.get("columns"):
         return None
-    rows = []
+    rows, records = [], no.to_dict("records")
     for col, (label, unit) in no.attrs["columns"].items():
         woningtype = col.split("__")[0]
-        for r in no.to_dict("records"):
+        for r in records:
             rows.append({"gemeentenaam": r["gemeentenaam"], "woonvorm": label, "eenheid_label": terms.label("eenheid", unit),
                          "opgave": r[col], "basis_label": terms.label("basis", "bruto" if r.get(f"{col}__bruto") else "netto"),
                          "gemeentecode": r["gemeentecode"], "woningtype": woningtype, "eenheid": unit})
@@ -130,7 +167,7 @@ def key_sheet(ctx) -> Sheet | None:
     inds = key.indicatoren_voor(None)
     df["gewicht"] = [float(i.gewicht) for i in inds]
     df["richting"] = [i.richting or vk.DEFAULT_RICHTING.get(i.naam, "meer_is_meer") for i in inds]
-    df["richting_label"] = terms.labels("richting", df["richting"])
+    df["richting_label"] = labels("richting", df["richting"])
     return Sheet("Verdeelsleutel", df, {
         "naam": ("Indicator", "text"), "indicator": ("Wat betekent het voor het aandeel?", "text"),
         "gewicht": ("Gewicht", "pct0"), "richting_label": ("Richting", "text"),

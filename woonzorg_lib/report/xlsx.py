@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from .. import atomic
 
 FIXED_DT = datetime(2024, 1, 1, 0, 0, 0)
@@ -126,6 +129,10 @@ class _Strings:
 
     def ref(self, text: str) -> int:
         self.count += 1
+        return self.add(text)
+
+    def add(self, text: str) -> int:
+        """The index of ``text`` (added when new), without counting a use."""
         raw = str(text)
         hit = self._raw.get(raw)
         if hit is not None:
@@ -173,49 +180,144 @@ def _layout(sh: Sheet, threshold: int) -> _Layout:
     return _Layout(out)
 
 
+def _values(s) -> list:
+    """A column's values exactly as iterating it yields them (Python scalars, NA markers as stored),
+    without the per-element indexing of an extension array."""
+    dt = s.dtype
+    if isinstance(dt, np.dtype) and dt.kind in "biufcO":  # a NumPy array: .tolist() is its .item()s
+        return s.to_numpy().tolist()
+    if isinstance(s.array, pd.arrays.StringArray):  # stores its str and NA objects in an object array
+        return s.array.to_numpy(dtype=object).tolist()
+    return list(s)
+
+
+def _texts(vals: list) -> list:
+    """Per row the cell text of a text column, None for an empty cell (missing, NaN or "")."""
+    return [None if (v is None or v is _NA or (isinstance(v, float) and v != v)) else (str(v) or None)
+            for v in vals]
+
+
+def _number_text(v, kind: str, suppress: bool, threshold: int) -> str | None:
+    """The ``<v>`` text of a number cell; None for an empty cell (not a finite number, or suppressed)."""
+    if not _finite(v):
+        return None  # missing, NaN or ±inf: an empty cell, never text in a number column
+    if suppress and is_suppressed(v, threshold):
+        return None
+    v = float(v)
+    if kind in ("count", "int"):
+        v = float(round(v))
+    elif kind == "year":
+        v = float(int(v))
+    return _num(v)
+
+
+def _numbers(s, kind: str, suppress: bool, threshold: int) -> np.ndarray:
+    """:func:`_number_text` for a whole column, as an object array (vectorised for NumPy numbers)."""
+    dt = s.dtype
+    out = np.empty(len(s), dtype=object)
+    if not (isinstance(dt, np.dtype) and dt.kind in "iuf"):
+        out[:] = [_number_text(v, kind, suppress, threshold) for v in _values(s)]
+        return out
+    a = s.to_numpy().astype(np.float64)  # float(v) of each value
+    keep = np.isfinite(a)
+    if suppress and threshold > 0:
+        r = np.round(a)  # round half to even, as round(float(v))
+        keep &= ~((r > 0) & (r < threshold))
+    if kind in ("count", "int"):
+        a = np.round(a)
+    elif kind == "year":
+        a = np.trunc(a)
+    with np.errstate(invalid="ignore"):
+        whole = keep & (a == np.trunc(a)) & (np.abs(a) < 1e15)
+    out[whole] = list(map(str, a[whole].astype(np.int64).tolist()))  # _num: whole numbers as integers
+    out[keep & ~whole] = list(map(repr, a[keep & ~whole].tolist()))
+    return out
+
+
+def _suppressed(s, threshold: int) -> np.ndarray:
+    """:func:`is_suppressed` for a whole column."""
+    dt = s.dtype
+    if not (isinstance(dt, np.dtype) and dt.kind in "iuf") or threshold <= 0:
+        return np.array([is_suppressed(v, threshold) for v in _values(s)], dtype=bool)
+    r = np.round(s.to_numpy().astype(np.float64))
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(r) & (r > 0) & (r < threshold)
+
+
+def _text_codes(s) -> tuple[np.ndarray, list]:
+    """A text column as a code per row (-1: no value) and each code's cell text (None: an empty cell);
+    codes are numbered in order of first appearance."""
+    if isinstance(s.array, pd.arrays.StringArray):  # only str and a missing marker
+        codes, uniq = pd.factorize(s.array)
+        return codes, [str(t) or None for t in uniq.to_numpy(dtype=object).tolist()]
+    codes, uniq = pd.factorize(np.asarray(_texts(_values(s)), dtype=object))
+    return codes, list(uniq)
+
+
+def _register(strings: _Strings, texts: dict[int, tuple[np.ndarray, list]]) -> None:
+    """Give the sheet's new texts their shared-string index in the order a row-by-row writer meets
+    them (row, then layout column)."""
+    first = []
+    for j, (codes, tx) in texts.items():
+        if any(t is not None and t not in strings._raw for t in tx):
+            prev = np.maximum.accumulate(np.concatenate(([-1], codes)))[:-1]
+            at = np.flatnonzero(codes > prev).tolist()  # first row of code 0, 1, 2, …
+            first += [(i, j, t) for i, t in zip(at, tx) if t is not None and t not in strings._raw]
+    for _i, _j, t in sorted(first, key=lambda x: (x[0], x[1])):
+        strings.add(t)
+
+
+def _put(m: np.ndarray, j: int, letter: str, tail: np.ndarray, empty: np.ndarray) -> None:
+    """Layout column ``j`` into the piece matrix: ``<c r="`` + letter, the row number, the rest."""
+    b = 3 + 3 * j
+    m[:, b], m[:, b + 1], m[:, b + 2] = f'<c r="{letter}', m[:, 1], tail
+    if empty.any():
+        m[empty, b:b + 3] = ""
+
+
 def _sheet_xml(sh: Sheet, threshold: int, strings: _Strings, table_rid: str | None) -> tuple[str, str, int]:
-    """The worksheet XML, its used range (``A1:X9``) and the number of data rows."""
+    """The worksheet XML, its used range (``A1:X9``) and the number of data rows.
+
+    Built column by column into a matrix of pieces (per row: the row tag, then per cell its start,
+    row number and rest; "" for an empty cell) joined in row order. Shared strings get their index
+    in row order (row by row, left to right), as a cell-by-cell writer would give them."""
     lay = _layout(sh, threshold)
     ncol = len(lay.cols)
     letters = [_col(j) for j in range(1, ncol + 1)]
-    rows_xml = ['<row r="1">' + "".join(
-        f'<c r="{L}1" t="s" s="{_ST["header"]}"><v>{strings.ref(h)}</v></c>'
-        for L, (_c, h, _k, _w, _f) in zip(letters, lay.cols)) + "</row>"]
+    head = '<row r="1">' + "".join(f'<c r="{L}1" t="s" s="{_ST["header"]}"><v>{strings.ref(h)}</v></c>'
+                                   for L, (_c, h, _k, _w, _f) in zip(letters, lay.cols)) + "</row>"
     data_cols = list(dict.fromkeys(c for c, *_ in lay.cols))
     pos = {c: i for i, c in enumerate(data_cols)}
-    styles = [_ST[NUMBER_FORMATS[k]] for _c, _h, k, _w, _f in lay.cols]
-    r = 1
     df = sh.df[data_cols] if data_cols else sh.df.iloc[:, :0]
-    for rec in df.itertuples(index=False, name=None):
-        r += 1
-        cells = []
-        for (c, _h, kind, _w, flag_of), st, L in zip(lay.cols, styles, letters):
-            v = rec[pos[c]]
-            ref = f"{L}{r}"
-            if flag_of is not None:
-                if is_suppressed(v, threshold):
-                    cells.append(f'<c r="{ref}" t="s"><v>{strings.ref(FLAG_TEXT)}</v></c>')
-                continue
-            if kind in TEXT_KINDS:
-                if v is None or v is _NA or (isinstance(v, float) and v != v):
-                    continue
-                text = str(v)
-                if text:
-                    cells.append(f'<c r="{ref}" t="s" s="{st}"><v>{strings.ref(text)}</v></c>')
-                continue
-            if not _finite(v):
-                continue  # missing, NaN or ±inf: an empty cell, never text in a number column
-            if kind == "count" and sh.suppress and is_suppressed(v, threshold):
-                continue
-            v = float(v)
-            if kind in ("count", "int"):
-                v = float(round(v))
-            elif kind == "year":
-                v = float(int(v))
-            cells.append(f'<c r="{ref}" s="{st}"><v>{_num(v)}</v></c>')
-        rows_xml.append(f'<row r="{r}">' + "".join(cells) + "</row>")
-    n_rows = r - 1
-    last = max(r, 2)  # an Excel table needs at least one data row
+    series = [df.iloc[:, k] for k in range(len(data_cols))]
+    n = len(df)
+    m = np.empty((n, 4 + 3 * ncol), dtype=object)
+    m[:, 0], m[:, 1], m[:, 2], m[:, -1] = '<row r="', list(map(str, range(2, n + 2))), '">', "</row>"
+    texts: dict[int, tuple[np.ndarray, list]] = {}
+    for j, (c, _h, kind, _w, flag_of) in enumerate(lay.cols):
+        s = series[pos[c]]
+        if flag_of is not None:
+            sup = _suppressed(s, threshold)
+            texts[j] = (np.where(sup, 0, -1), [FLAG_TEXT] if sup.any() else [])
+        elif kind in TEXT_KINDS:
+            texts[j] = _text_codes(s)
+        else:
+            v = _numbers(s, kind, kind == "count" and sh.suppress, threshold)
+            keep = v != None  # noqa: E711 (element-wise)
+            tail = np.full(n, "", dtype=object)
+            tail[keep] = np.add(np.add(f'" s="{_ST[NUMBER_FORMATS[kind]]}"><v>', v[keep]), "</v></c>")
+            _put(m, j, letters[j], tail, ~keep)
+    _register(strings, texts)
+    for j, (codes, tx) in texts.items():
+        kind, flag_of = lay.cols[j][2], lay.cols[j][4]
+        pre = '" t="s"><v>' if flag_of is not None else f'" t="s" s="{_ST[NUMBER_FORMATS[kind]]}"><v>'
+        tail = np.array([f"{pre}{strings._raw[t]}</v></c>" if t is not None else "" for t in tx] + [""], dtype=object)
+        empty = np.array([t is None for t in tx] + [True])[codes]
+        strings.count += n - int(empty.sum())
+        _put(m, j, letters[j], tail[codes], empty)
+    rows_xml = [head, "".join(m.ravel().tolist())]
+    n_rows = n
+    last = max(n + 1, 2)  # an Excel table needs at least one data row
     ref = f"A1:{letters[-1] if letters else 'A'}{last}"
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
