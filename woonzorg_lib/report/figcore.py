@@ -3,8 +3,15 @@ and reference date. The charts are in :mod:`.figures`, the maps in :mod:`.maps`.
 
 Every plot function takes tidy data prepared by the library and only draws; ``show(fig, alt=…,
 source=…, peildatum=…)`` adds the source line to the image, encodes it (base64, no external file),
-closes the figure and displays a ``<figure>`` with ``<img alt>`` and a caption. PNG bytes are
-deterministic (no timestamps; DejaVu Sans; the software tag is dropped).
+and displays a ``<figure>`` with ``<img alt>`` and a caption. PNG bytes are deterministic (no
+timestamps; DejaVu Sans; the software tag is dropped).
+
+Speed (the report draws some thirty charts per region on a shared CPU): figures are made without
+pyplot on an Agg canvas whose renderer remembers text extents, glyph layouts, font heights, halo
+outlines and glyph bitmaps across figures (:class:`_Renderer`); the ticks are fixed just before
+the draw (:func:`freeze_ticks`); the cyclic garbage collector is paused while a chart is built and
+drawn (:func:`gc_paused`). None of this changes a pixel: the PNG bytes are the ones matplotlib's
+plain Agg canvas gives (tests/test_report_figures.py compares them).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from matplotlib.path import Path  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 
 SOURCE_FONTSIZE = 7.5
+
 
 def gc_paused(func):
     """Run ``func`` with Python's cyclic garbage collector paused (restored afterwards, also on an

@@ -3,7 +3,7 @@ reference date.
 
 Every plot function takes tidy data prepared by the library and only draws; ``show(fig, alt=…,
 source=…, peildatum=…)`` adds the source line to the image, encodes it (base64, no external file),
-closes the figure and displays a ``<figure>`` with ``<img alt>`` and a caption. The figure core
+and displays a ``<figure>`` with ``<img alt>`` and a caption. The figure core
 (:mod:`.figcore`) and the maps (:mod:`.maps`) are re-exported here, so a notebook needs one import.
 """
 
