@@ -265,7 +265,8 @@ def freeze_ticks(fig) -> None:
     draw), the positions inside the view and their labels (formatted together with all positions,
     as the draw would) are fixed, so the chart draws the same pixels with less work. An axis is left
     as it is when its formatter has an offset text, when the axes has a fixed aspect (the draw may
-    still move its limits) or when its axis is not drawn."""
+    still move its limits) or when its axis is not drawn. An axis without a label keeps its (empty)
+    label where it is, so the draw does not measure all tick labels a second time to move it."""
     from matplotlib import transforms as mtransforms
 
     inside = getattr(mtransforms, "_interval_contains_close", None)
@@ -289,6 +290,10 @@ def freeze_ticks(fig) -> None:
             keep = [i for i, v in enumerate(locs) if inside(view, tr.transform(v))]
             axis.set_major_locator(mticker.FixedLocator([locs[i] for i in keep]))
             axis.set_major_formatter(mticker.FixedFormatter([labels[i] for i in keep]))
+        for axis in ax._axis_map.values():
+            if not axis.label.get_text():  # nothing to place clear of the tick labels: no measuring
+                x, y = axis.label.get_position()
+                axis.set_label_coords(x, y, transform=axis.label.get_transform())
 
 
 def figure_html(png: bytes, *, alt: str, caption: str, width: int, height: int) -> str:
