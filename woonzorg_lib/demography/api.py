@@ -140,10 +140,13 @@ def reconstruction(as_of: int, *, settings: Settings | None = None, tables: dict
 
         return (*reconstruct(inp, int(as_of), settings, fallback=_fallback(src)), inp)
 
-    if tables is None:
-        # the snapshot's reconstruction is shared on disk like the run: in a build, the kernel of the
-        # back-test (whose last run starts at the base year) and the region models read the one the
-        # other kernel computed for the national forecast instead of computing it again
+    from ..settings import BASE_YEAR  # (settings imports this package: not at module level)
+
+    if tables is None and int(as_of) == BASE_YEAR:
+        # the snapshot's base-year reconstruction is shared on disk like the run: in a build, the
+        # kernel of the back-test (whose last run starts at the base year) and its regions' household
+        # inputs read the one the other kernel computed for the national forecast instead of
+        # computing it again (earlier as-of years are only used by the back-test, in one process)
         value = cache.cached("demography-reconstruction", (int(as_of), settings.key()), compute, persist=True)
     else:
         value = compute()
