@@ -34,7 +34,9 @@ def _run(args) -> int:
         if not scenario.is_file():
             raise InputError("scenariobestand bestaat niet", file=scenario, column="--scenario")
     if args.bench:
-        res = runner.bench(targets, jobs_n=jobs)
+        if args.repeat < 1:
+            raise InputError("--repeat moet minstens 1 zijn", column="--repeat")
+        res = runner.bench(targets, jobs_n=jobs, repeat=args.repeat)
         return 0 if res["ok"] else 1
     return runner.run(targets, jobs_n=jobs, overrides=overrides, out=Path(args.out) if args.out else None,
                       scenario=scenario, force=args.force, status=args.status, rundatum=args.rundatum)
@@ -64,4 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bench", action="store_true",
                    help="meet de ondergrens (hoofdstukken die alleen de stack importeren) en de echte build, "
                         "beide vanaf nul in tijdelijke mappen, en toon de verhouding")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="met --bench: meet N keer, ondergrens en build om en om, en toon de medianen (standaard 1)")
     p.set_defaults(func=_run)

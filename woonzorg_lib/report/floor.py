@@ -40,31 +40,41 @@ def floor_notebooks(n: int, folder: Path) -> list[Path]:
     return out
 
 
-def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
+def bench(region_args: list[str], *, jobs_n: int = 2, say=None, repeat: int = 1) -> dict:
     """Measure, in one run: the floor (stack-only chapters) and the real reports, both from scratch,
-    into temporary output folders. Returns seconds for each and the ratio."""
+    into temporary output folders, ``repeat`` times alternately (floor, build, floor, build, …: a
+    change in the machine's load hits both). Returns the median seconds of each, their ratio and
+    every sample."""
+    import statistics
     import tempfile
 
     say = say or _Console()
     quiet = lambda msg: None  # noqa: E731
-    with tempfile.TemporaryDirectory(prefix="woonzorg-bench-", dir=build_dir() if build_dir().exists() else None) as td:
-        td = Path(td)
-        os.environ["WOONZORG_CACHE"] = str(td / "cache")  # a clean build: nothing cached from earlier runs
-        n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
-        floor_chapters = floor_notebooks(n, td / "floor_nb")
-        t = time.perf_counter()
-        jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
-                           title_prefix="floor: ")
-        res_f = execute_jobs(jobs, jobs_n=jobs_n, say=quiet, share_kernels=False)  # the floor: per region
-        floor_s = time.perf_counter() - t
-        t = time.perf_counter()
-        jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
-        res_r = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
-        real_s = time.perf_counter() - t
-        sizes = {j.slug: (j.out_dir / "index.html").stat().st_size for j in jobs if (j.out_dir / "index.html").exists()}
-    ok = all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
+    floors, reals, sizes, ok = [], [], {}, True
+    for _ in range(max(1, int(repeat))):
+        with tempfile.TemporaryDirectory(prefix="woonzorg-bench-",
+                                         dir=build_dir() if build_dir().exists() else None) as td:
+            td = Path(td)
+            os.environ["WOONZORG_CACHE"] = str(td / "cache")  # a clean build: nothing cached from earlier runs
+            n = len(__import__("woonzorg_lib.report.render", fromlist=["x"]).chapter_paths())
+            floor_chapters = floor_notebooks(n, td / "floor_nb")
+            t = time.perf_counter()
+            jobs, fails = plan(region_args, overrides={}, out=td / "floor", chapters=floor_chapters, excel=False,
+                               title_prefix="floor: ")
+            res_f = execute_jobs(jobs, jobs_n=jobs_n, say=quiet, share_kernels=False)  # the floor: per region
+            floors.append(time.perf_counter() - t)
+            os.environ["WOONZORG_CACHE"] = str(td / "cache-real")  # the build starts from an empty cache too
+            t = time.perf_counter()
+            jobs, fails2 = plan(region_args, overrides={}, out=td / "real")
+            res_r = execute_jobs(jobs, jobs_n=jobs_n, say=quiet)
+            reals.append(time.perf_counter() - t)
+            sizes = {j.slug: (j.out_dir / "index.html").stat().st_size
+                     for j in jobs if (j.out_dir / "index.html").exists()}
+        ok = ok and all(r.get("ok") for r in res_f + res_r) and not fails and not fails2
+    floor_s, real_s = statistics.median(floors), statistics.median(reals)
     out = {"regions": list(region_args), "jobs": jobs_n, "chapters": n, "floor_s": round(floor_s, 2),
            "report_s": round(real_s, 2), "ratio": round(real_s / floor_s, 3) if floor_s else None, "ok": ok,
-           "html_bytes": sizes}
+           "html_bytes": sizes, "repeat": len(floors), "floor_runs": [round(x, 2) for x in floors],
+           "report_runs": [round(x, 2) for x in reals]}
     say(json.dumps(out, ensure_ascii=False))
     return out

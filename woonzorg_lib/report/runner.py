@@ -485,8 +485,8 @@ def run(region_args: list[str], *, jobs_n: int = 2, overrides: dict | None = Non
     return 0
 
 
-def bench(region_args: list[str], *, jobs_n: int = 2, say=None) -> dict:
+def bench(region_args: list[str], *, jobs_n: int = 2, say=None, repeat: int = 1) -> dict:
     """The clean-build benchmark (see :mod:`.floor`)."""
     from .floor import bench as _bench
 
-    return _bench(region_args, jobs_n=jobs_n, say=say)
+    return _bench(region_args, jobs_n=jobs_n, say=say, repeat=repeat)
