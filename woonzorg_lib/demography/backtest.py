@@ -183,8 +183,8 @@ def evaluate(as_of: int, target: int, *, settings: Settings | None = None, table
     """Rows (one per group x method) for one run; optionally the per-gemeente errors of the model."""
     settings = settings or load_settings()
     key_src, src = api._source(tables)
-    # not persisted: a back-test run is read back by no other process (the chapter persists its result)
-    r = api.run(as_of, target, settings=settings, tables=tables, persist=False)
+    # in process only: a back-test run is read back by no other process (the chapter persists its result)
+    r = api.run(as_of, target, settings=settings, tables=tables)
     codes = r.codes
     rows, errs = [], []
     k = target - as_of

@@ -1,12 +1,13 @@
 """Region-independent work of a build, divided over the build's kernels.
 
-Every region's report needs the national demography run (base forecast of all gemeenten) and the
-national back-test (chapter Prognose). Both are content-keyed entries of :mod:`woonzorg_lib.cache`
-on disk: the first kernel that misses one claims it, the others wait for its result. Left alone,
-all kernels would ask for the forecast first and for the back-test later, so the second kernel
-would wait for the forecast and then compute nothing useful meanwhile. Instead, the second kernel
-of a build starts with the back-test while the first computes the forecast: each is computed once
-per build, in parallel. The outputs do not change (the cached values are the same either way).
+Every region's report needs the national demography reconstruction of the base year (the start of
+the forecast of all gemeenten) and the national back-test (chapter Prognose). Both are
+content-keyed entries of :mod:`woonzorg_lib.cache` on disk: the first kernel that misses one claims
+it, the others wait for its result. Left alone, all kernels would ask for the reconstruction first
+and for the back-test later, so the second kernel would wait for the reconstruction and then compute
+nothing useful meanwhile. Instead, the second kernel of a build starts with the back-test while the
+first reconstructs: each is computed once per build, in parallel. The outputs do not change (the
+cached values are the same either way).
 """
 
 from __future__ import annotations
