@@ -144,12 +144,30 @@ def _vraag_lookup(vraag: pd.DataFrame | None, gemeenten: pd.Index, source: str):
         raise InputError(f"waarde ontbreekt of is geen getal ({table['waarde'].iloc[i]!r})",
                          file=source, column="waarde", row=i + 2)
     table["waarde"] = vals
+    # masks computed once per value (a lookup runs per task and key); _selector looks at every
+    # groep's rows, as before
+    groep_col = table["groep"].astype("object")
+    masks: dict[tuple, np.ndarray] = {}
+    seen: dict[tuple, pd.Series | None] = {}
+
+    def mask(col: str, value: Any) -> np.ndarray:
+        k = (col, value)
+        if k not in masks:
+            masks[k] = groep_col.eq(value).astype(bool).to_numpy() if col == "groep" else \
+                _selector(table, col, value).to_numpy()
+        return masks[k]
 
     def lookup(groep: str, woningtype: str, periode: str) -> pd.Series | None:
-        sel = table["groep"].astype("object").eq(groep).astype(bool)
+        k = (groep, woningtype, periode)
+        if k not in seen:
+            seen[k] = _lookup(groep, woningtype, periode)
+        return seen[k]
+
+    def _lookup(groep: str, woningtype: str, periode: str) -> pd.Series | None:
+        sel = mask("groep", groep)
         if not sel.any():
             return None
-        sel &= _selector(table, "woningtype", woningtype) & _selector(table, "periode", periode)
+        sel = sel & mask("woningtype", woningtype) & mask("periode", periode)
         part = table.loc[sel]
         if part.empty:
             return None
@@ -262,6 +280,7 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
     regio = _regional_shares(regionale_functie, ind.index, _src(bronnen, "regionale_functie"))
 
     share_cache: dict[tuple, pd.Series] = {}
+    indicator_memo: dict = {}  # shares per indicator of ``ind`` (the columns set per task excluded)
     frames = []
     rest: list[dict] = []
     for t in tasks.itertuples(index=False):
@@ -273,7 +292,8 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
             table, src, cache_key = _indicator_table_for(t, sleutel, key, ind, eff, vraag_of,
                                                          src_i, bronnen)
             if cache_key not in share_cache:
-                share_cache[cache_key] = key_shares(key, table, groep=t.groep, source=src)
+                share_cache[cache_key] = key_shares(key, table, groep=t.groep, source=src,
+                                                    memo=indicator_memo, varying=_PER_TASK)
             shares = share_cache[cache_key]
             where = f"{t.groep}/{t.woningtype}/{t.taak}/{t.periode}, sleutel {sleutel}"
             try:
@@ -316,6 +336,9 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
     # surplus larger than a gemeente's basis: not in the CONTRACTS table, carried to the next period
     out.attrs["rest_carry_over"] = sorted(rest, key=lambda r: tuple(r[k] for k in KEY_COLUMNS))
     return out
+
+
+_PER_TASK = frozenset({"vraag", "huidige_inspanning"})  # columns _indicator_table_for may set
 
 
 def _infeasible(exc: InfeasibleTaskError, t: Any, sleutel: str, src_lo: str,
