@@ -84,8 +84,15 @@ def _effort_lookup(huidige_inspanning: Any, gemeenten: pd.Index, source: str):
                          "indicatortabel van de regio", file=source, column="gemeentecode",
                          row=i + 2)
     table["huidige_inspanning"] = vals
+    seen: dict[tuple, pd.Series | None] = {}
 
     def lookup(groep: str, woningtype: str) -> pd.Series | None:
+        """(remembered per groep × woningtype: allocate asks once per task)"""
+        if (groep, woningtype) not in seen:
+            seen[(groep, woningtype)] = _lookup(groep, woningtype)
+        return seen[(groep, woningtype)]
+
+    def _lookup(groep: str, woningtype: str) -> pd.Series | None:
         sel = _selector(table, "groep", groep) & _selector(table, "woningtype", woningtype)
         part = table.loc[sel]
         if part["gemeentecode"].duplicated().any():
