@@ -26,7 +26,7 @@ import pandas as pd
 from woonzorg_lib import atomic
 from woonzorg_lib.errors import InputError
 
-from .apportion import METHODS, InfeasibleTaskError, apportion_table
+from .apportion import METHODS, InfeasibleTaskError, apportion_columns
 from .bounds import _bounds_list, _combine, caps_from_lettings_capacity  # noqa: F401 (alias)
 from .keys import Verdeelsleutel, _as_key_dict, key_shares
 from .tasks import (ALLOCATION_COLUMNS, KEY_COLUMNS, _check_indicators, _check_tasks, _src)
@@ -304,13 +304,13 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
             shares = share_cache[cache_key]
             where = f"{t.groep}/{t.woningtype}/{t.taak}/{t.periode}, sleutel {sleutel}"
             try:
-                work = apportion_table(shares, t.eenheden, method=method,  # type: ignore[arg-type]
-                                       floors=lo, caps=hi, carry_over=co,
-                                       source=f"{src_t} ({where})")
+                index, work = apportion_columns(shares, t.eenheden,  # type: ignore[arg-type]
+                                                method=method, floors=lo, caps=hi, carry_over=co,
+                                                source=f"{src_t} ({where})")
             except InfeasibleTaskError as exc:
                 raise _infeasible(exc, t, sleutel, src_lo, src_hi) from None
-            toew = work["toewijzing"]
-            for g, r in work["rest_carry_over"].items():
+            toew = np.array(work["toewijzing"], dtype="int64")
+            for g, r in zip(index, work["rest_carry_over"]):
                 if r != 0:
                     rest.append({"gemeentecode": str(g), "groep": t.groep,
                                  "woningtype": t.woningtype, "taak": t.taak,
@@ -323,7 +323,7 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
                 "groep": t.groep, "woningtype": t.woningtype, "taak": t.taak,
                 "periode": t.periode, "sleutel": sleutel,
                 "aandeel": shares.to_numpy(dtype="float64"),
-                "toewijzing": toew.to_numpy(dtype="int64"),
+                "toewijzing": toew,
                 "huidige_inspanning": today.to_numpy(dtype="float64"),
                 "regionale_functie": regio.reindex(shares.index).to_numpy(dtype="float64"),
             }))

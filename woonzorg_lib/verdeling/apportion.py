@@ -64,6 +64,7 @@ __all__ = [
     "InfeasibleTaskError",
     "METHODS",
     "apportion",
+    "apportion_columns",
     "apportion_table",
     "dhondt",
     "hamilton",
@@ -329,6 +330,15 @@ def apportion_table(weights: pd.Series | Mapping[Any, float], total: int, *,
         dtype = "int64" if name in _INT_COLUMNS else bool if name == "binnen_quotum" else "float64"
         data[name] = np.array(values, dtype=dtype)
     return pd.DataFrame(data, index=p.index)
+
+
+def apportion_columns(weights: pd.Series | Mapping[Any, float], total: int, *,
+                      method: Method = "hamilton", floors: Any = None, caps: Any = None,
+                      carry_over: Any = None, source: str | None = None) -> tuple[pd.Index, dict]:
+    """:func:`apportion_table` as ``(index, {column: list})`` without building the DataFrame
+    (:func:`~.allocation.allocate` apportions every task under every key and reads two columns)."""
+    p, cols = _run(weights, total, method, floors, caps, carry_over, source)
+    return p.index, cols
 
 
 def apportion(weights: pd.Series | Mapping[Any, float], total: int, *,
