@@ -318,17 +318,18 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
                                  "rest_carry_over": int(r)})
             today = eff.reindex(shares.index) if eff is not None else \
                 pd.Series(np.nan, index=shares.index)
-            frames.append(pd.DataFrame({
-                "gemeentecode": shares.index.astype(str),
-                "groep": t.groep, "woningtype": t.woningtype, "taak": t.taak,
-                "periode": t.periode, "sleutel": sleutel,
-                "aandeel": shares.to_numpy(dtype="float64"),
-                "toewijzing": toew,
-                "huidige_inspanning": today.to_numpy(dtype="float64"),
-                "regionale_functie": regio.reindex(shares.index).to_numpy(dtype="float64"),
-            }))
+            n = len(shares)
+            part = {"gemeentecode": np.asarray(shares.index.astype(str), dtype=object)}
+            for col, value in (("groep", t.groep), ("woningtype", t.woningtype), ("taak", t.taak),
+                               ("periode", t.periode), ("sleutel", sleutel)):
+                part[col] = np.full(n, value, dtype=object)
+            part.update(aandeel=shares.to_numpy(dtype="float64"), toewijzing=toew,
+                        huidige_inspanning=today.to_numpy(dtype="float64"),
+                        regionale_functie=regio.reindex(shares.index).to_numpy(dtype="float64"))
+            frames.append(part)
     if frames:
-        out = pd.concat(frames, ignore_index=True)
+        # one table from the parts' columns (the concatenation of a frame per task and key)
+        out = pd.DataFrame({c: np.concatenate([f[c] for f in frames]) for c in frames[0]})
     else:
         out = pd.DataFrame({c: pd.Series(dtype="float64" if c in ("aandeel", "huidige_inspanning",
                                                                   "verschil", "regionale_functie")
