@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import cache
 from .dataset import load
 from .errors import DataMissingError
 from .settings import BASE_YEAR, in_region, visible
@@ -42,6 +43,12 @@ def gemeente_indicators(codes, as_of: int = BASE_YEAR, *, jaar: int | None = Non
     if jaar is not None:  # the former name of ``as_of`` (callers in groups/ and verdeling/ still use it)
         as_of = jaar
     codes = sorted(set(codes))
+    # a run asks twice (demand inputs, verdeling inputs): computed once per process and data state
+    return cache.cached("gemeente-indicators", (tuple(codes), int(as_of)),
+                        lambda: _gemeente_indicators(codes, int(as_of))).copy()
+
+
+def _gemeente_indicators(codes: list[str], as_of: int) -> pd.DataFrame:
     tot = in_region(visible("bevolking_totaal", load.table("bevolking_totaal"), as_of), codes)
     inw = tot[tot["jaar"] == as_of].set_index("gemeentecode")["waarde"]
     w = visible("woningvoorraad", in_region(load.table("woningvoorraad"), codes), as_of)

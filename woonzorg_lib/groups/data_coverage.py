@@ -47,6 +47,7 @@ def input_gaps(gemeenten: Sequence[str], groepen: Iterable[str], inputs: Mapping
     ``inputs``, the keyword inputs of :func:`~.assembly.demand_table`) lacks some of ``gemeenten``.
     Groups whose input is not given at all are not listed (that is the caller's choice of groups)."""
     out: dict[str, tuple[str, ...]] = {}
+    haves: dict[str, set[str]] = {}  # per input (urgenten and mantelzorg share the huishoudens)
     for groep in groepen:
         if groep not in COMPONENTEN:
             continue
@@ -54,8 +55,9 @@ def input_gaps(gemeenten: Sequence[str], groepen: Iterable[str], inputs: Mapping
         df = inputs.get(name)
         if df is None:
             continue
-        have = _have(df, basisjaar, history=name == "studenten_historie")
-        gaps = tuple(sorted(set(gemeenten) - have))
+        if name not in haves:
+            haves[name] = _have(df, basisjaar, history=name == "studenten_historie")
+        gaps = tuple(sorted(set(gemeenten) - haves[name]))
         if gaps:
             out[groep] = gaps
     return out

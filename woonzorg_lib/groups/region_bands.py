@@ -62,7 +62,6 @@ def region_bands(projection: pd.DataFrame, params: ParameterSet, *, regio: Mappi
     rows = []
     for key in sorted(sums, key=lambda k: (k[0], LEVELS.index(k[1]), *k[2:])):
         tot = sums[key]
-        lo = np.percentile(tot, PERCENTIELEN["laag"], axis=0)
-        hi = np.percentile(tot, PERCENTIELEN["hoog"], axis=0)
+        lo, hi = np.percentile(tot, [PERCENTIELEN["laag"], PERCENTIELEN["hoog"]], axis=0)  # one partition
         rows += [(*key, int(y), float(a), float(b)) for y, a, b in zip(prep.years, lo, hi)]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -62,16 +62,18 @@ def regional_defaults(codes: Iterable[str], path: str | Path | None = None,
         gemeenten = load.table("gemeenten")
     vals = read_regional_values(path)
     g = gemeenten.set_index("gemeentecode")
+    # (niveau, gebied) → its row (read_regional_values refuses a double gebied per niveau)
+    by_area = {(r["niveau"], r["gebied"]): r for r in vals.to_dict("records")}
     rows = []
     for code in sorted(set(codes)):
         where = {"gemeente": code, "corop": g.at[code, "corop"] if code in g.index else None,
                  "provincie": g.at[code, "provincie"] if code in g.index else None}
         regiotype, bron, landelijk, g4 = ARBEIDSMIGRANTEN_STANDAARD_REGIOTYPE, "landelijke standaard", True, False
         for niveau in reversed(NIVEAUS):  # provincie first, the most specific last (wins)
-            hit = vals[(vals["niveau"] == niveau) & (vals["gebied"] == where[niveau])]
-            if hit.empty:
+            area = where[niveau]
+            rec = by_area.get((niveau, area)) if isinstance(area, str) else None
+            if rec is None:
                 continue
-            rec = hit.iloc[0]
             if rec["arbeidsmigranten_regiotype"]:
                 regiotype, bron = rec["arbeidsmigranten_regiotype"], f"{rec['bron']} ({rec['datum']})"
             if rec["landelijk"]:

@@ -26,7 +26,7 @@ import pandas as pd
 from woonzorg_lib import atomic
 from woonzorg_lib.errors import InputError
 
-from .apportion import METHODS, InfeasibleTaskError, apportion_table
+from .apportion import METHODS, InfeasibleTaskError, apportion_columns
 from .bounds import _bounds_list, _combine, caps_from_lettings_capacity  # noqa: F401 (alias)
 from .keys import Verdeelsleutel, _as_key_dict, key_shares
 from .tasks import (ALLOCATION_COLUMNS, KEY_COLUMNS, _check_indicators, _check_tasks, _src)
@@ -84,8 +84,15 @@ def _effort_lookup(huidige_inspanning: Any, gemeenten: pd.Index, source: str):
                          "indicatortabel van de regio", file=source, column="gemeentecode",
                          row=i + 2)
     table["huidige_inspanning"] = vals
+    seen: dict[tuple, pd.Series | None] = {}
 
     def lookup(groep: str, woningtype: str) -> pd.Series | None:
+        """(remembered per groep × woningtype: allocate asks once per task)"""
+        if (groep, woningtype) not in seen:
+            seen[(groep, woningtype)] = _lookup(groep, woningtype)
+        return seen[(groep, woningtype)]
+
+    def _lookup(groep: str, woningtype: str) -> pd.Series | None:
         sel = _selector(table, "groep", groep) & _selector(table, "woningtype", woningtype)
         part = table.loc[sel]
         if part["gemeentecode"].duplicated().any():
@@ -144,12 +151,30 @@ def _vraag_lookup(vraag: pd.DataFrame | None, gemeenten: pd.Index, source: str):
         raise InputError(f"waarde ontbreekt of is geen getal ({table['waarde'].iloc[i]!r})",
                          file=source, column="waarde", row=i + 2)
     table["waarde"] = vals
+    # masks computed once per value (a lookup runs per task and key); _selector looks at every
+    # groep's rows, as before
+    groep_col = table["groep"].astype("object")
+    masks: dict[tuple, np.ndarray] = {}
+    seen: dict[tuple, pd.Series | None] = {}
+
+    def mask(col: str, value: Any) -> np.ndarray:
+        k = (col, value)
+        if k not in masks:
+            masks[k] = groep_col.eq(value).astype(bool).to_numpy() if col == "groep" else \
+                _selector(table, col, value).to_numpy()
+        return masks[k]
 
     def lookup(groep: str, woningtype: str, periode: str) -> pd.Series | None:
-        sel = table["groep"].astype("object").eq(groep).astype(bool)
+        k = (groep, woningtype, periode)
+        if k not in seen:
+            seen[k] = _lookup(groep, woningtype, periode)
+        return seen[k]
+
+    def _lookup(groep: str, woningtype: str, periode: str) -> pd.Series | None:
+        sel = mask("groep", groep)
         if not sel.any():
             return None
-        sel &= _selector(table, "woningtype", woningtype) & _selector(table, "periode", periode)
+        sel = sel & mask("woningtype", woningtype) & mask("periode", periode)
         part = table.loc[sel]
         if part.empty:
             return None
@@ -262,6 +287,7 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
     regio = _regional_shares(regionale_functie, ind.index, _src(bronnen, "regionale_functie"))
 
     share_cache: dict[tuple, pd.Series] = {}
+    indicator_memo: dict = {}  # shares per indicator of ``ind`` (the columns set per task excluded)
     frames = []
     rest: list[dict] = []
     for t in tasks.itertuples(index=False):
@@ -273,17 +299,18 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
             table, src, cache_key = _indicator_table_for(t, sleutel, key, ind, eff, vraag_of,
                                                          src_i, bronnen)
             if cache_key not in share_cache:
-                share_cache[cache_key] = key_shares(key, table, groep=t.groep, source=src)
+                share_cache[cache_key] = key_shares(key, table, groep=t.groep, source=src,
+                                                    memo=indicator_memo, varying=_PER_TASK)
             shares = share_cache[cache_key]
             where = f"{t.groep}/{t.woningtype}/{t.taak}/{t.periode}, sleutel {sleutel}"
             try:
-                work = apportion_table(shares, t.eenheden, method=method,  # type: ignore[arg-type]
-                                       floors=lo, caps=hi, carry_over=co,
-                                       source=f"{src_t} ({where})")
+                index, work = apportion_columns(shares, t.eenheden,  # type: ignore[arg-type]
+                                                method=method, floors=lo, caps=hi, carry_over=co,
+                                                source=f"{src_t} ({where})")
             except InfeasibleTaskError as exc:
                 raise _infeasible(exc, t, sleutel, src_lo, src_hi) from None
-            toew = work["toewijzing"]
-            for g, r in work["rest_carry_over"].items():
+            toew = np.array(work["toewijzing"], dtype="int64")
+            for g, r in zip(index, work["rest_carry_over"]):
                 if r != 0:
                     rest.append({"gemeentecode": str(g), "groep": t.groep,
                                  "woningtype": t.woningtype, "taak": t.taak,
@@ -291,17 +318,18 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
                                  "rest_carry_over": int(r)})
             today = eff.reindex(shares.index) if eff is not None else \
                 pd.Series(np.nan, index=shares.index)
-            frames.append(pd.DataFrame({
-                "gemeentecode": shares.index.astype(str),
-                "groep": t.groep, "woningtype": t.woningtype, "taak": t.taak,
-                "periode": t.periode, "sleutel": sleutel,
-                "aandeel": shares.to_numpy(dtype="float64"),
-                "toewijzing": toew.to_numpy(dtype="int64"),
-                "huidige_inspanning": today.to_numpy(dtype="float64"),
-                "regionale_functie": regio.reindex(shares.index).to_numpy(dtype="float64"),
-            }))
+            n = len(shares)
+            part = {"gemeentecode": np.asarray(shares.index.astype(str), dtype=object)}
+            for col, value in (("groep", t.groep), ("woningtype", t.woningtype), ("taak", t.taak),
+                               ("periode", t.periode), ("sleutel", sleutel)):
+                part[col] = np.full(n, value, dtype=object)
+            part.update(aandeel=shares.to_numpy(dtype="float64"), toewijzing=toew,
+                        huidige_inspanning=today.to_numpy(dtype="float64"),
+                        regionale_functie=regio.reindex(shares.index).to_numpy(dtype="float64"))
+            frames.append(part)
     if frames:
-        out = pd.concat(frames, ignore_index=True)
+        # one table from the parts' columns (the concatenation of a frame per task and key)
+        out = pd.DataFrame({c: np.concatenate([f[c] for f in frames]) for c in frames[0]})
     else:
         out = pd.DataFrame({c: pd.Series(dtype="float64" if c in ("aandeel", "huidige_inspanning",
                                                                   "verschil", "regionale_functie")
@@ -316,6 +344,9 @@ def allocate(taken: pd.DataFrame, indicatoren: pd.DataFrame,
     # surplus larger than a gemeente's basis: not in the CONTRACTS table, carried to the next period
     out.attrs["rest_carry_over"] = sorted(rest, key=lambda r: tuple(r[k] for k in KEY_COLUMNS))
     return out
+
+
+_PER_TASK = frozenset({"vraag", "huidige_inspanning"})  # columns _indicator_table_for may set
 
 
 def _infeasible(exc: InfeasibleTaskError, t: Any, sleutel: str, src_lo: str,

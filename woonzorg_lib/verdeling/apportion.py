@@ -64,6 +64,7 @@ __all__ = [
     "InfeasibleTaskError",
     "METHODS",
     "apportion",
+    "apportion_columns",
     "apportion_table",
     "dhondt",
     "hamilton",
@@ -150,8 +151,10 @@ def _split_zero(n: list[int], lo: list[int], hi: list[int | None], T: int, core)
     return seats
 
 
-def _hamilton_core(n: list[int], lo: list[int], hi: list[int | None], T: int) -> list[int]:
-    q = _bounded_quotas(n, lo, hi, T)
+def _hamilton_core(n: list[int], lo: list[int], hi: list[int | None], T: int,
+                   q: list[Fraction] | None = None) -> list[int]:
+    if q is None:
+        q = _bounded_quotas(n, lo, hi, T)
     seats = [math.floor(x) for x in q]
     left = T - sum(seats)
     # largest remainder; ties: larger weight, then canonical position (= gemeentecode ascending)
@@ -258,16 +261,26 @@ def _solve(p: _Problem, method: str) -> tuple[list[int], list[Fraction]]:
                          file=p.source, column="methode")
     if not p.labels:
         return [], []
-    core = _CORES[method]
+    memo: dict[tuple, list[Fraction]] = {}
+    quotas = _split_zero_quota(p, memo)
+    if method == "hamilton":
+        # the largest-remainder core starts from the same bounded quotas: computed once
+        def core(n, lo, hi, T):
+            return _hamilton_core(n, lo, hi, T, q=memo.get((tuple(n), tuple(lo), tuple(hi), T)))
+    else:
+        core = _CORES[method]
     seats = _split_zero(p.n, p.lo, p.hi, p.total, core)
-    quotas = _split_zero_quota(p)
     return seats, quotas
 
 
-def _split_zero_quota(p: _Problem) -> list[Fraction]:
-    """The (bounded) quotas under the same zero-weight rules, for the quota check."""
+def _split_zero_quota(p: _Problem, memo: dict | None = None) -> list[Fraction]:
+    """The (bounded) quotas under the same zero-weight rules, for the quota check (``memo``
+    collects them per sub-problem)."""
     def core(n, lo, hi, T):
-        return _bounded_quotas(n, lo, hi, T)
+        q = _bounded_quotas(n, lo, hi, T)
+        if memo is not None:
+            memo[(tuple(n), tuple(lo), tuple(hi), T)] = q
+        return q
     return _split_zero(p.n, p.lo, p.hi, p.total, core)  # type: ignore[return-value]
 
 
@@ -317,6 +330,15 @@ def apportion_table(weights: pd.Series | Mapping[Any, float], total: int, *,
         dtype = "int64" if name in _INT_COLUMNS else bool if name == "binnen_quotum" else "float64"
         data[name] = np.array(values, dtype=dtype)
     return pd.DataFrame(data, index=p.index)
+
+
+def apportion_columns(weights: pd.Series | Mapping[Any, float], total: int, *,
+                      method: Method = "hamilton", floors: Any = None, caps: Any = None,
+                      carry_over: Any = None, source: str | None = None) -> tuple[pd.Index, dict]:
+    """:func:`apportion_table` as ``(index, {column: list})`` without building the DataFrame
+    (:func:`~.allocation.allocate` apportions every task under every key and reads two columns)."""
+    p, cols = _run(weights, total, method, floors, caps, carry_over, source)
+    return p.index, cols
 
 
 def apportion(weights: pd.Series | Mapping[Any, float], total: int, *,

@@ -92,19 +92,34 @@ def indicator_shares(indicator: Any, indicatoren: pd.DataFrame, *,
     return shares.astype("float64").rename(indicator.naam)
 
 
+def _memo_shares(ind: Any, indicatoren: pd.DataFrame, source: str, memo: dict | None,
+                 varying: frozenset[str]) -> pd.Series:
+    if memo is None or ind.naam in varying or ind.schaal in varying or \
+            (ind.nul_regel == "inwoners" and "inwoners" in varying):
+        return indicator_shares(ind, indicatoren, source=source)
+    if ind not in memo:
+        memo[ind] = indicator_shares(ind, indicatoren, source=source)
+    return memo[ind]
+
+
 def key_shares(key: Any, indicatoren: pd.DataFrame, *, groep: str | None = None,
-               source: str = "<indicatoren>") -> pd.Series:
+               source: str = "<indicatoren>", memo: dict | None = None,
+               varying: frozenset[str] = frozenset()) -> pd.Series:
     """The key's share per gemeente (``aandeel``, sums to 1) for ``groep``.
 
     ``indicatoren``: index gemeentecode, one column per indicator (plus any ``schaal`` columns).
     Index of the result: as in ``indicatoren``.
+
+    ``memo`` (optional, one dict per base indicator table): remembers the shares of every
+    indicator that reads none of the ``varying`` columns (those the caller sets per task, e.g.
+    ``vraag``), so several keys and tasks over the same table compute each indicator once.
     """
     _check_table(indicatoren, source)
     mix = pd.Series(0.0, index=indicatoren.index)
     for ind in key.indicatoren_voor(groep):
         if ind.gewicht == 0:
             continue
-        mix = mix + ind.gewicht * indicator_shares(ind, indicatoren, source=source)
+        mix = mix + ind.gewicht * _memo_shares(ind, indicatoren, source, memo, varying)
     out = _normalise(mix)
     assert out is not None  # every indicator share sums to 1 and the weights sum to 1
     return out.rename("aandeel")
