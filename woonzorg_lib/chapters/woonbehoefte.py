@@ -15,8 +15,9 @@ def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None
     ``soort`` ``stand`` keeps the extra units (opgave), ``stroom`` the cumulative lettings
     (toewijzing); None keeps both (then a woningtype's figure may join the two: only for tables
     that show them per woonvorm and never total them)."""
-    d = groepen.with_task(run.demand)
-    d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.params.variant)]
+    d = run.demand  # the rows first, then the task's name: with_task on the whole table cost more than all else
+    d = groepen.with_task(d[d["maat"].isin(groepen.TASK_MEASURES) & (d["jaar"] == run.until)
+                            & (d["variant"] == run.params.variant)])
     if eenheid:
         d = d[d["eenheid"] == eenheid]
     if soort:
