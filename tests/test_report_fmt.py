@@ -189,3 +189,16 @@ def test_table_rows_are_the_values_to_dict_gives():
         for k in w:
             assert type(g[k]) is type(w[k]) and (g[k] == w[k] or (g[k] != g[k] and w[k] != w[k]) or g[k] is w[k])
     assert tables._records(df.iloc[:0], cols) == []
+
+
+def test_freeze_heap_moves_live_objects_out_of_the_collector():
+    import gc
+
+    from woonzorg_lib.report import notebook
+
+    before = gc.get_freeze_count()
+    try:
+        notebook._freeze_heap()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
