@@ -82,8 +82,9 @@ def need_other_units(run) -> pd.DataFrame:
     wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="waarde", aggfunc="sum")
     br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="bruto", aggfunc="any")
     cols = list(wide.columns)
-    for c in cols:
-        wide[f"{c}__bruto"] = br[c].fillna(False).astype(bool)
+    flags = pd.DataFrame({f"{c}__bruto": br[c].fillna(False).astype(bool) for c in cols}, index=wide.index)
+    wide = pd.concat([wide, flags], axis=1)  # all flag columns at once, not one insert each
+    wide.columns.name = "kolom"
     wide = wide.reset_index().sort_values("gemeentenaam").reset_index(drop=True)
     wide.attrs["columns"] = {c: (WONINGTYPE_LABELS.get(c.split("__")[0], c), c.split("__")[1]) for c in cols}
     return wide
