@@ -168,3 +168,37 @@ def test_a_table_with_many_columns_is_set_denser_on_screen():
 
     assert 'class="wz-table wz-dense"' in _unit_table().html  # 7 columns
     assert "table.wz-table.wz-dense{font-size:.8rem}" in style.CSS and "white-space:nowrap" in style.CSS
+
+
+def test_table_rows_are_the_values_to_dict_gives():
+    """The table reads only the columns it uses, with the same Python values as df.to_dict('records')."""
+    import numpy as np
+
+    df = pd.DataFrame({
+        "g": pd.array(["a", None, "c"], dtype="string"), "x": [1.5, np.nan, 3.0], "n": [1, 2, 3],
+        "b": [True, False, True], "o": pd.Series([np.float64(2.5), "t", None], dtype=object),
+        "unused": [9, 9, 9],
+    })
+    cols = [Col("g", "Groep"), Col("x", "Opgave", "aantal", "model", bruto="b"), Col("n", "N", "aantal", "int"),
+            Col("o", "O"), Col("x", "Opgave", "aantal", "model", exact="missing")]
+    got = tables._records(df, cols)
+    want = [{k: r[k] for k in ("g", "x", "n", "b", "o")} for r in df.to_dict("records")]
+    assert [list(r) for r in got] == [["g", "x", "b", "n", "o"]] * 3
+    for g, w in zip(got, want):
+        assert g.keys() == w.keys()
+        for k in w:
+            assert type(g[k]) is type(w[k]) and (g[k] == w[k] or (g[k] != g[k] and w[k] != w[k]) or g[k] is w[k])
+    assert tables._records(df.iloc[:0], cols) == []
+
+
+def test_freeze_heap_moves_live_objects_out_of_the_collector():
+    import gc
+
+    from woonzorg_lib.report import notebook
+
+    before = gc.get_freeze_count()
+    try:
+        notebook._freeze_heap()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -46,15 +46,16 @@ def needs(run) -> pd.DataFrame:
     """Per gemeente × groep × woonvorm: vraag, aanbod and tekort in the base year (tekort = vraag −
     aanbod, stand groups with a supply figure only) and opgave to the horizon (laag, the run's
     variant, hoog), unit and whether bruto — :func:`groepen.demand_overview` for every gemeente."""
-    d = groepen.with_task(run.demand)
     keys = ["gemeentecode", "groep", "woningtype"]
     b, hz, v = run.base_year, run.until, run.variant
+    d = run.demand
+    first = d.drop_duplicates(keys).set_index(keys)[["soort", "eenheid"]]  # with_task changes maat only
+    d = groepen.with_task(d[d["jaar"].isin([b, hz])])  # the two years picked below, in their order
 
     def pick(maat, jaar, variant, name):
         x = d[(d["maat"] == maat) & (d["jaar"] == jaar) & (d["variant"] == variant)]
         return x.groupby(keys)["waarde"].sum().rename(name)
 
-    first = d.drop_duplicates(keys).set_index(keys)[["soort", "eenheid"]]
     out = pd.concat([first, pick("vraag", b, v, "vraag_basis"), pick("vraag", hz, v, "vraag_horizon"),
                      pick("aanbod", b, v, "aanbod_basis"), pick("opgave", b, v, "tekort_basis"),
                      pick("opgave", hz, v, "opgave"), pick("opgave", hz, "laag", "opgave_laag"),

@@ -65,12 +65,17 @@ def demand_overview(run, gemeente: str | None = None) -> pd.DataFrame:
     b, hz = run.base_year, run.until
     bruto = _bruto_keys(run)
     rows = []
-    for (g, wt), part in d.groupby(["groep", "woningtype"], sort=False):
-        piv = part.groupby(["maat", "jaar", "variant"])["waarde"].sum()
-        get = lambda m, y, v: float(piv.get((m, y, v), float("nan")))  # noqa: E731
-        rows.append({"groep": g, "groep_naam": group_names().get(g, g),
+    # one grouping for all pairs (each sum adds the same rows in the same order as per pair);
+    # the pairs in order of first appearance, with their first row's soort and eenheid
+    sums = d.groupby(["groep", "woningtype", "maat", "jaar", "variant"])["waarde"].sum().to_dict()
+    names = group_names()
+    firsts = d.drop_duplicates(["groep", "woningtype"])
+    firsts = firsts[firsts["groep"].notna() & firsts["woningtype"].notna()]  # as groupby drops them
+    for g, wt, soort, eenheid in zip(firsts["groep"], firsts["woningtype"], firsts["soort"], firsts["eenheid"]):
+        get = lambda m, y, v: float(sums.get((g, wt, m, y, v), float("nan")))  # noqa: E731
+        rows.append({"groep": g, "groep_naam": names.get(g, g),
                      "woningtype": wt, "woningtype_naam": WONINGTYPE_LABELS.get(wt, wt),
-                     "soort": part["soort"].iloc[0], "eenheid": part["eenheid"].iloc[0],
+                     "soort": soort, "eenheid": eenheid,
                      "vraag_basis": get("vraag", b, run.params.variant), "vraag_horizon": get("vraag", hz, run.params.variant),
                      "opgave": get("opgave", hz, run.params.variant), "opgave_laag": get("opgave", hz, "laag"),
                      "opgave_hoog": get("opgave", hz, "hoog"),

@@ -91,7 +91,8 @@ def tornado_data(run, eenheid: str = "woningen", top: int = 12) -> pd.DataFrame:
     """The ``top`` parameters with the largest effect on the region's opgave in ``eenheid``, largest first."""
     s = run.sensitivity
     s = s[s["eenheid"] == eenheid].sort_values(["bereik", "parameter"], ascending=[False, True]).head(top)
-    s = s.assign(label=[parameter_label(k, groepen.group_names()) for k in s["parameter"]])
+    names = groepen.group_names()
+    s = s.assign(label=[parameter_label(k, names) for k in s["parameter"]])
     return s.reset_index(drop=True)
 
 

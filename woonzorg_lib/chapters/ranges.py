@@ -18,15 +18,31 @@ def task_measure(soort: str) -> str:
 def region_range(run, *, niveau: str, maat: str, jaar: int, soort: str = "", eenheid: str = "", groep: str = "",
                  woningtype: str = "") -> tuple[float, float]:
     """(laag, hoog) of one regional total; (nan, nan) when the run has no such total."""
-    b = run.bands
-    sel = (b["niveau"] == niveau) & (b["maat"] == maat) & (b["jaar"] == int(jaar))
-    for col, val in (("soort", soort), ("eenheid", eenheid), ("groep", groep), ("woningtype", woningtype)):
-        if val:
-            sel &= b[col] == val
-    hit = b[sel]
+    rows = _band_rows(run.bands).get((niveau, maat, int(jaar)), ())
+    want = [(i, val) for i, val in enumerate((soort, eenheid, groep, woningtype)) if val]
+    hit = [r for r in rows if all(r[i] == val for i, val in want)]
     if len(hit) != 1:
         return NAN, NAN
-    return float(hit["laag"].iloc[0]), float(hit["hoog"].iloc[0])
+    return float(hit[0][4]), float(hit[0][5])
+
+
+_ROWS: dict = {}  # id of the bands table → (the table, its rows per (niveau, maat, jaar))
+_FILTER = ("soort", "eenheid", "groep", "woningtype")
+
+
+def _band_rows(b: pd.DataFrame) -> dict:
+    """The bands' rows as (soort, eenheid, groep, woningtype, laag, hoog) per (niveau, maat, jaar),
+    in table order, split once per table: a chapter asks for a range per row of its tables."""
+    hit = _ROWS.get(id(b))
+    if hit is not None and hit[0] is b:
+        return hit[1]
+    cols = [b[c].tolist() if c in b.columns else [NAN] * len(b) for c in _FILTER + ("laag", "hoog")]
+    out: dict = {}
+    for key, row in zip(zip(b["niveau"].tolist(), b["maat"].tolist(), b["jaar"].tolist()), zip(*cols)):
+        out.setdefault(key, []).append(row)
+    _ROWS.clear()  # one run's table at a time
+    _ROWS[id(b)] = (b, out)
+    return out
 
 
 def task_range(run, *, niveau: str, soort: str, jaar: int, eenheid: str = "", groep: str = "",

@@ -13,6 +13,7 @@ from . import groepen
 from .labels import KEY_LABELS, WONINGTYPE_LABELS
 
 
+@cache.derived
 def _woning_groups(run) -> pd.DataFrame:
     """(groep, woningtype) pairs counted in woningen."""
     d = run.demand
@@ -31,9 +32,7 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
 
     ``toewijzing`` is the extra-homes part under its older name. ``attrs``: totals, years, components."""
     a = run.allocation
-    wg = _woning_groups(run)
-    a = a.merge(wg, on=["groep", "woningtype"])
-    a = a[a["sleutel"] == sleutel]
+    a = a[a["sleutel"] == sleutel].merge(_woning_groups(run), on=["groep", "woningtype"])
     taak = a.groupby(["gemeentecode", "taak"])["toewijzing"].sum().unstack(fill_value=0.0)
     tot = pd.DataFrame({"gemeentecode": list(run.codes)})
     tot["extra_woningen"] = tot["gemeentecode"].map(taak["opgave"] if "opgave" in taak else {}).fillna(0.0)
@@ -70,8 +69,8 @@ def allocation_by_gemeente(run, sleutel: str = "mix") -> pd.DataFrame:
 def key_sensitivity(run, taak: str = "opgave") -> pd.DataFrame:
     """Each gemeente's share of one task in woningen under each standard key: ``taak`` ``opgave``
     (the extra homes, default) or ``toewijzing`` (the lettings); the two are never added up."""
-    a = run.allocation.merge(_woning_groups(run), on=["groep", "woningtype"])
-    a = a[a["taak"] == taak]
+    a = run.allocation
+    a = a[a["taak"] == taak].merge(_woning_groups(run), on=["groep", "woningtype"])
     g = a.groupby(["sleutel", "gemeentecode"], as_index=False)["toewijzing"].sum()
     g["aandeel"] = g["toewijzing"] / g.groupby("sleutel")["toewijzing"].transform("sum")
     g["gemeentenaam"] = g["gemeentecode"].map(run.names)

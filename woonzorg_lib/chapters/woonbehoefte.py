@@ -15,8 +15,9 @@ def need_by_type(run, eenheid: str | None = "woningen", soort: str | None = None
     ``soort`` ``stand`` keeps the extra units (opgave), ``stroom`` the cumulative lettings
     (toewijzing); None keeps both (then a woningtype's figure may join the two: only for tables
     that show them per woonvorm and never total them)."""
-    d = groepen.with_task(run.demand)
-    d = d[(d["maat"] == "opgave") & (d["jaar"] == run.until) & (d["variant"] == run.params.variant)]
+    d = run.demand  # the rows first, then the task's name: with_task on the whole table cost more than all else
+    d = groepen.with_task(d[d["maat"].isin(groepen.TASK_MEASURES) & (d["jaar"] == run.until)
+                            & (d["variant"] == run.params.variant)])
     if eenheid:
         d = d[d["eenheid"] == eenheid]
     if soort:
@@ -81,8 +82,9 @@ def need_other_units(run) -> pd.DataFrame:
     wide = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="waarde", aggfunc="sum")
     br = n.pivot_table(index=["gemeentecode", "gemeentenaam"], columns="kolom", values="bruto", aggfunc="any")
     cols = list(wide.columns)
-    for c in cols:
-        wide[f"{c}__bruto"] = br[c].fillna(False).astype(bool)
+    flags = pd.DataFrame({f"{c}__bruto": br[c].fillna(False).astype(bool) for c in cols}, index=wide.index)
+    wide = pd.concat([wide, flags], axis=1)  # all flag columns at once, not one insert each
+    wide.columns.name = "kolom"
     wide = wide.reset_index().sort_values("gemeentenaam").reset_index(drop=True)
     wide.attrs["columns"] = {c: (WONINGTYPE_LABELS.get(c.split("__")[0], c), c.split("__")[1]) for c in cols}
     return wide

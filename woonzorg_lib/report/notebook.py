@@ -27,8 +27,20 @@ def start(**params):
     p = RunParams.from_mapping(params)
     warnings.filterwarnings("ignore")  # warnings never reach the report; the log keeps stderr
     style.apply()
+    _freeze_heap()  # the modules imported so far, before the run allocates its tables
     _current = cache.cached("run", (p, version.file_hash(p.scenario or None)), lambda: pipeline.run(p))
+    _freeze_heap()
     return _current
+
+
+def _freeze_heap() -> None:
+    """Move everything alive now (the run, its tables, the imported modules) out of the cyclic
+    garbage collector's view: the chapters that follow allocate many small pandas objects, and every
+    full collection otherwise walks the whole run again. Nothing here is garbage, and a report's
+    kernel ends with its region, so nothing is lost; the output is unchanged."""
+    import gc
+
+    gc.freeze()
 
 
 def current():
@@ -165,16 +177,19 @@ def show_gemeente_pages(run) -> None:
     thr = 0  # modelled figures: never suppressed (suppression is for observed small counts)
     periode = run.periode.replace("-", "–")
     bron_vraag = bronnen.bron("bevolking_totaal", "groepen", "huishoudens", "zorgwoonruimten", extra="prognose woonzorg")
+    bron_trend = bronnen.bron("bevolking_totaal", extra="prognose woonzorg")
+    bron_delen = bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg")
+    trends, needs, shares = _by_gemeente(trends), _by_gemeente(needs), _by_gemeente(shares)
     for code, naam in pages:
         md(f"## Gemeente {naam}")
         _display_html(locator.locator_svg(code, naam, labels.region_in_sentence(run.naam), box))
         md(gm.summary_text(run, code, table))
-        tables.show(trends[trends["gemeentecode"] == code], [
+        tables.show(trends(code), [
             Col("jaar", "Jaar", kind="year"), Col("soort", "Cijfer"),
             Col("waarde", "Inwoners", "personen op 1 januari", "model", exact="waargenomen"),
         ], caption=f"Inwoners van {naam}: waargenomen en prognose", threshold=0,
-           source=bronnen.bron("bevolking_totaal", extra="prognose woonzorg"))
-        tables.show(needs[needs["gemeentecode"] == code], [
+           source=bron_trend)
+        tables.show(needs(code), [
             Col("groep_woonvorm", "Groep en woonvorm"), Col("soort_naam", "Soort"), Col("eenheid", "Eenheid"),
             Col("vraag_basis", f"Vraag {run.base_year}", "aantal in de eenheid van de rij", "model"),
             Col("aanbod_basis", f"Aanbod {run.base_year}", "aantal in de eenheid van de rij", "model"),
@@ -185,11 +200,18 @@ def show_gemeente_pages(run) -> None:
            note=f"Soort ‘voorraad’: extra woningen of plaatsen tot {run.until}; tekort = vraag min aanbod op 1 januari "
                 f"{run.base_year} (alleen waar het aanbod bekend of geschat is). Soort ‘verhuring’: groepen die elk jaar "
                 f"opnieuw instromen; vraag per jaar, opgave de verhuringen uit de bestaande voorraad over {periode}.")
-        tables.show(shares[shares["gemeentecode"] == code], [
+        tables.show(shares(code), [
             Col("sleutel_naam", "Verdeelsleutel"), Col("aandeel", "Aandeel extra woningen", "%", "pct"),
             Col("toewijzing", f"Extra woningen {periode}", "woningen", "model"),
             Col("aandeel_verhuur", "Aandeel verhuringen", "%", "pct"),
             Col("verhuur_per_jaar", "Verhuringen per jaar", "woningen per jaar", "model"),
         ], caption=f"Aandeel van {naam} in de twee regionale taken in woningen, per verdeelsleutel: extra woningen "
                    f"en verhuringen (apart, niet bij elkaar opgeteld)", threshold=thr,
-           source=bronnen.bron("bevolking_totaal", "woningvoorraad", extra="verdeling woonzorg"))
+           source=bron_delen)
+
+
+def _by_gemeente(df):
+    """``code → df[df["gemeentecode"] == code]``, split once (rows in their order, index kept)."""
+    parts = {code: part for code, part in df.groupby("gemeentecode", sort=False)}
+    empty = df.iloc[:0]
+    return lambda code: parts.get(code, empty)

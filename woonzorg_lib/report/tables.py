@@ -152,7 +152,7 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
         head.append(f"<th scope=\"col\"{cls}>{_label(c.label)}{unit}</th>")
     rows = []
     n_suppressed = 0
-    records = df.to_dict("records")
+    records = _records(df, columns)
     for rec in records:
         cells = []
         for i, c in enumerate(columns):
@@ -210,6 +210,28 @@ def table(df, columns: list[Col], *, caption: str, note: str | None = None, tota
             f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table></div>"
             f"{note_html}")
     return HTMLTable(html, n_suppressed)
+
+
+def _records(df, columns: list[Col]) -> list[dict]:
+    """The rows as dicts, as ``df.to_dict("records")`` gives them (the same Python values), but
+    only with the columns the table reads (shown, ``bruto`` and ``exact``), built column by column:
+    a gemeente page's slice of a wide table has many columns it does not show."""
+    from pandas.api.types import is_extension_array_dtype
+    from pandas.core.dtypes.cast import maybe_box_native  # what to_dict("records") applies
+
+    if not df.columns.is_unique:
+        return df.to_dict("records")
+    names = list(dict.fromkeys(n for c in columns for n in (c.name, c.bruto, c.exact) if n and n in df.columns))
+    values = []
+    for name in names:
+        s = df[name]
+        vals = list(s)  # as DataFrame.itertuples: Python scalars for numpy columns
+        if s.dtype == object or is_extension_array_dtype(s.dtype):  # boxed as to_dict does
+            vals = [maybe_box_native(v) for v in vals]
+        values.append(vals)
+    if not names:
+        return [{} for _ in range(len(df))]
+    return [dict(zip(names, row)) for row in zip(*values)]
 
 
 def _row_labels(records, columns) -> list[tuple[str, str]]:
