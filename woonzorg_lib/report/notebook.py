@@ -27,17 +27,24 @@ def start(**params):
     p = RunParams.from_mapping(params)
     warnings.filterwarnings("ignore")  # warnings never reach the report; the log keeps stderr
     style.apply()
-    _freeze_heap()  # the modules imported so far, before the run allocates its tables
+    if _current is None:
+        _freeze_heap()  # the modules imported so far, before the first run allocates its tables
     _current = cache.cached("run", (p, version.file_hash(p.scenario or None)), lambda: pipeline.run(p))
-    _freeze_heap()
+    if id(_current) not in _FROZEN:  # once per run result, not at every chapter's start
+        _FROZEN.add(id(_current))
+        _freeze_heap()
     return _current
+
+
+_FROZEN: set[int] = set()
 
 
 def _freeze_heap() -> None:
     """Move everything alive now (the run, its tables, the imported modules) out of the cyclic
     garbage collector's view: the chapters that follow allocate many small pandas objects, and every
     full collection otherwise walks the whole run again. Nothing here is garbage, and a report's
-    kernel ends with its region, so nothing is lost; the output is unchanged."""
+    kernel ends with its regions, so nothing is lost; the output is unchanged. Done once per run
+    result (a researcher's kernel that starts many runs freezes each once)."""
     import gc
 
     gc.freeze()
