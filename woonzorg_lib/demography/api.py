@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -45,26 +44,11 @@ class Run:
 
 def _stat_key() -> tuple:
     """Cheap change detector: name, size and mtime of every file under data/raw and of the
-    processed manifest. Any edit (and every rehash/build) changes it."""
+    processed manifest (the data layer's signature). Any edit (and every rehash/build) changes it."""
     from .. import paths
+    from ..dataset import load
 
-    out = []
-    root = paths.raw_dir()
-    if root.exists():
-        # os.walk with string sorting: the same entries as sorted(rglob('*')), several times cheaper
-        # (this runs on every call of the engine's public functions)
-        files = []
-        for d, _, names in os.walk(root, followlinks=True):
-            files += [os.path.join(d, n) for n in names]
-        for f in sorted(files):
-            if os.path.isfile(f):
-                st = os.stat(f)
-                out.append((f, st.st_size, st.st_mtime_ns))
-    man = paths.processed_dir() / "_manifest.json"
-    if man.exists():
-        st = man.stat()
-        out.append((str(man), st.st_size, st.st_mtime_ns))
-    return tuple(out)
+    return load._stat_signature(paths.raw_dir(), paths.processed_dir())
 
 
 def _snapshot_tables() -> tuple[str, dict]:
