@@ -1,5 +1,6 @@
 """The region-independent work of a build is divided over its kernels (report/shared_work.py): the
-second kernel computes the national back-test first, the first kernel the forecast; a build
+second kernel computes the national back-test first, the first kernel the base year's
+reconstruction; a build
 without the Prognose chapter prewarms nothing; the prewarm cell is never rendered."""
 
 from __future__ import annotations
@@ -14,11 +15,35 @@ from woonzorg_lib.report import render, shared_work, worker
 CHAPTERS = [Path("notebooks") / n for n in ("00_kernboodschap.ipynb", "03_prognose.ipynb")]
 
 
-def test_second_kernel_starts_with_the_backtest_first_kernel_with_nothing():
-    assert shared_work.for_slot(0, CHAPTERS) == []
+def test_second_kernel_starts_with_the_backtest_first_kernel_with_the_reconstruction():
+    assert shared_work.for_slot(0, CHAPTERS) == ["reconstruction"]
     assert shared_work.for_slot(1, CHAPTERS) == ["backtest"]
     assert shared_work.for_slot(2, CHAPTERS) == []
     assert shared_work.for_slot(1, [Path("x/00_kernboodschap.ipynb")]) == []  # chapter not in the build
+    assert shared_work.for_slot(0, [Path("x/00_kernboodschap.ipynb")]) == ["reconstruction"]
+
+
+def test_reconstruction_prewarm_only_for_the_base_year():
+    """Only the base year's reconstruction is shared on disk; another (or a bad) peiljaar is left
+    to the run itself, whose parameter check gives the error."""
+    from woonzorg_lib.settings import BASE_YEAR
+
+    both = ["reconstruction", "backtest"]
+    assert shared_work.for_params(both, {"as_of": BASE_YEAR}) == both
+    assert shared_work.for_params(both, {}) == both
+    assert shared_work.for_params(both, {"as_of": BASE_YEAR - 2}) == ["backtest"]
+    assert shared_work.for_params(both, {"as_of": str(BASE_YEAR)}) == ["backtest"]
+    assert shared_work.for_params(both, {"as_of": True}) == ["backtest"]
+
+
+def test_reconstruction_prewarm_fills_the_shared_entry(tmp_path, monkeypatch):
+    from woonzorg_lib import cache
+
+    monkeypatch.setenv("WOONZORG_CACHE", str(tmp_path / "cache"))
+    cache.clear_memory()
+    shared_work.compute(["reconstruction"])
+    assert any(p.name.startswith("demography-reconstruction-") for p in (tmp_path / "cache").iterdir())
+    cache.clear_memory()
 
 
 def test_unknown_shared_work_is_an_error():

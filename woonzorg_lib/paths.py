@@ -9,16 +9,32 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("WOONZORG_ROOT", PACKAGE_DIR.parent)).resolve()
 
 
+_RESOLVED: dict[tuple[str, str], Path] = {}
+
+
+def _resolved(path) -> Path:
+    """``Path(path).resolve()``, remembered per path and working directory: the folders below are
+    asked for on every table and cache lookup, and resolving walks every component with a system
+    call (a tenth of a second per report). A symlink changed while a process runs is not seen."""
+    key = (os.fspath(path), os.getcwd())
+    hit = _RESOLVED.get(key)
+    if hit is None:
+        if len(_RESOLVED) > 256:
+            _RESOLVED.clear()
+        hit = _RESOLVED[key] = Path(path).resolve()
+    return hit
+
+
 def root() -> Path:
-    return Path(os.environ.get("WOONZORG_ROOT", ROOT)).resolve()
+    return _resolved(os.environ.get("WOONZORG_ROOT", ROOT))
 
 
 def raw_dir() -> Path:
-    return Path(os.environ.get("WOONZORG_RAW", root() / "data" / "raw")).resolve()
+    return _resolved(os.environ.get("WOONZORG_RAW", root() / "data" / "raw"))
 
 
 def processed_dir() -> Path:
-    return Path(os.environ.get("WOONZORG_PROCESSED", root() / "data" / "processed")).resolve()
+    return _resolved(os.environ.get("WOONZORG_PROCESSED", root() / "data" / "processed"))
 
 
 def regions_dir() -> Path:

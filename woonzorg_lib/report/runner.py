@@ -375,8 +375,9 @@ def execute_jobs(jobs: list[Job], *, jobs_n: int, say, share_kernels: bool = Tru
     job. With ``share_kernels`` the jobs are packed into ``jobs_n`` balanced groups and a group's
     regions run in one kernel (imports, data tables and model caches loaded once); without it every
     job has its own process and kernel (the benchmark floor)."""
-    from . import shared_work
+    from . import bytecode, shared_work
 
+    bytecode.compile_library()  # once here, not in every process (PYTHONDONTWRITEBYTECODE)
     pending = groups_of(jobs, jobs_n) if share_kernels else [[j] for j in largest_first(jobs)]
     slots = {id(g): (shared_work.for_slot(i, g[0].chapters) if share_kernels else []) for i, g in enumerate(pending)}
     running: dict = {}

@@ -214,10 +214,13 @@ def _run_group(group: list[dict], spec: dict, results: dict) -> list[dict]:
                          f"rundatum={job.get('rundatum')!r})")
         parts.append(region_notebook([Path(p) for p in job["chapters"]], index=i, label=job["label"],
                                      params=job["params"], extra_cells=extra))
-    if spec.get("prewarm"):
+    prewarm = list(spec.get("prewarm") or [])
+    if prewarm:
         from . import render, shared_work
 
-        first = render.runner_cell(shared_work.cell_source(list(spec["prewarm"])))
+        prewarm = shared_work.for_params(prewarm, group[0]["params"])
+    if prewarm:
+        first = render.runner_cell(shared_work.cell_source(prewarm))
         first.metadata["woonzorg"].update(region=0, label=group[0]["label"])
         parts[0].cells.insert(0, first)
     nb = group_notebook(parts)
