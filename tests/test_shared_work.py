@@ -54,7 +54,7 @@ def test_unknown_shared_work_is_an_error():
 def test_prewarm_cell_is_first_and_hidden(tmp_path, monkeypatch):
     seen = {}
 
-    def fake_execute(job, nb, *, executed_path, cwd):
+    def fake_execute(job, nb, *, executed_path, cwd, **kw):
         seen["nb"] = nb
         raise RuntimeError("stop na het samenstellen")
 

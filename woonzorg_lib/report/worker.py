@@ -33,6 +33,50 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+class EarlyRender:
+    """A group's finished region rendered to HTML in a background thread while the kernel runs the
+    group's next region (the worker only waits for the kernel meanwhile), so the group ends with
+    only its last region to render. The engine calls :meth:`region_done` when the first cell of a
+    later region starts: the earlier region's cells are final then. :func:`_publish` takes the
+    result (:meth:`html`); the same call on the same cells, so the same bytes as rendering at the
+    end. Any failure here only means the region is rendered at the end, as before."""
+
+    def __init__(self, group: list[dict], warm=None):
+        self.group, self.warm, self.enabled = group, warm, True
+        self.threads: dict = {}
+        self.results: dict = {}
+
+    def region_done(self, index: int, nb, upto: int) -> None:
+        import copy
+        import threading
+
+        if not self.enabled or index in self.threads or not 0 <= index < len(self.group) - 1:
+            return
+        prefix = copy.copy(nb)
+        prefix.cells = list(nb.cells[:upto])
+
+        def work():
+            try:
+                if self.warm is not None:
+                    self.warm.join()
+                self.results[index] = render_html(self.group[index], split_executed(prefix, len(self.group))[index])
+            except Exception:  # noqa: BLE001 - rendered again at the end
+                log(traceback.format_exc())
+
+        t = self.threads[index] = threading.Thread(target=work, name=f"html-{index}", daemon=True)
+        t.start()
+
+    def html(self, index: int) -> str | None:
+        t = self.threads.get(index)
+        if t is None:
+            return None
+        t.join()
+        return self.results.get(index) if self.enabled else None
+
+
+_EARLY: EarlyRender | None = None  # the group being executed (one per worker process)
+
+
 def _register_engine():
     """A papermill engine that reports each chapter as it starts (the nbclient engine otherwise)."""
     from papermill.engines import NBClientEngine, papermill_engines
@@ -46,6 +90,9 @@ def _register_engine():
             def cell_start(cell, cell_index=None, **kw):
                 w = cell.get("metadata", {}).get("woonzorg", {})
                 ch, label = w.get("notebook"), w.get("label", "")
+                region = w.get("region")
+                if _EARLY is not None and isinstance(region, int) and region > 0 and cell_index is not None:
+                    _EARLY.region_done(region - 1, nb_man.nb, cell_index)
                 if ch and (label, ch) != state["chapter"] and ch != "(runner)":
                     state["chapter"] = (label, ch)
                     progress(f"{label}: hoofdstuk {ch}" if label else f"hoofdstuk {ch}")
@@ -138,8 +185,10 @@ def split_executed(executed, n: int) -> list:
     return out
 
 
-def execute(job: dict, nb, *, executed_path: Path, cwd: Path):
-    """Execute the (group) notebook; returns the executed NotebookNode (raises on failure)."""
+def execute(job: dict, nb, *, executed_path: Path, cwd: Path, early: EarlyRender | None = None):
+    """Execute the (group) notebook; returns the executed NotebookNode (raises on failure).
+    ``early``: renders each finished region of the group while the kernel runs the next."""
+    global _EARLY
     from . import render
 
     render.fast_nbformat_import()
@@ -152,9 +201,14 @@ def execute(job: dict, nb, *, executed_path: Path, cwd: Path):
     # nbconvert's import and template setup overlap with the kernel's work (the worker only waits)
     warm = threading.Thread(target=render.warm_up, daemon=True)
     warm.start()
+    if early is not None:
+        early.warm = warm
     attempts = 0
     while True:
         attempts += 1
+        _EARLY = early if attempts == 1 else None  # a retried kernel: everything is rendered at the end
+        if early is not None and attempts > 1:
+            early.enabled = False
         try:
             return pm.execute_notebook(
                 nb, str(executed_path), parameters=job["params"], kernel_name="python3", engine_name="woonzorg",
@@ -169,19 +223,28 @@ def execute(job: dict, nb, *, executed_path: Path, cwd: Path):
                 progress("kernel opnieuw gestart")
                 continue
             raise
+        finally:
+            _EARLY = None
 
 
-def _publish(job: dict, executed, t0: float) -> dict:
-    """Render one region's HTML into its temporary folder, then move its files into place one by
-    one (atomic), the cache stamp last."""
+def render_html(job: dict, executed) -> str:
+    """One region's executed notebook as its report page."""
     from . import render
     from .notebook import supported
 
-    out_dir, tmp = Path(job["out_dir"]), Path(job["tmp_dir"])
-    products = ["index.html"] + ([job["excel_name"]] if job.get("excel") else [])
-    html = render.render(executed, title=job["title"], header_html=job.get("header_html", ""),
+    return render.render(executed, title=job["title"], header_html=job.get("header_html", ""),
                          footer_html=job.get("footer_html", ""),
                          **supported(render.render, status=job.get("status"), rundatum=job.get("rundatum")))
+
+
+def _publish(job: dict, executed, t0: float, *, early: EarlyRender | None = None, index: int = 0) -> dict:
+    """Render one region's HTML into its temporary folder (or take the one rendered while the
+    kernel ran the next region), then move its files into place one by one (atomic), the cache
+    stamp last."""
+
+    out_dir, tmp = Path(job["out_dir"]), Path(job["tmp_dir"])
+    products = ["index.html"] + ([job["excel_name"]] if job.get("excel") else [])
+    html = (early.html(index) if early is not None else None) or render_html(job, executed)
     (tmp / "index.html").write_text(html, encoding="utf-8", newline="\n")
     for name in products:
         if not (tmp / name).is_file():
@@ -226,8 +289,9 @@ def _run_group(group: list[dict], spec: dict, results: dict) -> list[dict]:
     nb = group_notebook(parts)
     executed_path = Path(spec["executed"])
     chapters = [Path(p) for p in group[0]["chapters"]]
+    early = EarlyRender(group) if len(group) > 1 else None
     try:
-        executed = execute(group[0], nb, executed_path=executed_path, cwd=chapters[0].parent)
+        executed = execute(group[0], nb, executed_path=executed_path, cwd=chapters[0].parent, early=early)
         failed = None
     except Exception as exc:  # noqa: BLE001
         nbname, cell, failed = _failure_location(executed_path, exc)
@@ -246,7 +310,7 @@ def _run_group(group: list[dict], spec: dict, results: dict) -> list[dict]:
         for i, job in enumerate(done):
             progress(f"{job['label']}: HTML maken")
             try:
-                results[job["label"]].update(_publish(job, per_region[i], t0))
+                results[job["label"]].update(_publish(job, per_region[i], t0, early=early, index=i))
             except Exception as exc:  # noqa: BLE001
                 log(traceback.format_exc())
                 ename, evalue = _short_error(exc)
