@@ -15,7 +15,7 @@ _RESOLVED: dict[tuple[str, str], Path] = {}
 def _resolved(path) -> Path:
     """``Path(path).resolve()``, remembered per path and working directory: the folders below are
     asked for on every table and cache lookup, and resolving walks every component with a system
-    call (a tenth of a second per report). A symlink changed while a process runs is not seen."""
+    call each time. A symlink changed while a process runs is not seen."""
     key = (os.fspath(path), os.getcwd())
     hit = _RESOLVED.get(key)
     if hit is None:
