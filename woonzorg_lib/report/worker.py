@@ -203,12 +203,20 @@ def execute(job: dict, nb, *, executed_path: Path, cwd: Path, early: EarlyRender
     warm.start()
     if early is not None:
         early.warm = warm
+    _EARLY = early
+    try:
+        return _execute_with_retry(pm, job, nb, executed_path=executed_path, cwd=cwd, early=early)
+    finally:
+        _EARLY = None
+
+
+def _execute_with_retry(pm, job: dict, nb, *, executed_path: Path, cwd: Path, early: EarlyRender | None):
+    """papermill's run of the group notebook, once more on a kernel start-up problem."""
     attempts = 0
     while True:
         attempts += 1
-        _EARLY = early if attempts == 1 else None  # a retried kernel: everything is rendered at the end
         if early is not None and attempts > 1:
-            early.enabled = False
+            early.enabled = False  # a retried kernel: everything is rendered at the end
         try:
             return pm.execute_notebook(
                 nb, str(executed_path), parameters=job["params"], kernel_name="python3", engine_name="woonzorg",
@@ -223,8 +231,6 @@ def execute(job: dict, nb, *, executed_path: Path, cwd: Path, early: EarlyRender
                 progress("kernel opnieuw gestart")
                 continue
             raise
-        finally:
-            _EARLY = None
 
 
 def render_html(job: dict, executed) -> str:
@@ -241,7 +247,6 @@ def _publish(job: dict, executed, t0: float, *, early: EarlyRender | None = None
     """Render one region's HTML into its temporary folder (or take the one rendered while the
     kernel ran the next region), then move its files into place one by one (atomic), the cache
     stamp last."""
-
     out_dir, tmp = Path(job["out_dir"]), Path(job["tmp_dir"])
     products = ["index.html"] + ([job["excel_name"]] if job.get("excel") else [])
     html = (early.html(index) if early is not None else None) or render_html(job, executed)
